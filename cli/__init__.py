@@ -1,0 +1,1 @@
+"""The ``ledger`` command: a thin click layer over :class:`ledger.Ledger`."""

@@ -1,0 +1,41 @@
+"""The one error hierarchy of the ledger.
+
+Every error the ledger raises on purpose derives from :class:`LedgerError`,
+and each subclass also derives from the built-in exception it resembles, so
+callers may catch either::
+
+    LedgerError
+    ├── NotFoundError        (LookupError)   a subject or entry does not exist
+    ├── AlreadyExistsError   (ValueError)    a subject was recorded twice
+    ├── InvalidError         (ValueError)    bad input, or an impossible event
+    ├── ConflictError        (RuntimeError)  a concurrent writer won; retry
+    └── StorageError         (OSError)       the store cannot be opened or used
+
+The CLI maps them to exit codes in one place.
+"""
+
+from __future__ import annotations
+
+
+class LedgerError(Exception):
+    """Base class of every error the ledger raises on purpose."""
+
+
+class NotFoundError(LedgerError, LookupError):
+    """A subject, version or entry that was named does not exist."""
+
+
+class AlreadyExistsError(LedgerError, ValueError):
+    """A subject was recorded a second time under the same reference."""
+
+
+class InvalidError(LedgerError, ValueError):
+    """Input is malformed, or the event it describes is impossible."""
+
+
+class ConflictError(LedgerError, RuntimeError):
+    """Another writer changed the subject first; the command can be retried."""
+
+
+class StorageError(LedgerError, OSError):
+    """The store cannot be opened, is not a ledger, or failed."""

@@ -1,0 +1,256 @@
+"""The base of every event, the state of every subject, and corrections.
+
+Events are frozen pydantic models with an explicit, stable ``TOPIC`` (the
+name under which they are stored, independent of module paths). Each event
+knows how to ``apply`` itself to the state of its subject, returning a new
+immutable state, and how to describe itself in one line for timelines.
+
+Every event carries the subject's reference, the world time it happened
+(``occurred_at``, when it has one), who recorded it and the sources that
+support it. Record time is not part of the event: the store assigns it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any, ClassVar, Protocol, Self, TypeVar
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from domain.errors import InvalidError, NotFoundError
+from domain.refs import Ref, SourceRef, parse_ref, subject_id
+from domain.worldtime import WorldTime
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+"""Text that must not be empty or only whitespace."""
+
+Version = Annotated[int, Field(ge=1)]
+
+
+class Frozen(BaseModel):
+    """Base of the domain's immutable value objects."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Correction(Frozen):
+    """A correction appended to a subject: which entry it corrects, and why."""
+
+    version: Version
+    corrects_version: Version
+    reason: Text
+    recorded_by: Text
+
+
+class SubjectState(Frozen):
+    """What every subject's state has: its reference, version and corrections."""
+
+    ref: Ref
+    version: Version
+    corrections: tuple[Correction, ...] = ()
+
+
+S = TypeVar("S", bound=SubjectState)
+
+_TOPICS: dict[str, type[Event]] = {}
+
+
+class Event(Frozen):
+    """Base of every event recorded in the ledger."""
+
+    TOPIC: ClassVar[str] = ""
+    """The stable name under which events of this class are stored."""
+
+    originator_id: UUID
+    originator_version: Version
+    subject: Ref
+    occurred_at: WorldTime | None = None
+    recorded_by: Text
+    sources: tuple[SourceRef, ...] = ()
+    note: Text | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        topic = cls.__dict__.get("TOPIC")
+        if topic:
+            if topic in _TOPICS:
+                raise TypeError(f"topic {topic!r} is already used by {_TOPICS[topic]}")
+            _TOPICS[topic] = cls
+
+    @property
+    def type(self) -> str:
+        """The event's type name, as shown to users (``PostDeleted``)."""
+        return type(self).__name__
+
+    @property
+    def actor(self) -> str | None:
+        """The actor who did what this event records, when the event names one."""
+        return None
+
+    def references(self) -> tuple[str, ...]:
+        """Every subject this event names, other than its own subject."""
+        return self.sources
+
+    def summary(self) -> str:
+        """One line saying what happened, for timelines."""
+        return self.type
+
+    def apply(self, state: Any) -> Any:
+        """Return the state of the subject after this event."""
+        raise NotImplementedError
+
+    def evolve(self, state: S, **changes: Any) -> S:
+        """A copy of ``state`` at this event's version with ``changes`` made."""
+        return state.model_copy(update={**changes, "version": self.originator_version})
+
+
+def event_class(topic: str) -> type[Event]:
+    """The event class stored under ``topic``."""
+    try:
+        return _TOPICS[topic]
+    except KeyError:
+        raise InvalidError(f"unknown event topic {topic!r}") from None
+
+
+def event_classes() -> Mapping[str, type[Event]]:
+    """Every registered event class by topic."""
+    return dict(_TOPICS)
+
+
+def fold(state: Any, events: Iterable[Event]) -> Any:
+    """The state after applying ``events`` in order to ``state`` (None at first)."""
+    for event in events:
+        state = event.apply(state)
+    return state
+
+
+class EntryCorrected(Event):
+    """A correction of an earlier entry of the same subject; nothing is edited."""
+
+    TOPIC: ClassVar[str] = "ledger.EntryCorrected.v1"
+
+    corrects_version: Version
+    reason: Text
+
+    def summary(self) -> str:
+        return f"correction of entry v{self.corrects_version}: {self.reason}"
+
+    def apply(self, state: S) -> S:
+        correction = Correction(
+            version=self.originator_version,
+            corrects_version=self.corrects_version,
+            reason=self.reason,
+            recorded_by=self.recorded_by,
+        )
+        return self.evolve(state, corrections=(*state.corrections, correction))
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    """An event as stored: its log position and record time, assigned by the store."""
+
+    position: int
+    recorded_at: datetime
+    event: Event
+
+    @property
+    def type(self) -> str:
+        """The event's type name."""
+        return self.event.type
+
+    @property
+    def subject(self) -> str:
+        """The reference of the subject the event belongs to."""
+        return self.event.subject
+
+    @property
+    def version(self) -> int:
+        """The event's version in its subject's stream."""
+        return self.event.originator_version
+
+
+class Directory(Protocol):
+    """What the domain needs to know of other subjects: whether they exist."""
+
+    def exists(self, ref: str) -> bool:
+        """True when a subject has been recorded under ``ref``."""
+        ...
+
+
+def require_existing(directory: Directory, refs: Iterable[str], role: str) -> None:
+    """Raise :class:`NotFoundError` naming the first of ``refs`` not recorded."""
+    for ref in refs:
+        if not directory.exists(ref):
+            raise NotFoundError(f"{role} {ref} does not exist")
+
+
+class Provenance(Frozen):
+    """Who records an entry and how we know it: the fields every command takes."""
+
+    recorded_by: Text
+    sources: tuple[SourceRef, ...] = ()
+    note: Text | None = None
+
+    def checked(self, directory: Directory) -> Self:
+        """Self, after checking that every cited source exists."""
+        require_existing(directory, self.sources, "source")
+        return self
+
+
+E = TypeVar("E", bound=Event)
+
+
+def build(cls: type[E], **fields: Any) -> E:
+    """Construct an event, turning validation failures into :class:`InvalidError`."""
+    try:
+        return cls(**fields)
+    except ValidationError as error:
+        raise InvalidError(describe_validation_error(error)) from None
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """One line naming the first invalid field and what is wrong with it."""
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
+
+
+def creation_fields(ref: str, provenance: Provenance, *, kind: str) -> dict[str, Any]:
+    """The fields of the first event of the subject named ``ref`` (of ``kind``)."""
+    parse_ref(ref, kind=kind)
+    return {
+        "originator_id": subject_id(ref),
+        "originator_version": 1,
+        "subject": ref,
+        **provenance.model_dump(),
+    }
+
+
+def next_fields(state: SubjectState, provenance: Provenance) -> dict[str, Any]:
+    """The fields of the next event of the subject whose state is ``state``."""
+    return {
+        "originator_id": subject_id(state.ref),
+        "originator_version": state.version + 1,
+        "subject": state.ref,
+        **provenance.model_dump(),
+    }
+
+
+def correct(state: SubjectState, *, version: int, reason: str, provenance: Provenance) -> EntryCorrected:
+    """Append a correction of entry ``version`` of the subject."""
+    if not 1 <= version <= state.version:
+        raise NotFoundError(f"{state.ref} has no entry v{version} (latest is v{state.version})")
+    return build(EntryCorrected, **next_fields(state, provenance), corrects_version=version, reason=reason)
+
+
+def refuse_before(at: WorldTime, earlier: WorldTime, message: str) -> None:
+    """Refuse an event at ``at`` that must not precede ``earlier`` but surely does.
+
+    Only the impossible is refused: overlapping imprecise times are allowed.
+    """
+    if at.definitely_before(earlier):
+        raise InvalidError(message)

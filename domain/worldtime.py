@@ -1,0 +1,248 @@
+"""World time: when something happened in the world, as precisely as we know it.
+
+Reported times are often imprecise ("on October 17", "deleted between the
+last time it was seen and the first time it was missing"), so a world time is
+a closed interval ``[earliest, latest]`` with a precision that says how it was
+given. An exact instant has equal bounds. Bounds are always timezone-aware:
+naive datetimes are refused, and zone-less text is refused unless the caller
+explicitly asks to read it as UTC (the CLI does, and says so).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Self
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, model_validator
+
+from domain.errors import InvalidError
+
+_ONE_MICROSECOND = timedelta(microseconds=1)
+_YEAR = re.compile(r"\d{4}")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
+_ZONE = re.compile(r"(Z|[+-]\d{2}(:?\d{2})?)$", re.IGNORECASE)
+
+
+class Precision(StrEnum):
+    """How a world time was given: its granularity, or an explicit window."""
+
+    INSTANT = "instant"
+    MINUTE = "minute"
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+    WINDOW = "window"
+
+
+class WorldTime(BaseModel):
+    """A timezone-aware interval of world time with the precision it was given in.
+
+    >>> str(WorldTime.parse("2024-10-17"))
+    '2024-10-17'
+    >>> str(WorldTime.parse("2024-10-16..2024-10-18"))
+    '2024-10-16..2024-10-18'
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    earliest: AwareDatetime
+    latest: AwareDatetime
+    precision: Precision
+
+    @model_validator(mode="after")
+    def _bounds_in_order(self) -> Self:
+        if self.latest < self.earliest:
+            raise ValueError(
+                f"the end of a world time ({_format_instant(self.latest)}) is "
+                f"before its start ({_format_instant(self.earliest)})"
+            )
+        if self.precision is Precision.INSTANT and self.latest != self.earliest:
+            raise ValueError("an instant must have equal bounds")
+        return self
+
+    # -- construction -------------------------------------------------------
+
+    @classmethod
+    def instant(cls, moment: datetime) -> WorldTime:
+        """An exact instant; ``moment`` must be timezone-aware."""
+        _require_aware(moment)
+        return cls(earliest=moment, latest=moment, precision=Precision.INSTANT)
+
+    @classmethod
+    def minute(cls, moment: datetime) -> WorldTime:
+        """The whole minute that contains ``moment`` (timezone-aware)."""
+        _require_aware(moment)
+        start = moment.replace(second=0, microsecond=0)
+        return cls._span(start, start + timedelta(minutes=1), Precision.MINUTE)
+
+    @classmethod
+    def day(cls, day: date) -> WorldTime:
+        """The whole UTC day ``day``."""
+        start = datetime.combine(day, time(), tzinfo=UTC)
+        return cls._span(start, start + timedelta(days=1), Precision.DAY)
+
+    @classmethod
+    def month(cls, year: int, month: int) -> WorldTime:
+        """The whole UTC month."""
+        try:
+            start = datetime(year, month, 1, tzinfo=UTC)
+        except ValueError as error:
+            raise InvalidError(f"invalid month {year:04d}-{month:02d}: {error}") from None
+        days = calendar.monthrange(year, month)[1]
+        return cls._span(start, start + timedelta(days=days), Precision.MONTH)
+
+    @classmethod
+    def year(cls, year: int) -> WorldTime:
+        """The whole UTC year."""
+        start = datetime(year, 1, 1, tzinfo=UTC)
+        return cls._span(start, start.replace(year=year + 1), Precision.YEAR)
+
+    @classmethod
+    def window(cls, start: WorldTime | datetime, end: WorldTime | datetime) -> WorldTime:
+        """From the earliest moment of ``start`` to the latest moment of ``end``."""
+        first = start if isinstance(start, WorldTime) else cls.instant(start)
+        last = end if isinstance(end, WorldTime) else cls.instant(end)
+        if last.latest < first.earliest:
+            raise InvalidError(f"the window {first}..{last} ends before it starts")
+        return cls(earliest=first.earliest, latest=last.latest, precision=Precision.WINDOW)
+
+    @classmethod
+    def _span(cls, start: datetime, end_exclusive: datetime, precision: Precision) -> WorldTime:
+        return cls(earliest=start, latest=end_exclusive - _ONE_MICROSECOND, precision=precision)
+
+    @classmethod
+    def parse(cls, text: str, *, assume_utc: bool = False) -> WorldTime:
+        """Read ISO 8601 text: ``2024``, ``2024-10``, ``2024-10-17``,
+        ``2024-10-17T14:03Z``, ``2024-10-17T14:03:27+01:00``, or a window ``A..B``.
+
+        Dates, months and years are UTC periods. An instant without a zone is
+        refused unless ``assume_utc`` is true, in which case it is read as UTC.
+        """
+        text = text.strip()
+        if ".." in text:
+            start, _, end = text.partition("..")
+            if not start or not end or ".." in end:
+                raise InvalidError(f"malformed window {text!r}: expected START..END")
+            return cls.window(cls.parse(start, assume_utc=assume_utc), cls.parse(end, assume_utc=assume_utc))
+        try:
+            if _YEAR.fullmatch(text):
+                return cls.year(int(text))
+            if match := _MONTH.fullmatch(text):
+                return cls.month(int(match[1]), int(match[2]))
+            if _DAY.fullmatch(text):
+                return cls.day(date.fromisoformat(text))
+            return cls._parse_moment(text, assume_utc=assume_utc)
+        except ValueError as error:
+            if isinstance(error, InvalidError):
+                raise
+            raise InvalidError(f"malformed time {text!r}: {error}") from None
+
+    @classmethod
+    def _parse_moment(cls, text: str, *, assume_utc: bool) -> WorldTime:
+        if not _MOMENT.match(text):
+            raise InvalidError(
+                f"malformed time {text!r}: expected YYYY, YYYY-MM, YYYY-MM-DD, "
+                "an ISO 8601 instant such as 2024-10-17T14:03Z, or a window A..B"
+            )
+        clock = re.split(r"[Tt ]", text, maxsplit=1)[1]
+        zone = _ZONE.search(clock)
+        moment = datetime.fromisoformat(text)
+        if moment.tzinfo is None:
+            if not assume_utc:
+                raise InvalidError(
+                    f"the time {text!r} has no time zone: add Z for UTC or an offset such as +01:00"
+                )
+            moment = moment.replace(tzinfo=UTC)
+        hhmmss = clock[: zone.start()] if zone else clock
+        if hhmmss.count(":") == 1 and "." not in hhmmss:
+            return cls.minute(moment)
+        return cls.instant(moment)
+
+    @classmethod
+    def coerce(cls, value: WorldTime | datetime | str, *, assume_utc: bool = False) -> WorldTime:
+        """A world time from a WorldTime, an aware datetime (an instant) or text."""
+        if isinstance(value, WorldTime):
+            return value
+        if isinstance(value, datetime):
+            return cls.instant(value)
+        if isinstance(value, str):
+            return cls.parse(value, assume_utc=assume_utc)
+        raise InvalidError(f"expected a world time, got {type(value).__name__}")
+
+    # -- comparison -----------------------------------------------------------
+
+    def definitely_before(self, other: WorldTime) -> bool:
+        """True when every moment of ``self`` precedes every moment of ``other``."""
+        return self.latest < other.earliest
+
+    def contains(self, moment: datetime) -> bool:
+        """True when ``moment`` lies within the bounds."""
+        return self.earliest <= moment <= self.latest
+
+    @property
+    def sort_key(self) -> tuple[datetime, datetime]:
+        """Order by earliest possible moment, then by latest."""
+        return (self.earliest, self.latest)
+
+    # -- display ----------------------------------------------------------------
+
+    def __str__(self) -> str:
+        match self.precision:
+            case Precision.INSTANT:
+                return _format_instant(self.earliest)
+            case Precision.MINUTE:
+                return _format_minute(self.earliest)
+            case Precision.DAY:
+                return self.earliest.date().isoformat()
+            case Precision.MONTH:
+                return self.earliest.strftime("%Y-%m")
+            case Precision.YEAR:
+                return self.earliest.strftime("%Y")
+            case _:
+                return f"{_format_start(self.earliest)}..{_format_end(self.latest)}"
+
+
+def _require_aware(moment: datetime) -> None:
+    if not isinstance(moment, datetime):
+        raise InvalidError(f"expected a datetime, got {type(moment).__name__}")
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise InvalidError(
+            f"naive datetime {moment.isoformat()} refused: world times must be "
+            "timezone-aware (use tzinfo=datetime.UTC or an offset)"
+        )
+
+
+def _zone(moment: datetime) -> str:
+    offset = moment.utcoffset()
+    if not offset:
+        return "Z"
+    text = moment.strftime("%z")
+    return f"{text[:3]}:{text[3:]}"
+
+
+def _format_minute(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M") + _zone(moment)
+
+
+def _format_instant(moment: datetime) -> str:
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    if moment.microsecond:
+        text += f".{moment.microsecond:06d}".rstrip("0")
+    return text + _zone(moment)
+
+
+def _format_start(moment: datetime) -> str:
+    if moment.utcoffset() == timedelta(0) and moment.time() == time():
+        return moment.date().isoformat()
+    return _format_instant(moment)
+
+
+def _format_end(moment: datetime) -> str:
+    if moment.utcoffset() == timedelta(0) and moment.time() == time(23, 59, 59, 999999):
+        return moment.date().isoformat()
+    return _format_instant(moment)

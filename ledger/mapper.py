@@ -1,0 +1,64 @@
+"""Maps domain events to stored events and back with pydantic.
+
+The pattern of eventsourcing's ``examples/aggregate8``: pydantic turns events
+into JSON bytes and back, so no transcodings are registered. Topics are the
+explicit ``TOPIC`` of each event class, not module paths, so moving or
+renaming a class never orphans stored events.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+from uuid import UUID
+
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import Mapper, StoredEvent
+from pydantic import ValidationError
+
+from domain.errors import StorageError
+from domain.events import Event, event_class
+
+
+class PydanticMapper(Mapper[UUID]):
+    """Serialises events as the JSON of their pydantic model."""
+
+    def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
+        event = cast(Event, domain_event)
+        state = event.__pydantic_serializer__.to_json(event)
+        if self.compressor:
+            state = self.compressor.compress(state)
+        if self.cipher:
+            state = self.cipher.encrypt(state)
+        return StoredEvent(
+            originator_id=event.originator_id,
+            originator_version=event.originator_version,
+            topic=type(event).TOPIC,
+            state=state,
+        )
+
+    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
+        return self.decode(
+            stored_event.topic,
+            stored_event.state,
+            stored_event.originator_id,
+            stored_event.originator_version,
+        )
+
+    def decode(self, topic: str, state: bytes, originator_id: Any, version: int) -> Event:
+        """The event stored as ``state`` under ``topic``, checked against its row."""
+        if self.cipher:
+            state = self.cipher.decrypt(state)
+        if self.compressor:
+            state = self.compressor.decompress(state)
+        try:
+            event = event_class(topic).model_validate_json(state)
+        except (ValidationError, ValueError) as error:
+            raise StorageError(
+                f"stored event {originator_id} v{version} ({topic}) cannot be read: {error}"
+            ) from None
+        if str(event.originator_id) != str(originator_id) or event.originator_version != version:
+            raise StorageError(
+                f"stored event {originator_id} v{version} holds the payload of "
+                f"{event.originator_id} v{event.originator_version}"
+            )
+        return event

@@ -1,0 +1,74 @@
+"""What the ledger's recorders store and return, whatever the backend.
+
+A ledger's log is eventsourcing's application sequence with one addition:
+each row also holds its record time, assigned by the recorder inside the
+insert transaction and never earlier than the row before it, so record time
+is monotonic with the log position.
+"""
+
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+from eventsourcing.persistence import ApplicationRecorder
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+#: Name of the table of the log (eventsourcing's default name).
+EVENTS_TABLE = "stored_events"
+
+#: Written into a new ledger's metadata; checked when a ledger is opened.
+FORMAT = "provenance-ledger/1"
+
+
+@dataclass(frozen=True, slots=True)
+class LogRecord:
+    """One stored event as the log holds it."""
+
+    position: int
+    originator_id: UUID
+    originator_version: int
+    topic: str
+    state: bytes
+    recorded_at: int
+    """Record time, in microseconds since the Unix epoch (UTC)."""
+
+
+def now_micros() -> int:
+    """The current time in microseconds since the Unix epoch."""
+    return time.time_ns() // 1000
+
+
+def micros_to_datetime(micros: int) -> datetime:
+    """A UTC datetime from microseconds since the Unix epoch."""
+    return _EPOCH + timedelta(microseconds=micros)
+
+
+def datetime_to_micros(moment: datetime) -> int:
+    """Microseconds since the Unix epoch of an aware datetime."""
+    return (moment - _EPOCH) // timedelta(microseconds=1)
+
+
+class LogRecorder(ApplicationRecorder, ABC):
+    """An application recorder that also keeps record times and reads the log."""
+
+    @abstractmethod
+    def select_log(self, after: int, limit: int, until: int | None = None) -> Sequence[LogRecord]:
+        """Up to ``limit`` records with ``after < position <= until``, in log order."""
+
+    @abstractmethod
+    def select_stream(self, originator_id: UUID, lte: int | None = None) -> Sequence[LogRecord]:
+        """The records of one stream (up to version ``lte``), in version order."""
+
+    @abstractmethod
+    def max_position(self) -> int:
+        """The position of the last record, or 0 when the log is empty."""
+
+    @abstractmethod
+    def get_meta(self, key: str) -> str | None:
+        """A value from the ledger's metadata."""

@@ -1,0 +1,119 @@
+"""The SQLite recorder: eventsourcing's, plus record times and log reads."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
+
+from ledger.records import EVENTS_TABLE, FORMAT, LogRecord, LogRecorder, now_micros
+
+_COLUMNS = "rowid, originator_id, originator_version, topic, state, recorded_at"
+
+
+class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
+    """Stores the log in one SQLite table whose rowid is the log position."""
+
+    def __init__(self, datastore: SQLiteDatastore, events_table_name: str = EVENTS_TABLE):
+        super().__init__(datastore, events_table_name)
+        table = self.events_table_name
+        self.insert_events_statement = (
+            f"INSERT INTO {table} "
+            "(originator_id, originator_version, topic, state, recorded_at) VALUES (?,?,?,?,?)"
+        )
+        self._select_log = f"SELECT {_COLUMNS} FROM {table} WHERE rowid>? ORDER BY rowid LIMIT ?"
+        self._select_log_until = (
+            f"SELECT {_COLUMNS} FROM {table} WHERE rowid>? AND rowid<=? ORDER BY rowid LIMIT ?"
+        )
+        self._select_stream = (
+            f"SELECT {_COLUMNS} FROM {table} WHERE originator_id=? "
+            "AND originator_version<=? ORDER BY originator_version"
+        )
+        self._select_last = f"SELECT rowid, recorded_at FROM {table} ORDER BY rowid DESC LIMIT 1"
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [
+            f"CREATE TABLE IF NOT EXISTS {self.events_table_name} ("
+            "originator_id TEXT NOT NULL, "
+            "originator_version INTEGER NOT NULL, "
+            "topic TEXT NOT NULL, "
+            "state BLOB NOT NULL, "
+            "recorded_at INTEGER NOT NULL, "
+            "PRIMARY KEY (originator_id, originator_version))",
+            "CREATE TABLE IF NOT EXISTS ledger_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        ]
+
+    def _create_table(self, c: SQLiteCursor) -> None:
+        super()._create_table(c)
+        # The origin names this log in signed checkpoints; it is made once.
+        insert = "INSERT OR IGNORE INTO ledger_meta VALUES (?, ?)"
+        c.execute(insert, ("format", FORMAT))
+        c.execute(insert, ("origin", f"provenance-ledger/{uuid.uuid4()}"))
+
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        c.execute(self._select_last)
+        last = c.fetchone()
+        last_position, last_recorded = (last[0], last[1]) if last else (0, 0)
+        given: Sequence[int] | None = kwargs.get("recorded_at")
+        if given is None:
+            # Record time comes from the store and never goes backwards.
+            stamps: Sequence[int] = [max(now_micros(), last_recorded)] * len(stored_events)
+        else:
+            stamps = given
+        c.executemany(
+            self.insert_events_statement,
+            [
+                (
+                    s.originator_id.hex if isinstance(s.originator_id, UUID) else s.originator_id,
+                    s.originator_version,
+                    s.topic,
+                    s.state,
+                    stamp,
+                )
+                for s, stamp in zip(stored_events, stamps, strict=True)
+            ],
+        )
+        # Writers are serialised and rowids are max+1, so the new rows are dense.
+        return list(range(last_position + 1, last_position + 1 + len(stored_events)))
+
+    def select_log(self, after: int, limit: int, until: int | None = None) -> Sequence[LogRecord]:
+        with self.datastore.transaction(commit=False) as c:
+            if until is None:
+                c.execute(self._select_log, (after, limit))
+            else:
+                c.execute(self._select_log_until, (after, until, limit))
+            return [_record(row) for row in c.fetchall()]
+
+    def select_stream(self, originator_id: UUID, lte: int | None = None) -> Sequence[LogRecord]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(self._select_stream, (originator_id.hex, lte if lte is not None else 2**62))
+            return [_record(row) for row in c.fetchall()]
+
+    def max_position(self) -> int:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(self._select_last)
+            row = c.fetchone()
+            return int(row[0]) if row else 0
+
+    def get_meta(self, key: str) -> str | None:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT value FROM ledger_meta WHERE key=?", (key,))
+            row = c.fetchone()
+            return str(row[0]) if row else None
+
+
+def _record(row: Any) -> LogRecord:
+    return LogRecord(
+        position=row[0],
+        originator_id=UUID(row[1]),
+        originator_version=row[2],
+        topic=row[3],
+        state=bytes(row[4]),
+        recorded_at=row[5],
+    )
