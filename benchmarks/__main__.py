@@ -1,0 +1,111 @@
+"""``python -m benchmarks``: run every benchmark, write ``docs/benchmarks.md`` and ``.json``."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.context import Context
+from benchmarks.meta import run_meta
+from benchmarks.report import write
+from benchmarks.runner import MODULES, run_modules
+
+DEFAULT_SIZES = (10_000, 100_000)
+LARGE_SIZE = 1_000_000
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(part.replace("_", "")) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected sizes such as 10000,100000, not {text!r}") from None
+    if any(size < 100 for size in sizes):
+        raise argparse.ArgumentTypeError(f"each size must be at least 100 events, not {text!r}")
+    return sizes
+
+
+def _groups(text: str) -> tuple[str, ...]:
+    groups = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = [g for g in groups if g not in MODULES]
+    if unknown or not groups:
+        raise argparse.ArgumentTypeError(
+            f"unknown benchmark {', '.join(unknown) or text!r}; choose from {', '.join(MODULES)}"
+        )
+    return groups
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, not {text!r}")
+    return value
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command's arguments."""
+    p = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="Run every benchmark against its baselines and write a Markdown and a JSON report.",
+    )
+    p.add_argument(
+        "--sizes", type=_sizes, default=DEFAULT_SIZES, help="ledger sizes in events (default 10000,100000)"
+    )
+    p.add_argument("--large", action="store_true", help=f"add {LARGE_SIZE:,} events to the sizes")
+    p.add_argument("--repeat", type=_positive, default=3, help="repetitions of each measurement (default 3)")
+    p.add_argument(
+        "--output-dir",
+        type=Path,
+        default=Path("docs"),
+        help="where benchmarks.md and .json go (default docs)",
+    )
+    p.add_argument(
+        "--work-dir", type=Path, help="where the ledgers are built (default a temporary directory)"
+    )
+    p.add_argument(
+        "--only", type=_groups, default=tuple(MODULES), help=f"run only these: {','.join(MODULES)}"
+    )
+    p.add_argument(
+        "--batch", type=_positive, default=1000, help="commands per transaction when batched (default 1000)"
+    )
+    p.add_argument("--single", type=_positive, default=200, help="commands appended one by one (default 200)")
+    p.add_argument("--seed", type=int, default=2024, help="seed of the synthetic workload (default 2024)")
+    p.add_argument("--quiet", action="store_true", help="print no progress")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks; 0 when every module ran, 1 when one failed (the report says which)."""
+    args = parser().parse_args(argv)
+    sizes = tuple(sorted({*args.sizes, *((LARGE_SIZE,) if args.large else ())}))
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="ledger-bench-") as scratch:
+        work_dir = args.work_dir or Path(scratch)
+        work_dir.mkdir(parents=True, exist_ok=True)
+        ctx = Context(
+            sizes=sizes,
+            repeat=args.repeat,
+            work_dir=work_dir,
+            seed=args.seed,
+            batch=args.batch,
+            single=args.single,
+            quiet=args.quiet,
+        )
+        outcome = run_modules(ctx, args.only)
+    command = "python -m benchmarks " + shlex.join(argv if argv is not None else sys.argv[1:])
+    meta = run_meta(ctx, command=command.strip(), seconds=time.perf_counter() - started)
+    report, data = write(args.output_dir, outcome.figures, meta, outcome.raw_outputs)
+    print(f"wrote {report} and {data}", file=sys.stderr)
+    for failure in outcome.failures:
+        print(f"benchmark failed: {failure}", file=sys.stderr)
+    return 1 if outcome.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""CLI start: the ``ledger`` command as a whole process, against ``python -c pass``.
+
+``ledger --help`` is the floor of every command (imports and start-up);
+``ledger timeline REF`` is what a fact-checker waits for, at each size. A
+command the CLI does not have yet is reported as not landed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.context import Context
+from benchmarks.measure import REPO, wall_time
+from benchmarks.results import Figure, Target, not_landed
+
+PYTHON_START = "python -c pass"
+#: Process starts are short and noisy: each repetition takes the median of this many.
+STARTS_PER_REPETITION = 5
+
+
+def ledger_executable() -> str | None:
+    """The ``ledger`` console script beside this Python, else on PATH."""
+    beside = Path(sys.executable).parent / "ledger"
+    return str(beside) if beside.exists() else shutil.which("ledger")
+
+
+def has_command(ledger: str, *words: str) -> bool:
+    """True when ``ledger WORDS --help`` succeeds (the CLI has that command)."""
+    completed = subprocess.run([ledger, *words, "--help"], capture_output=True, check=False, cwd=REPO)
+    return completed.returncode == 0
+
+
+def _median_start(argv: list[str]) -> float:
+    times = sorted(wall_time(argv, cwd=REPO) for _ in range(STARTS_PER_REPETITION))
+    return times[len(times) // 2]
+
+
+def run(ctx: Context) -> list[Figure]:
+    """Process start figures."""
+    ledger = ledger_executable()
+    if ledger is None:
+        return [not_landed("cli", "ledger --help", "the ledger command is not installed")]
+    python = [sys.executable, "-c", "pass"]
+    ctx.log("CLI start: python -c pass, ledger --help")
+    base = [_median_start(python) for _ in range(ctx.repeat)]
+    helps = [_median_start([ledger, "--help"]) for _ in range(ctx.repeat)]
+    figures = [Figure("cli", "ledger --help", None, "s", helps, PYTHON_START, base)]
+    if not has_command(ledger, "timeline"):
+        figures.append(
+            not_landed("cli", "ledger timeline REF", "the CLI has no timeline command yet (issue 3)")
+        )
+        return figures
+    for size in ctx.sizes:
+        path = ctx.ledger_path(size)
+        probe = ctx.probe_ref(size)
+        ctx.log(f"CLI start: ledger timeline at {size:,} events")
+        argv = [ledger, "--db", str(path), "timeline", probe]
+        times = [_median_start(argv) for _ in range(ctx.repeat)]
+        figures.append(
+            Figure(
+                "cli",
+                "ledger timeline REF (a deleted post)",
+                size,
+                "s",
+                times,
+                PYTHON_START,
+                base,
+                Target("value", "<=", 0.4),
+            )
+        )
+    return figures

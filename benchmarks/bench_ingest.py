@@ -1,0 +1,135 @@
+"""Ingest: recording the workload, against eventsourcing and sqlite3 storing the same payloads.
+
+Batched: the whole workload through ``Ledger.batch()``, ``Context.batch``
+commands per transaction; the bare eventsourcing application saves the same
+entries in the same transactions (loading the aggregates they change, as an
+application must); plain sqlite3 inserts the ledger's serialized rows with
+``executemany`` in the same transactions.
+
+Single: ``Context.single`` more commands, one transaction each, appended to
+a copy of the ledger of each size (so the cost of one more entry as the
+ledger grows is visible); the baselines append the same entries one by one
+to copies of their own logs.
+"""
+
+from __future__ import annotations
+
+from benchmarks.baselines import (
+    BareApplication,
+    RawTable,
+    entry_of,
+    ledger_rows,
+    record_bare,
+    record_raw,
+    save_entries,
+)
+from benchmarks.context import Context, apply, build_ledger, checkpoint, remove_database
+from benchmarks.measure import Stopwatch, rate
+from benchmarks.results import Figure, Target
+from ledger import Ledger
+
+ES_SAVE = "eventsourcing: Application.save, same payloads"
+RAW_INSERT = "sqlite3: executemany of the same rows"
+
+
+def run(ctx: Context) -> list[Figure]:
+    """Batched and single-command ingest figures at every size."""
+    figures: list[Figure] = []
+    for size in ctx.sizes:
+        figures += _batched(ctx, size)
+        figures += _single(ctx, size)
+    return figures
+
+
+def _batched(ctx: Context, size: int) -> list[Figure]:
+    ours, es, raw = [], [], []
+    for rep in range(ctx.repeat):
+        ctx.log(f"ingest {size:,} events, repetition {rep + 1}/{ctx.repeat}")
+        path = ctx.scratch(f"ingest-{size}-{rep}.db")
+        watch = Stopwatch()
+        counts = build_ledger(ctx.workload(size), path, ctx.batch, watch)
+        ours.append(rate(size, watch.elapsed))
+        if ("ledger", size) not in ctx.fixtures:
+            ctx.keep("ledger", size, path)
+            ctx.batch_events[size] = counts
+        source = ctx.ledger_path(size)
+
+        bare = ctx.scratch(f"ingest-bare-{size}-{rep}.db")
+        watch = Stopwatch()
+        events = record_bare(source, counts, bare, watch)
+        es.append(rate(events, watch.elapsed))
+        if ("bare", size) not in ctx.fixtures:
+            checkpoint(bare)
+            ctx.keep("bare", size, bare)
+        else:
+            remove_database(bare)
+
+        table = ctx.scratch(f"ingest-raw-{size}-{rep}.db")
+        watch = Stopwatch()
+        events = record_raw(source, counts, table, watch)
+        raw.append(rate(events, watch.elapsed))
+        remove_database(table)
+        if path != source:
+            remove_database(path)
+    name = f"Ledger.batch(), {ctx.batch:,} commands per transaction"
+    return [
+        Figure("ingest", name, size, "events/s", ours, ES_SAVE, es, Target("ratio", ">=", 0.7)),
+        Figure("ingest", name, size, "events/s", ours, RAW_INSERT, raw),
+    ]
+
+
+def _single(ctx: Context, size: int) -> list[Figure]:
+    commands = list(ctx.workload(size).continuation(ctx.single))
+    events = sum(c.events for c in commands)
+    ours, es, raw = [], [], []
+    for rep in range(ctx.repeat):
+        ctx.log(f"ingest {events} single commands onto {size:,} events, repetition {rep + 1}/{ctx.repeat}")
+        path = ctx.copy(ctx.ledger_path(size), f"single-{size}.db")
+        watch = Stopwatch()
+        with Ledger.open(path, recorded_by="bench") as ledger:
+            for command in commands:
+                with watch:
+                    apply(ledger, command)
+        ours.append(rate(events, watch.elapsed))
+        rows = [row for group in ledger_rows(path, [events], after=size) for row in group]
+
+        bare = ctx.copy(ctx.bare_path(size), f"single-bare-{size}.db")
+        app = BareApplication.at(bare)
+        watch = Stopwatch()
+        try:
+            for row in rows:
+                entry = entry_of(row)
+                with watch:
+                    save_entries(app, [entry])
+        finally:
+            app.close()
+        es.append(rate(len(rows), watch.elapsed))
+
+        table = RawTable(ctx.copy(ctx.ledger_path(size), f"single-raw-{size}.db"))
+        watch = Stopwatch()
+        try:
+            for row in rows:
+                with watch:
+                    table.insert([row])
+        finally:
+            table.close()
+        raw.append(rate(len(rows), watch.elapsed))
+        for name in ("single", "single-bare", "single-raw"):
+            remove_database(ctx.work_dir / f"{name}-{size}.db")
+    name = f"single commands, one transaction each ({events} appended)"
+    return [
+        Figure(
+            "ingest",
+            name,
+            size,
+            "events/s",
+            ours,
+            ES_SAVE.replace("Application.save", "one save"),
+            es,
+            Target("ratio", ">=", 0.7),
+            events=events,
+        ),
+        Figure(
+            "ingest", name, size, "events/s", ours, "sqlite3: one insert per transaction", raw, events=events
+        ),
+    ]

@@ -1,0 +1,38 @@
+"""Memory: peak RSS of whole-log tasks in a fresh process at each size (it must stay flat).
+
+Each task runs as ``python -m benchmarks.peak TASK DB``; its baseline is the
+same process that only opens the ledger (imports, connection), so the ratio
+is what the task itself adds. Tasks the ledger does not have yet (verify,
+export) are reported as not landed.
+"""
+
+from __future__ import annotations
+
+from benchmarks.context import Context
+from benchmarks.measure import run_task
+from benchmarks.results import Figure, Target, not_landed
+from ledger import Ledger
+
+OPEN_ONLY = "open the ledger only"
+TASK_NAMES = {
+    "replay": "replay: Ledger.log() + apply every event to its subject's state",
+    "log": "Ledger.log(): stream and decode every entry",
+}
+
+
+def run(ctx: Context) -> list[Figure]:
+    """Peak RSS figures at every size."""
+    figures: list[Figure] = []
+    for size in ctx.sizes:
+        path = str(ctx.ledger_path(size))
+        ctx.log(f"peak RSS at {size:,} events")
+        floor = [run_task("open", path)["peak_rss_mb"] for _ in range(ctx.repeat)]
+        for task, name in TASK_NAMES.items():
+            peaks = [run_task(task, path)["peak_rss_mb"] for _ in range(ctx.repeat)]
+            figures.append(
+                Figure("memory", name, size, "MB", peaks, OPEN_ONLY, floor, Target("value", "<=", 300))
+            )
+    for method in ("verify", "export"):
+        if not hasattr(Ledger, method):
+            figures.append(not_landed("memory", f"{method}: peak RSS", f"Ledger has no {method}() yet"))
+    return figures

@@ -1,0 +1,68 @@
+"""What a report says about the run: command, commit, machine and versions."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sqlite3
+import subprocess
+import sys
+import time
+from importlib.metadata import version
+from typing import Any
+
+from benchmarks.context import Context
+from benchmarks.measure import REPO
+
+
+def _commit() -> str:
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=REPO,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=REPO,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"{head}{' + local changes' if dirty else ''}"
+
+
+def _cpu() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def run_meta(ctx: Context, *, command: str, seconds: float) -> dict[str, Any]:
+    """The facts a reader needs to reproduce and judge the figures."""
+    return {
+        "command": command,
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "commit": _commit(),
+        "machine": f"{os.cpu_count()} cores ({_cpu()}), {platform.system()} {platform.machine()}",
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "eventsourcing": version("eventsourcing"),
+        "pydantic": version("pydantic"),
+        "executable": sys.executable,
+        "sizes": list(ctx.sizes),
+        "repeat": ctx.repeat,
+        "seed": ctx.seed,
+        "batch": ctx.batch,
+        "single": ctx.single,
+        "seconds": seconds,
+    }

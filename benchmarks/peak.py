@@ -1,0 +1,54 @@
+"""One task in a fresh process, reporting its peak RSS: ``python -m benchmarks.peak TASK DB``.
+
+Tasks: ``open`` (open the ledger and read its head: the floor every task
+starts from), ``log`` (stream and decode every entry), ``replay`` (the
+auditor's replay: every entry applied to its subject's state). ``verify`` and
+``export`` run when the ledger has them. Prints one JSON line: the task, the
+events it handled, its seconds and its peak resident set size in MB.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from benchmarks.bench_replay import replay_states
+from ledger import Ledger
+
+
+def _open(ledger: Ledger) -> int:
+    return ledger.head
+
+
+def _log(ledger: Ledger) -> int:
+    return sum(1 for _ in ledger.log())
+
+
+def _replay(ledger: Ledger) -> int:
+    return replay_states(ledger)
+
+
+TASKS: dict[str, Callable[[Ledger], int]] = {"open": _open, "log": _log, "replay": _replay}
+
+
+def main(argv: list[str]) -> int:
+    """Run the task named in ``argv`` and print its report."""
+    if len(argv) != 2 or argv[0] not in TASKS:
+        print(f"usage: python -m benchmarks.peak {{{','.join(TASKS)}}} LEDGER_DB", file=sys.stderr)
+        return 2
+    task, db = argv
+    started = time.perf_counter()
+    with Ledger.open(Path(db), create=False) as ledger:
+        events = TASKS[task](ledger)
+    seconds = time.perf_counter() - started
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"task": task, "events": events, "seconds": seconds, "peak_rss_mb": peak_kib / 1024}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
