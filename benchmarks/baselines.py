@@ -38,11 +38,13 @@ class BareSubject(Aggregate):
     @event("Recorded")
     def __init__(self, type: str, payload: dict[str, Any]) -> None:
         self.type = type
+        self.payload = payload
         self.entries = 1
 
     @event("Changed")
     def change(self, type: str, payload: dict[str, Any]) -> None:
         """Record one more entry."""
+        self.payload = payload
         self.entries += 1
 
 
@@ -104,6 +106,25 @@ def read_notifications(app: BareApplication, batch: int = 500) -> int:
         notifications = recorder.select_notifications(start=start, limit=batch)
         for notification in notifications:
             mapper.to_domain_event(notification)
+        count += len(notifications)
+        if len(notifications) < batch:
+            return count
+        start = notifications[-1].id + 1
+
+
+def replay_aggregates(app: BareApplication, batch: int = 500) -> int:
+    """Read the notification log and apply every event to its aggregate, all kept; the number of events."""
+    recorder = app.recorder
+    mapper = app.mapper
+    aggregates: dict[Any, Any] = {}
+    count = 0
+    start = 1
+    while True:
+        notifications = recorder.select_notifications(start=start, limit=batch)
+        for notification in notifications:
+            domain_event = mapper.to_domain_event(notification)
+            key = domain_event.originator_id
+            aggregates[key] = domain_event.mutate(aggregates.get(key))  # type: ignore[attr-defined]
         count += len(notifications)
         if len(notifications) < batch:
             return count

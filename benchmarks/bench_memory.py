@@ -8,6 +8,7 @@ export) are reported as not landed.
 
 from __future__ import annotations
 
+from benchmarks.bench_replay import replay_name
 from benchmarks.context import Context
 from benchmarks.measure import run_task
 from benchmarks.results import Figure, Target, not_landed
@@ -15,7 +16,7 @@ from ledger import Ledger
 
 OPEN_ONLY = "open the ledger only"
 TASK_NAMES = {
-    "replay": "replay: Ledger.log() + apply every event to its subject's state",
+    "replay": f"replay: {replay_name()}",
     "log": "Ledger.log(): stream and decode every entry",
 }
 
