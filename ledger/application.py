@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Iterable
+from typing import Any, ClassVar, cast
 from uuid import UUID
 
 from eventsourcing.application import Application, ProcessingEvent
 from eventsourcing.domain import DomainEventProtocol, MutableOrImmutableAggregate
 from eventsourcing.persistence import Mapper, Recording
 
-from domain.events import Event
+from domain.events import Event, SubjectState
+from domain.refs import subject_id
 from ledger.mapper import PydanticMapper
 from ledger.records import LogRecorder
 
@@ -18,7 +20,15 @@ class LedgerApplication(Application[UUID]):
     """Stores and retrieves the ledger's events; the ``Ledger`` facade drives it."""
 
     name = "ProvenanceLedger"
-    env: ClassVar[dict[str, str]] = {}
+    env: ClassVar[dict[str, str]] = {
+        # Each command reads the states of the subjects it changes. Keep the
+        # recent ones and read only the entries added since (eventsourcing's
+        # fast-forward), instead of decoding and folding whole streams again.
+        # States are immutable, so they need no copy on the way out.
+        "AGGREGATE_CACHE_MAXSIZE": "4096",
+        "AGGREGATE_CACHE_FASTFORWARD": "y",
+        "DEEPCOPY_FROM_AGGREGATE_CACHE": "n",
+    }
 
     def save(
         self,
@@ -40,6 +50,18 @@ class LedgerApplication(Application[UUID]):
         self._take_snapshots(processing_event)
         self._notify(recordings)
         return recordings
+
+    def remember(self, states: Iterable[SubjectState]) -> None:
+        """Keep the states a unit of work ended with, so the next command need not read them back.
+
+        A state that another writer has since changed is brought up to date
+        by the cache's fast-forward when it is next read.
+        """
+        cache = self.repository.cache
+        if cache is not None:
+            for state in states:
+                # States are the ledger's aggregates: immutable, versioned, folded by fold().
+                cache.put(subject_id(state.ref), cast(Any, state))
 
     def construct_mapper(self) -> Mapper[UUID]:
         return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=PydanticMapper)

@@ -226,6 +226,7 @@ class Ledger:
         except PersistenceError as error:
             raise StorageError(f"cannot write to {self.url}: {error}") from None
         self._known.update(e.subject for e in work.events)
+        self._app.remember(work.states.values())
 
     def _explain_collision(self, events: Sequence[Event]) -> LedgerError:
         for event in events:
