@@ -6,6 +6,12 @@ entries in the same transactions (loading the aggregates they change, as an
 application must); plain sqlite3 inserts the ledger's serialized rows with
 ``executemany`` in the same transactions.
 
+Case file: the same workload written as JSON Lines case files of
+``Context.batch`` entries each (the CLI's vocabulary), imported one file per
+transaction with ``Ledger.import_file``, against the eventsourcing baseline
+above (same payloads, same transactions). Reported as not landed until the
+CLI's import is on main.
+
 Single: ``Context.single`` more commands, one transaction each, appended to
 a copy of the ledger of each size (so the cost of one more entry as the
 ledger grows is visible); the baselines append the same entries one by one
@@ -13,6 +19,12 @@ to copies of their own logs.
 """
 
 from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 from benchmarks.baselines import (
     BareApplication,
@@ -23,9 +35,10 @@ from benchmarks.baselines import (
     record_raw,
     save_entries,
 )
-from benchmarks.context import Context, apply, build_ledger, checkpoint, remove_database
+from benchmarks.context import Context, apply, batches, build_ledger, checkpoint, remove_database
+from benchmarks.generator import Command
 from benchmarks.measure import Stopwatch, rate
-from benchmarks.results import Figure, Target
+from benchmarks.results import Figure, Target, not_landed
 from ledger import Ledger
 
 ES_SAVE = "eventsourcing: Application.save, same payloads"
@@ -36,9 +49,73 @@ def run(ctx: Context) -> list[Figure]:
     """Batched and single-command ingest figures at every size."""
     figures: list[Figure] = []
     for size in ctx.sizes:
-        figures += _batched(ctx, size)
+        batched = _batched(ctx, size)
+        figures += batched
+        figures += _case_files(ctx, size, batched[0].baseline_runs)
         figures += _single(ctx, size)
     return figures
+
+
+def casefile_entry(command: Command) -> dict[str, Any] | None:
+    """The command as a case-file entry in the CLI's vocabulary, or None before the CLI lands.
+
+    Case files name no recorder per entry: the importing ledger's applies.
+    """
+    try:
+        vocabulary: Any = importlib.import_module("ledger.commands")
+    except ModuleNotFoundError:
+        return None
+    spec = next(s for s in vocabulary.COMMANDS.values() if s.method == command.method)
+    names = {field.keyword: field.name for field in spec.fields}
+    entry: dict[str, Any] = {"command": spec.name, "ref": command.ref}
+    for keyword, value in command.args.items():
+        if keyword != "recorded_by":
+            entry[names[keyword]] = value
+    return entry
+
+
+def _write_case_files(ctx: Context, size: int) -> list[Path] | None:
+    folder = ctx.work_dir / f"casefiles-{size}"
+    folder.mkdir(exist_ok=True)
+    files = []
+    for number, commands in enumerate(batches(ctx.workload(size), ctx.batch)):
+        lines = []
+        for command in commands:
+            entry = casefile_entry(command)
+            if entry is None:
+                return None
+            lines.append(json.dumps(entry, ensure_ascii=False))
+        path = folder / f"{number:05d}.jsonl"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        files.append(path)
+    return files
+
+
+def _case_files(ctx: Context, size: int, es: Sequence[float]) -> list[Figure]:
+    name = f"case-file import, JSON Lines of {ctx.batch:,} entries, one file per transaction"
+    if not hasattr(Ledger, "import_file") or casefile_entry(Command("open_case", "case/x", {})) is None:
+        return [
+            not_landed("ingest", name, "Ledger.import_file and ledger.commands are not on main yet (issue 3)")
+        ]
+    files = _write_case_files(ctx, size)
+    if files is None:
+        return []
+    ours = []
+    for rep in range(ctx.repeat):
+        ctx.log(f"import {size:,} events from {len(files)} case files, repetition {rep + 1}/{ctx.repeat}")
+        path = ctx.scratch(f"import-{size}.db")
+        watch = Stopwatch()
+        with Ledger.open(path, recorded_by="bench") as ledger:
+            importer: Any = ledger  # import_file comes with the CLI (issue 3)
+            for file in files:
+                with watch:
+                    importer.import_file(file)
+            events = ledger.head
+        ours.append(rate(events, watch.elapsed))
+        remove_database(path)
+    for file in files:
+        file.unlink()
+    return [Figure("ingest", name, size, "events/s", ours, ES_SAVE, list(es), Target("ratio", ">=", 0.7))]
 
 
 def _batched(ctx: Context, size: int) -> list[Figure]:
