@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from cli.options import echo_ref, open_ledger, provenance_options, refs_option, when_option
+from cli.options import open_ledger, provenance_options, refs_option, when_option
 from domain.worldtime import WorldTime
 from ledger import Ledger
 
@@ -55,7 +55,7 @@ def claim_make(
         --about post/labour-linkedin-invite --at 2024-10-17..2024-10-18
     """
     ledger = open_ledger(create=True)
-    echo_ref(
+    click.echo(
         ledger.make_claim(
             ref, text=text, claimant=claimant, post=post, about=about, at=at, sources=sources, note=note
         )
@@ -79,7 +79,7 @@ def claim_repeat(
         --by actor/someone --at 2024-10-18
     """
     ledger = open_ledger(create=True)
-    echo_ref(ledger.repeat_claim(ref, post=post, by=by, at=at, sources=sources, note=note))
+    click.echo(ledger.repeat_claim(ref, post=post, by=by, at=at, sources=sources, note=note))
 
 
 def _review_options(command: F) -> F:
@@ -126,7 +126,7 @@ def claim_rebut(
         --at 2024-10-18
     """
     ledger = open_ledger(create=True)
-    echo_ref(
+    click.echo(
         ledger.rebut_claim(
             ref,
             reviewer=reviewer,
@@ -163,7 +163,7 @@ def claim_support(
         --rationale "The figures match the report." --evidence source/report --at 2024-10-18
     """
     ledger = open_ledger(create=True)
-    echo_ref(
+    click.echo(
         ledger.support_claim(
             ref,
             reviewer=reviewer,
@@ -202,7 +202,7 @@ def claim_revise(
         --verdict False --rationale "The FEC confirmed the rules apply." --at 2024-10-25
     """
     ledger = open_ledger(create=True)
-    echo_ref(
+    click.echo(
         ledger.revise_verdict(
             ref,
             reviewer=reviewer,
@@ -233,7 +233,7 @@ def claim_retract(
       ledger claim retract claim/cheong-hundred-politicians --reason "Deleted the post" --at 2024-10-20
     """
     ledger = open_ledger(create=True)
-    echo_ref(ledger.retract_claim(ref, by=by, reason=reason, at=at, sources=sources, note=note))
+    click.echo(ledger.retract_claim(ref, by=by, reason=reason, at=at, sources=sources, note=note))
 
 
 @click.group()
@@ -273,7 +273,7 @@ def comment_request(
         --at 2024-10-18
     """
     ledger = open_ledger(create=True)
-    echo_ref(
+    click.echo(
         ledger.request_comment(
             ref,
             requester=requester,
@@ -300,7 +300,7 @@ def _answer_command(name: str, method: AnswerMethod, summary: str, example: str)
         ref: str, text: str | None, at: WorldTime, sources: tuple[str, ...], note: str | None
     ) -> None:
         ledger = open_ledger(create=True)
-        echo_ref(method(ledger, ref, text=text, at=at, sources=sources, note=note))
+        click.echo(method(ledger, ref, text=text, at=at, sources=sources, note=note))
 
     command.__doc__ = f"{summary}\n\n\b\nExample:\n  {example}"
     return comment.command(name)(command)

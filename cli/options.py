@@ -78,8 +78,3 @@ def provenance_options(command: F) -> F:
 def refs_option(name: str, metavar: str, help: str) -> Callable[[F], F]:
     """A repeatable option of references (``--about``, ``--regarding``)."""
     return click.option(name, multiple=True, metavar=metavar, help=f"{help} (repeatable).")
-
-
-def echo_ref(ref: str) -> None:
-    """Print the reference a recording command recorded."""
-    click.echo(ref)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from cli.options import echo_ref, open_ledger, provenance_options, when_option
+from cli.options import open_ledger, provenance_options, when_option
 from domain.worldtime import WorldTime
 
 ACTOR_KINDS = ("person", "organization")
@@ -47,7 +47,7 @@ def actor_add(
       ledger actor add actor/elon-musk --name "Elon Musk" --kind person --handle x:elonmusk
     """
     ledger = open_ledger(create=True)
-    echo_ref(
+    click.echo(
         ledger.register_actor(
             ref, name=name, kind=kind, description=description, handles=handles, sources=sources, note=note
         )
@@ -86,7 +86,7 @@ def source_add(
         --kind regulation --publisher actor/fec --url https://www.fec.gov/
     """
     ledger = open_ledger(create=True)
-    echo_ref(
+    click.echo(
         ledger.register_source(
             ref, title=title, kind=kind, url=url, publisher=publisher, at=at, sources=sources, note=note
         )
@@ -110,7 +110,7 @@ def source_archive(
         --url https://web.archive.org/web/2024/https://www.fec.gov/ --at 2024-10-18
     """
     ledger = open_ledger(create=True)
-    echo_ref(ledger.archive_source(ref, url=url, at=at, digest=digest, sources=sources, note=note))
+    click.echo(ledger.archive_source(ref, url=url, at=at, digest=digest, sources=sources, note=note))
 
 
 @click.group()
@@ -148,7 +148,7 @@ def post_publish(
         --at 2024-10-17..2024-10-18 --source source/newsweek-fact-check
     """
     ledger = open_ledger(create=True)
-    echo_ref(
+    click.echo(
         ledger.publish_post(
             ref,
             platform=platform,
@@ -187,7 +187,7 @@ def post_observe(
       ledger post observe post/cheong-x-labour-politicians --views 33000000 --at 2024-10-18
     """
     ledger = open_ledger(create=True)
-    echo_ref(
+    click.echo(
         ledger.observe_post(ref, views=views, likes=likes, reposts=reposts, at=at, sources=sources, note=note)
     )
 
@@ -205,7 +205,7 @@ def post_edit(*, ref: str, text: str, at: WorldTime, sources: tuple[str, ...], n
       ledger post edit post/jane-first --text "Hello, world!" --at 2024-10-16T10:00Z
     """
     ledger = open_ledger(create=True)
-    echo_ref(ledger.edit_post(ref, text=text, at=at, sources=sources, note=note))
+    click.echo(ledger.edit_post(ref, text=text, at=at, sources=sources, note=note))
 
 
 @post.command("archive")
@@ -224,7 +224,7 @@ def post_archive(
       ledger post archive post/jane-first --url https://archive.ph/abcde --at 2024-10-16T12:00Z
     """
     ledger = open_ledger(create=True)
-    echo_ref(ledger.archive_post(ref, url=url, at=at, digest=digest, sources=sources, note=note))
+    click.echo(ledger.archive_post(ref, url=url, at=at, digest=digest, sources=sources, note=note))
 
 
 @post.command("delete")
@@ -243,7 +243,7 @@ def post_delete(
         --deleted-by unknown --source source/newsweek-fact-check
     """
     ledger = open_ledger(create=True)
-    echo_ref(ledger.delete_post(ref, at=at, deleted_by=deleted_by, sources=sources, note=note))
+    click.echo(ledger.delete_post(ref, at=at, deleted_by=deleted_by, sources=sources, note=note))
 
 
 @post.command("restore")
@@ -258,7 +258,7 @@ def post_restore(*, ref: str, at: WorldTime, sources: tuple[str, ...], note: str
       ledger post restore post/jane-first --at 2024-10-20
     """
     ledger = open_ledger(create=True)
-    echo_ref(ledger.restore_post(ref, at=at, sources=sources, note=note))
+    click.echo(ledger.restore_post(ref, at=at, sources=sources, note=note))
 
 
 @click.group()
@@ -282,7 +282,7 @@ def case_open(
         --title "Labour staff campaigning for Harris in the US (October 2024)"
     """
     ledger = open_ledger(create=True)
-    echo_ref(ledger.open_case(ref, title=title, description=description, sources=sources, note=note))
+    click.echo(ledger.open_case(ref, title=title, description=description, sources=sources, note=note))
 
 
 @case.command("link")
@@ -298,7 +298,7 @@ def case_link(*, ref: str, subjects: tuple[str, ...], sources: tuple[str, ...], 
         claim/cheong-hundred-politicians
     """
     ledger = open_ledger(create=True)
-    echo_ref(ledger.link_to_case(ref, subjects, sources=sources, note=note))
+    click.echo(ledger.link_to_case(ref, subjects, sources=sources, note=note))
 
 
 @case.command("note")
@@ -315,7 +315,7 @@ def case_note(*, ref: str, text: str, at: WorldTime, sources: tuple[str, ...], n
         --text "Context: Keir Starmer met Donald Trump." --source source/bbc-starmer-trump
     """
     ledger = open_ledger(create=True)
-    echo_ref(ledger.add_case_note(ref, text=text, at=at, sources=sources, note=note))
+    click.echo(ledger.add_case_note(ref, text=text, at=at, sources=sources, note=note))
 
 
 @click.command()
@@ -332,4 +332,4 @@ def correct(*, ref: str, version: int, reason: str, sources: tuple[str, ...], no
         --reason "The post was published on 15 October, not 14" --source source/newsweek-fact-check
     """
     ledger = open_ledger(create=True)
-    echo_ref(ledger.correct(ref, version=version, reason=reason, sources=sources, note=note))
+    click.echo(ledger.correct(ref, version=version, reason=reason, sources=sources, note=note))

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from cli.render import flatten, record_time, state_json, table
+from cli.render import flatten, record_time, state_json, table, world_time
 from domain import State
 from domain.events import LogEntry
 from domain.worldtime import WorldTime
@@ -24,11 +24,8 @@ def timeline_table(subject: str, entries: Iterable[TimelineEntry]) -> Iterator[s
 
 
 def _timeline_row(entry: TimelineEntry) -> tuple[str, str, str, str]:
-    if entry.occurred_at is None:
-        # Acts of the ledger itself are placed at their record time.
-        when = "(ledger act)"
-    else:
-        when = f"{entry.occurred_at}\n({entry.occurred_at.precision.value})"
+    # Acts of the ledger itself have no world time: they are placed at their record time.
+    when = "(ledger act)" if entry.occurred_at is None else world_time(entry.occurred_at).replace(" ", "\n")
     what = [f"{entry.subject} v{entry.version} {entry.type}", entry.summary]
     if entry.note:
         what.append(f"note: {entry.note}")
@@ -49,7 +46,7 @@ def _text(value: Any) -> str:
     if value is None:
         return "-"
     if isinstance(value, WorldTime):
-        return f"{value} ({value.precision.value})"
+        return world_time(value)
     if isinstance(value, tuple | list):
         return ", ".join(_text(item) for item in value) or "(none)"
     return str(value)
