@@ -928,7 +928,7 @@ class Ledger:
             entries.extend(own if subject == ref else self.history(subject))
         return build_timeline(ref, entries)
 
-    def replay(self, until: int | None = None, *, cache_size: int = 1024) -> Iterator[tuple[LogEntry, State]]:
+    def replay(self, until: int | None = None, *, cache_size: int = 4096) -> Iterator[tuple[LogEntry, State]]:
         """Every entry up to position ``until``, in log order, with the state of its subject after it.
 
         Streams in constant memory: only the states of the ``cache_size``
