@@ -63,7 +63,7 @@ class Figure:
     baseline_runs: Sequence[float] = ()
     target: Target | None = None
     events: int | None = None
-    """Events each run handled, for the per-event cost (defaults to ``size``)."""
+    """Events each run handled, for the per-event cost (defaults to ``size``; 0: not a per-event cost)."""
     status: str = "ok"
     """``ok``, ``not landed`` (the feature is not on main yet) or ``error: ...``."""
     note: str = ""

@@ -11,9 +11,12 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 
+from benchmarks.adapters import ADAPTERS, takes_context
 from benchmarks.context import Context
 from benchmarks.results import Figure, as_figure, not_landed
 
@@ -52,13 +55,20 @@ def run_modules(ctx: Context, groups: Sequence[str]) -> Outcome:
             continue
         module = importlib.import_module(name)
         run = getattr(module, "run", None)
-        if run is None:
+        adapter = ADAPTERS.get(group)
+        runner: Callable[[Context], Iterable[Figure | Mapping[str, Any]]]
+        if run is not None and takes_context(run):
+            runner = run
+        elif adapter is not None:
+            runner = partial(adapter, module)
+        else:
             why = f"{name} has no run(context); run it alone with python -m {name}"
             outcome.figures.append(not_landed(group, f"{group} benchmarks", why))
             continue
         ctx.log(f"== {group}")
         try:
-            outcome.figures.extend(as_figure(item) for item in run(ctx))
+            items = runner(ctx)
+            outcome.figures.extend(as_figure(item) for item in items)
         except Exception as error:  # one broken module must not lose the others' figures
             outcome.failures.append(f"{name}: {type(error).__name__}: {error}")
             outcome.figures.append(

@@ -1,0 +1,147 @@
+"""Adapters for benchmark modules written before the ``run(context)`` interface.
+
+Each adapter checks that the module still has the functions it expects and
+says so (``not wired``) when it does not, rather than failing: the module's
+own command still runs it alone. Its figures are medians computed by the
+module itself, so each holds one run.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable
+from types import ModuleType
+from typing import Any
+
+from benchmarks.context import Context, remove_database
+from benchmarks.results import Figure, Target, not_landed
+
+Adapter = Callable[[ModuleType, Context], Iterable[Figure]]
+
+ES_DECODE = "eventsourcing: read + decode the notification log"
+
+
+def _parameters(function: Any) -> list[str]:
+    return list(inspect.signature(function).parameters)
+
+
+def views(module: ModuleType, ctx: Context) -> Iterable[Figure]:
+    """``bench_views.run(events, seed, repeat, db)`` on a copy of each shared ledger."""
+    run = getattr(module, "run", None)
+    if run is None or _parameters(run)[:4] != ["events", "seed", "repeat", "db"]:
+        return [
+            not_landed("views", "views benchmarks", "bench_views.run changed: adapt benchmarks/adapters.py")
+        ]
+    figures = []
+    for size in ctx.sizes:
+        ctx.log(f"views at {size:,} events")
+        db = ctx.copy(ctx.ledger_path(size), f"views-{size}.db")
+        try:
+            found = run(size, ctx.seed, ctx.repeat, db)
+        finally:
+            remove_database(db)
+        figures += [
+            Figure(
+                "views",
+                "timeline of a post from the views, warm, in-process",
+                size,
+                "ms",
+                [found["timeline_views_ms"]],
+                "the same timeline by replay",
+                [found["timeline_replay_ms"]],
+                Target("value", "<=", 20),
+                events=0,
+            ),
+            Figure(
+                "views",
+                "catch-up: every view rebuilt from the whole log",
+                size,
+                "events/s",
+                [1e6 / found["catch_up_us_per_event"]],
+                ES_DECODE,
+                [1e6 / found["raw_log_read_us_per_event"]],
+                Target("ratio", ">=", 0.5),
+            ),
+        ]
+    return figures
+
+
+def integrity(module: ModuleType, ctx: Context) -> Iterable[Figure]:
+    """``bench_integrity.bench_verify`` and ``bench_append`` at the run's sizes."""
+    verify = getattr(module, "bench_verify", None)
+    append = getattr(module, "bench_append", None)
+    if verify is None or append is None:
+        return [
+            not_landed(
+                "integrity", "integrity benchmarks", "bench_integrity changed: adapt benchmarks/adapters.py"
+            )
+        ]
+    figures = []
+    for size in ctx.sizes:
+        ctx.log(f"integrity: verify at {size:,} events")
+        found = verify(size, ctx.repeat, ctx.work_dir)
+        remove_database(ctx.work_dir / f"verify-{size}.db")
+        events = found["events"]
+        name = "Ledger.verify(): every leaf, node and checkpoint recomputed"
+        figures += [
+            Figure(
+                "integrity",
+                name,
+                size,
+                "events/s",
+                [found["verify_events_per_s"]],
+                "sqlite3 read + hashlib.sha256 of the same rows",
+                [events / found["sqlite_read_and_hash_s"]],
+            ),
+            Figure(
+                "integrity",
+                name,
+                size,
+                "events/s",
+                [found["verify_events_per_s"]],
+                "hashlib.sha256 alone, rows in memory",
+                [events / found["hashlib_only_s"]],
+            ),
+            Figure(
+                "integrity", "inclusion proof from the stored tree", size, "ms", [found["inclusion_proof_ms"]]
+            ),
+            Figure(
+                "integrity",
+                "verify: peak traced Python memory",
+                size,
+                "MB",
+                [found["verify_peak_traced_mib"]],
+            ),
+        ]
+    appended = min(ctx.sizes[0], 10_000)
+    for batch in (100, 1):
+        count = appended if batch > 1 else max(appended // 10, 1)
+        ctx.log(f"integrity: append {count:,} events, {batch} per transaction")
+        found = append(count, batch, ctx.repeat, ctx.work_dir)
+        figures.append(
+            Figure(
+                "integrity",
+                f"append with the Merkle tree, {batch} per transaction",
+                None,
+                "events/s",
+                [count / found["with_tree_s"]],
+                "the same recorder without the tree",
+                [count / found["without_tree_s"]],
+                events=count,
+            )
+        )
+    return figures
+
+
+#: Adapters by benchmark group.
+ADAPTERS: dict[str, Adapter] = {"views": views, "integrity": integrity}
+
+
+def takes_context(run: Any) -> bool:
+    """True when ``run`` is the interface's ``run(context)``: one required parameter."""
+    try:
+        parameters = inspect.signature(run).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    required = [p for p in parameters if p.default is inspect.Parameter.empty]
+    return len(required) == 1
