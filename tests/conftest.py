@@ -1,0 +1,10 @@
+"""Settings shared by the whole test suite."""
+
+from __future__ import annotations
+
+from hypothesis import settings
+
+# Speed is measured in benchmarks, never asserted by tests: no per-example
+# deadline (a cold SQLite file or a busy CI machine would make it flaky).
+settings.register_profile("ledger", deadline=None, print_blob=True)
+settings.load_profile("ledger")
