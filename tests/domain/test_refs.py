@@ -83,6 +83,8 @@ def test_a_reference_of_the_wrong_kind_is_refused() -> None:
     with pytest.raises(InvalidError, match=r"'claim/x' is not a post reference \(expected post/...\)"):
         parse_ref("claim/x", kind="post")
     assert parse_ref("post/x", kind="post") == "post/x"
+    with pytest.raises(InvalidError, match=r"'post/x' is not an actor reference \(expected actor/...\)"):
+        parse_ref("post/x", kind="actor")
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -118,7 +120,8 @@ def test_pydantic_reference_types_accept_only_their_kind(annotation: object, kin
     adapter: TypeAdapter[str] = TypeAdapter(annotation)
     assert adapter.validate_python(f"{kind}/x") == f"{kind}/x"
     other = next(k for k in KINDS if k != kind)
-    with pytest.raises(ValidationError, match=f"is not a {kind} reference"):
+    article = "an" if kind == "actor" else "a"
+    with pytest.raises(ValidationError, match=f"is not {article} {kind} reference"):
         adapter.validate_python(f"{other}/x")
 
 
