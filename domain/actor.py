@@ -13,6 +13,7 @@ from domain.events import (
     Provenance,
     SubjectState,
     Text,
+    as_tuple,
     build,
     creation_fields,
 )
@@ -82,12 +83,12 @@ def register(
     directory: Directory,
 ) -> ActorRegistered:
     """Record a new actor under ``ref`` (``actor/...``)."""
-    parsed = tuple(h if isinstance(h, Handle) else Handle.parse(h) for h in handles)
+    parsed = tuple(h if isinstance(h, Handle) else Handle.parse(h) for h in as_tuple(handles))
     if len(set(parsed)) != len(parsed):
         raise InvalidError("handles: the same handle is given twice")
     return build(
         ActorRegistered,
-        **creation_fields(ref, provenance.checked(directory), kind="actor"),
+        **creation_fields(ref, provenance.checked(directory), kind="actor", directory=directory),
         name=name,
         kind=kind,
         description=description,

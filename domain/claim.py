@@ -25,6 +25,7 @@ from domain.events import (
     Provenance,
     SubjectState,
     Text,
+    as_tuple,
     build,
     creation_fields,
     next_fields,
@@ -271,12 +272,12 @@ def make(
     """Record a claim made by ``claimant`` in ``post`` at ``at``."""
     event = build(
         ClaimMade,
-        **creation_fields(ref, provenance.checked(directory), kind="claim"),
+        **creation_fields(ref, provenance.checked(directory), kind="claim", directory=directory),
         occurred_at=at,
         text=text,
         claimant=claimant,
         post=post,
-        about=tuple(about),
+        about=as_tuple(about),
     )
     require_existing(directory, [event.claimant], "claimant")
     require_existing(directory, [event.post], "post")
@@ -326,7 +327,7 @@ def _review(
     directory: Directory,
     **extra: object,
 ) -> R:
-    items = tuple(e if isinstance(e, Evidence) else Evidence.parse(e) for e in evidence)
+    items = tuple(e if isinstance(e, Evidence) else Evidence.parse(e) for e in as_tuple(evidence))
     event = build(
         cls,
         **next_fields(state, provenance.checked(directory)),
