@@ -19,7 +19,7 @@ from pydantic.fields import FieldInfo
 
 from domain.events import Event
 from domain.post import text_sha256
-from domain.refs import KINDS, MAX_SLUG_LENGTH, subject_id
+from domain.refs import KINDS, subject_id
 from domain.worldtime import WorldTime
 
 # -- world time -------------------------------------------------------------------------------
@@ -56,8 +56,14 @@ def world_times(min_year: int = 1900, max_year: int = 2100) -> st.SearchStrategy
 
 # -- references and text -------------------------------------------------------------------
 
-slugs = st.from_regex(r"[a-z0-9]{1,12}(?:[-_.][a-z0-9]{1,12}){0,3}", fullmatch=True).filter(
-    lambda s: len(s) <= MAX_SLUG_LENGTH
+_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
+_CHUNK = st.text(_ALNUM, min_size=1, max_size=8)
+
+#: Slugs: lowercase letters and digits separated by single '-', '_' or '.'.
+slugs = st.builds(
+    lambda first, rest: first + "".join(sep + chunk for sep, chunk in rest),
+    _CHUNK,
+    st.lists(st.tuples(st.sampled_from("-_."), _CHUNK), max_size=2),
 )
 
 
@@ -85,7 +91,7 @@ def _valid_text(adapter: TypeAdapter[Any]) -> st.SearchStrategy[str]:
             return False
         return True
 
-    return st.text(min_size=1, max_size=40).filter(valid)
+    return st.text(min_size=1, max_size=20).filter(valid)
 
 
 # -- any annotated field ------------------------------------------------------------------------
@@ -106,7 +112,7 @@ def for_annotation(annotation: Any, metadata: tuple[Any, ...] = ()) -> st.Search
     if origin is tuple:
         item, ellipsis = get_args(annotation)
         assert ellipsis is Ellipsis, f"only tuple[X, ...] is supported, not {annotation}"
-        return st.lists(for_annotation(item), max_size=3).map(tuple)
+        return st.lists(for_annotation(item), max_size=2).map(tuple)
     if annotation is WorldTime:
         return world_times()
     if annotation is UUID:
@@ -116,7 +122,7 @@ def for_annotation(annotation: Any, metadata: tuple[Any, ...] = ()) -> st.Search
         return st.integers(min_value=0, max_value=2**53).filter(lambda n: _valid(adapter, n))
     if annotation is str:
         if not metadata:
-            return st.text(max_size=40)
+            return st.text(max_size=20)
         adapter = TypeAdapter(Annotated[(str, *metadata)])
         kinds = _accepted_kinds(adapter)
         return refs(kinds) if kinds else _valid_text(adapter)
