@@ -242,3 +242,11 @@ def test_a_request_lapses_only_while_awaiting(world: World, closed_by: str, stat
         InvalidError, match=f"comment/desk-to-ann is {status}, not awaiting an answer, so it cannot lapse"
     ):
         comment.lapse(state, at=when("2024-10-22"), **world.kwargs())
+
+
+def test_an_answer_that_predates_a_recorded_lapse_is_accepted(world: World) -> None:
+    # The lapse was mistaken (the email was found later): refusing the answer would make
+    # the truth unrecordable, so it is accepted, placed by its own time; the lapse can be corrected.
+    lapsed = after(world, "lapse", "2024-10-21")
+    answered = comment.receive(lapsed, at=when("2024-10-19"), **world.kwargs()).apply(lapsed)
+    assert (answered.status, answered.answered_at) == ("answered", when("2024-10-19"))
