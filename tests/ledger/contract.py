@@ -503,6 +503,57 @@ class LedgerContract(ABC):
         with pytest.raises(NotFoundError, match="post/zz does not exist"):
             world.timeline("post/zz")
 
+    @pytest.mark.parametrize("cache_size", [1, 1024])
+    def test_replay_gives_each_entry_with_the_state_after_it(self, world: Ledger, cache_size: int) -> None:
+        for name in (
+            "observe_post",
+            "rebut_claim",
+            "receive_comment",
+            "link_to_case",
+            "correct",
+            "edit_post",
+        ):
+            COMMANDS[name][2](world)
+        replayed = list(world.replay(cache_size=cache_size))
+        assert [entry for entry, _ in replayed] == list(world.log())
+        for entry, state in replayed:
+            assert state == world.get(entry.subject, version=entry.version), entry
+        assert [entry.position for entry, _ in world.replay(until=3)] == [1, 2, 3]
+        with pytest.raises(InvalidError, match="cache_size must be 1 or more, not 0"):
+            next(world.replay(cache_size=0))
+
+    def test_list_subjects_of_a_kind_with_filters(self, world: Ledger) -> None:
+        world.delete_post(REPLY, at="2024-10-18")
+        assert [s.ref for s in world.list_subjects("post")] == [POST, REPLY]
+        assert [s.ref for s in world.list_subjects("post", status="deleted")] == [REPLY]
+        assert [s.ref for s in world.list_subjects("post", platform="x", status="live")] == [POST]
+        assert [s.ref for s in world.list_subjects("post", in_reply_to=POST)] == [REPLY]
+        assert [s.ref for s in world.list_subjects("claim", about=POST, claimant=CRITIC)] == [CLAIM]
+        assert [s.ref for s in world.list_subjects("comment", status="awaiting")] == [REQUEST]
+        assert [s.ref for s in world.list_subjects("actor", kind="organization")] == [DESK]
+        assert world.list_subjects("source", publisher=AUTHOR) == []
+        with pytest.raises(InvalidError, match="post listings have no filter 'colour'"):
+            world.list_subjects("post", colour="red")
+        with pytest.raises(InvalidError, match="unknown kind 'tweet'"):
+            world.list_subjects("tweet")
+
+    def test_a_dry_run_batch_checks_everything_and_writes_nothing(self, world: Ledger) -> None:
+        head = world.head
+        with world.batch(dry_run=True):
+            world.register_actor("actor/cy", name="Cy", kind="person")
+            world.publish_post("post/cy", platform="X", author="actor/cy", text="Hi", at="2024-10-16")
+        assert world.head == head
+        assert not world.exists("actor/cy")
+
+        def record() -> None:
+            with world.batch(dry_run=True):
+                world.register_actor("actor/cy", name="Cy", kind="person")
+                world.publish_post("post/cy", platform="X", author="actor/zz", text="Hi", at="2024-10-16")
+
+        with pytest.raises(NotFoundError, match="author actor/zz does not exist"):
+            record()
+        assert world.head == head
+
     # -- batches -------------------------------------------------------------------------------------
 
     def test_a_batch_sees_its_own_earlier_commands(self, ledger: Ledger) -> None:
