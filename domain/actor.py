@@ -15,6 +15,7 @@ from domain.events import (
     Text,
     as_tuple,
     build,
+    build_value,
     creation_fields,
 )
 
@@ -30,10 +31,12 @@ class Handle(Frozen):
     @classmethod
     def parse(cls, text: str) -> Handle:
         """Read ``PLATFORM:HANDLE``."""
+        if not isinstance(text, str):
+            raise InvalidError(f"a handle must be PLATFORM:HANDLE text, not {type(text).__name__}")
         platform, colon, handle = text.partition(":")
         if not colon or not platform.strip() or not handle.strip():
             raise InvalidError(f"malformed handle {text!r}: expected PLATFORM:HANDLE")
-        return cls(platform=platform.strip().lower(), handle=handle.strip())
+        return build_value(cls, platform=platform.strip().lower(), handle=handle.strip())
 
     def __str__(self) -> str:
         return f"{self.platform}:{self.handle}"

@@ -27,6 +27,7 @@ from domain.events import (
     Text,
     as_tuple,
     build,
+    build_value,
     creation_fields,
     next_fields,
     refuse_before,
@@ -49,8 +50,10 @@ class Evidence(Frozen):
     @classmethod
     def parse(cls, text: str) -> Evidence:
         """Read ``SOURCE_REF`` or ``SOURCE_REF:QUOTE``."""
+        if not isinstance(text, str):
+            raise InvalidError(f"evidence must be SOURCE_REF[:QUOTE] text, not {type(text).__name__}")
         ref, _, quote = text.partition(":")
-        return cls(source=parse_ref(ref.strip(), kind="source"), quote=quote.strip() or None)
+        return build_value(cls, source=parse_ref(ref.strip(), kind="source"), quote=quote.strip() or None)
 
 
 class Appearance(Frozen):

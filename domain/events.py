@@ -205,8 +205,8 @@ T = TypeVar("T")
 
 
 def as_tuple(values: Iterable[T]) -> tuple[T, ...]:
-    """``values`` as a tuple; a lone string is one value, never a tuple of its characters."""
-    if isinstance(values, str):
+    """``values`` as a tuple; a lone string (or value object) is one value, never split up."""
+    if isinstance(values, str | BaseModel):
         return cast(tuple[T, ...], (values,))
     return tuple(values)
 
@@ -217,6 +217,17 @@ def build(cls: type[E], **fields: Any) -> E:
         return cls(**fields)
     except ValidationError as error:
         raise InvalidError(describe_validation_error(error)) from None
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def build_value(cls: type[M], **fields: Any) -> M:
+    """Construct a value object, turning validation failures into :class:`InvalidError`."""
+    try:
+        return cls(**fields)
+    except ValidationError as error:
+        raise InvalidError(f"{cls.__name__.lower()}.{describe_validation_error(error)}") from None
 
 
 def describe_validation_error(error: ValidationError) -> str:

@@ -85,3 +85,22 @@ def test_register_refusals(
     }
     with pytest.raises(error, match=message):
         actor.register(**arguments)
+
+
+@pytest.mark.parametrize(
+    ("handles", "message"),
+    [
+        ([5], "a handle must be PLATFORM:HANDLE text, not int"),
+        (["x:bad \udcff byte"], "handle.handle: Input should be a valid string"),
+    ],
+)
+def test_handles_that_are_not_valid_text_are_refused(world: World, handles: list[Any], message: str) -> None:
+    with pytest.raises(InvalidError, match=message):
+        actor.register("actor/cy", name="Cy", kind="person", handles=handles, **world.kwargs())
+
+
+def test_a_lone_handle_object_is_one_handle(world: World) -> None:
+    handle = Handle(platform="x", handle="cy")
+    assert actor.register("actor/cy", name="Cy", kind="person", handles=handle, **world.kwargs()).handles == (
+        handle,
+    )  # type: ignore[arg-type]

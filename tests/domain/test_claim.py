@@ -365,3 +365,37 @@ def test_a_claim_may_be_about_a_request_for_comment(world: World) -> None:
     assert claim.make(
         "claim/cy", text="T", claimant=CRITIC, post=REPLY, about=[REQUEST], at=when("2024"), **world.kwargs()
     )
+
+
+@pytest.mark.parametrize(
+    ("evidence", "message"),
+    [
+        ([None], "evidence must be SOURCE_REF\\[:QUOTE\\] text, not NoneType"),
+        ([f"{RULES}:bad \udcff byte"], "evidence.quote: Input should be a valid string"),
+    ],
+)
+def test_evidence_that_is_not_valid_text_is_refused(world: World, evidence: list[Any], message: str) -> None:
+    with pytest.raises(InvalidError, match=message):
+        claim.rebut(
+            world.state(CLAIM),
+            reviewer=DESK,
+            verdict="F",
+            rationale="R",
+            evidence=evidence,
+            at=when("2024-10-18"),
+            **world.kwargs(),
+        )
+
+
+def test_a_lone_evidence_object_is_one_piece(world: World) -> None:
+    piece = Evidence(source=RULES, quote="Rule 1")
+    event = claim.rebut(
+        world.state(CLAIM),
+        reviewer=DESK,
+        verdict="F",
+        rationale="R",
+        evidence=piece,
+        at=when("2024-10-18"),
+        **world.kwargs(),  # type: ignore[arg-type]
+    )
+    assert event.evidence == (piece,)
