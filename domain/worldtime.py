@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, field_validator, model_validator
 
 from domain.errors import InvalidError
 
@@ -24,7 +24,7 @@ _YEAR = re.compile(r"\d{4}")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
-_ZONE = re.compile(r"(Z|[+-]\d{2}(:?\d{2})?)$", re.IGNORECASE)
+_ZONE = re.compile(r"(Z|[+-]\d{2}(:?\d{2}(:?\d{2}(\.\d+)?)?)?)$", re.IGNORECASE)
 
 
 class Precision(StrEnum):
@@ -56,6 +56,14 @@ class WorldTime(BaseModel):
     earliest: AwareDatetime
     latest: AwareDatetime
     precision: Precision
+
+    @field_validator("earliest", "latest")
+    @classmethod
+    def _offset_in_whole_minutes(cls, moment: datetime) -> datetime:
+        # ISO 8601 text and JSON keep offsets in whole minutes; a historical zone
+        # such as Amsterdam's +00:19:32 would be stored 32 seconds off. Keep the
+        # same instant, in UTC, instead.
+        return _whole_minute_offset(moment)
 
     @model_validator(mode="after")
     def _bounds_in_order(self) -> Self:
@@ -89,7 +97,7 @@ class WorldTime(BaseModel):
     def minute(cls, moment: datetime) -> WorldTime:
         """The whole minute that contains ``moment`` (timezone-aware)."""
         _require_aware(moment)
-        return cls._span(moment.replace(second=0, microsecond=0), Precision.MINUTE)
+        return cls._span(_whole_minute_offset(moment).replace(second=0, microsecond=0), Precision.MINUTE)
 
     @classmethod
     def day(cls, day: date) -> WorldTime:
@@ -233,6 +241,12 @@ def _require_aware(moment: datetime) -> None:
             f"naive datetime {moment.isoformat()} refused: world times must be "
             "timezone-aware (use tzinfo=datetime.UTC or an offset)"
         )
+
+
+def _whole_minute_offset(moment: datetime) -> datetime:
+    """``moment``, in UTC if its offset is not a whole number of minutes."""
+    offset = moment.utcoffset()
+    return moment.astimezone(UTC) if offset is not None and offset % timedelta(minutes=1) else moment
 
 
 def _zone(moment: datetime) -> str:

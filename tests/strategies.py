@@ -24,10 +24,12 @@ from domain.worldtime import WorldTime
 
 # -- world time -------------------------------------------------------------------------------
 
-#: Offsets in whole quarter hours, as real zones use, from -12:00 to +14:00.
+#: Offsets from -12:00 to +14:00: UTC, quarter hours as zones use today, and odd seconds.
 zones = st.one_of(
     st.just(UTC),
     st.integers(min_value=-48, max_value=56).map(lambda q: timezone(timedelta(minutes=15 * q))),
+    # Historical local mean times have offsets in seconds (Amsterdam was +00:19:32).
+    st.integers(min_value=-43200, max_value=50400).map(lambda s: timezone(timedelta(seconds=s))),
 )
 
 

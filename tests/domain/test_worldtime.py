@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
@@ -324,3 +325,24 @@ def test_each_precision_contains_its_moment(moment: datetime) -> None:
         WorldTime.year(moment.astimezone(UTC).year),
     ):
         assert time.contains(moment), time
+
+
+def test_an_offset_in_seconds_is_kept_as_the_same_instant_in_utc() -> None:
+    # Amsterdam kept local mean time, +00:19:32, until 1937: JSON and ISO text hold only minutes.
+    amsterdam = datetime(1900, 6, 1, 12, 30, 15, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    assert amsterdam.utcoffset() == timedelta(minutes=19, seconds=32)
+    instant = WorldTime.instant(amsterdam)
+    assert instant.earliest == amsterdam
+    assert str(instant) == "1900-06-01T12:10:43Z"
+    assert WorldTime.model_validate_json(instant.model_dump_json()) == instant
+    minute = WorldTime.minute(amsterdam)
+    assert str(minute) == "1900-06-01T12:10Z"
+    assert minute.contains(amsterdam)
+    parsed = WorldTime.parse("1900-06-01T12:30+00:19:32")
+    assert (parsed.precision, str(parsed)) == (Precision.MINUTE, "1900-06-01T12:10Z")
+
+
+@settings(max_examples=50)
+@given(world_times())
+def test_json_keeps_every_world_time_exactly(time: WorldTime) -> None:
+    assert WorldTime.model_validate_json(time.model_dump_json()) == time
