@@ -14,7 +14,7 @@ import sqlite3
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from domain.errors import StorageError
 from ledger.records import EVENTS_TABLE, FORMAT
@@ -83,8 +83,8 @@ def _check_sqlite_file(path: Path, *, create: bool) -> None:
             raise StorageError(f"cannot create ledger {path}: directory {path.parent} does not exist")
         return
     try:
-        # Quoted: in a URI, '#', '?' and '%' in the file name would name another file.
-        connection = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
+        # As a URI, quoted: unquoted, '#', '?' and '%' in the file name would name another file.
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
             tables = {
                 row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
