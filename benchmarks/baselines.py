@@ -188,9 +188,9 @@ class RawTable:
         self.connection = sqlite3.connect(path, isolation_level=None)
         self.connection.execute("PRAGMA journal_mode=WAL")
         self.connection.execute(
-            f"CREATE TABLE IF NOT EXISTS {EVENTS_TABLE} (originator_id TEXT NOT NULL, "
-            "originator_version INTEGER NOT NULL, topic TEXT NOT NULL, state BLOB NOT NULL, "
-            "recorded_at INTEGER NOT NULL, PRIMARY KEY (originator_id, originator_version))"
+            f"CREATE TABLE IF NOT EXISTS {EVENTS_TABLE} (notification_id INTEGER PRIMARY KEY, "
+            "originator_id TEXT NOT NULL, originator_version INTEGER NOT NULL, topic TEXT NOT NULL, "
+            "state BLOB NOT NULL, recorded_at INTEGER NOT NULL, UNIQUE (originator_id, originator_version))"
         )
         self._insert = f"INSERT INTO {EVENTS_TABLE} ({ROW_COLUMNS}) VALUES (?,?,?,?,?)"
 
