@@ -9,7 +9,8 @@ callers may catch either::
     ├── AlreadyExistsError   (ValueError)    a subject was recorded twice
     ├── InvalidError         (ValueError)    bad input, or an impossible event
     ├── ConflictError        (RuntimeError)  a concurrent writer won; retry
-    └── StorageError         (OSError)       the store cannot be opened or used
+    ├── StorageError         (OSError)       the store cannot be opened or used
+    └── VerificationError                    the log, a checkpoint or a proof does not verify
 
 The CLI maps them to exit codes in one place.
 """
@@ -39,3 +40,16 @@ class ConflictError(LedgerError, RuntimeError):
 
 class StorageError(LedgerError, OSError):
     """The store cannot be opened, is not a ledger, or failed."""
+
+
+class VerificationError(LedgerError):
+    """The log, a checkpoint or a proof does not verify: something was altered, removed or forged.
+
+    ``position`` names the first log position that fails, ``checkpoint`` the
+    stored checkpoint (its sequence number, from 1), when either is known.
+    """
+
+    def __init__(self, message: str, *, position: int | None = None, checkpoint: int | None = None) -> None:
+        super().__init__(message)
+        self.position = position
+        self.checkpoint = checkpoint

@@ -11,22 +11,29 @@ from domain.errors import (
     LedgerError,
     NotFoundError,
     StorageError,
+    VerificationError,
 )
 from domain.events import LogEntry
 from domain.worldtime import WorldTime
 from ledger.facade import Ledger
+from ledger.integrity import Checkpoint, Signer, Verifier, check_proof
 from projections.timeline import Timeline, TimelineEntry
 
 __all__ = [
     "AlreadyExistsError",
+    "Checkpoint",
     "ConflictError",
     "InvalidError",
     "Ledger",
     "LedgerError",
     "LogEntry",
     "NotFoundError",
+    "Signer",
     "StorageError",
     "Timeline",
     "TimelineEntry",
+    "VerificationError",
+    "Verifier",
     "WorldTime",
+    "check_proof",
 ]

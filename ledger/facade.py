@@ -54,6 +54,7 @@ from domain.source import SourceState
 from domain.worldtime import WorldTime
 from ledger.application import LedgerApplication
 from ledger.backends import backend_for
+from ledger.integrity.api import LedgerIntegrity
 from ledger.records import LogRecord, micros_to_datetime
 from projections.timeline import RelatedScan, Timeline, build_timeline, linked_subjects
 
@@ -122,7 +123,7 @@ class _Work:
         self.events.append(event)
 
 
-class Ledger:
+class Ledger(LedgerIntegrity):
     """A provenance ledger: posts, claims, reviews and requests for comment, never forgotten.
 
     Open one with :meth:`Ledger.open`; close it (or use it as a context
