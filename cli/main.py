@@ -6,6 +6,8 @@ from importlib.metadata import PackageNotFoundError, version
 
 import click
 
+from cli import integrity
+
 
 def _version() -> str:
     try:
@@ -18,6 +20,9 @@ def _version() -> str:
 @click.version_option(_version(), prog_name="ledger")
 def ledger() -> None:
     """A provenance ledger of posts, claims, reviews and requests for comment."""
+
+
+integrity.register(ledger)
 
 
 def main() -> None:

@@ -191,7 +191,7 @@ class LedgerIntegrity:
     def prove_consistency(
         self, old: Checkpoint | str, new: Checkpoint | str | None = None
     ) -> ConsistencyProof:
-        """Proof that checkpoint ``old``'s tree is a prefix of ``new`` (default: the latest, or current, tree)."""
+        """Proof that checkpoint ``old``'s tree is a prefix of ``new`` (default: latest or current tree)."""
         old_checkpoint = _checkpoint(old)
         self._check_matches(old_checkpoint, "the old checkpoint")
         if old_checkpoint.size == 0:

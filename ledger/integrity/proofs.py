@@ -114,10 +114,19 @@ class ProofCheck:
         if self.record is not None:
             r = self.record
             return (
-                f"ok: entry at position {r.position} ({r.topic}, stream {r.originator_id} "
-                f"v{r.originator_version}) is in {tree}"
+                f"ok: entry at position {r.position} ({_subject(r)} v{r.originator_version}, {r.topic}) "
+                f"is in {tree}"
             )
         return f"ok: the tree of size {self.old_size} is a prefix of {tree}"
+
+
+def _subject(record: LogRecord) -> str:
+    """The subject the event names, when its stored bytes are plain JSON; else its stream id."""
+    try:
+        subject = json.loads(record.state).get("subject")
+    except (ValueError, AttributeError):
+        subject = None
+    return subject if isinstance(subject, str) else f"stream {record.originator_id}"
 
 
 def parse_proof(proof: Proof | str | bytes) -> Proof:

@@ -54,8 +54,9 @@ class VerifyReport:
             signed = (
                 "signatures checked" if self.signatures_checked else "signatures NOT checked (no key given)"
             )
+            plural = "checkpoint" if self.checkpoints == 1 else "checkpoints"
             parts.append(
-                f"{self.checkpoints} checkpoints (latest of size {self.latest_checkpoint_size}; {signed})"
+                f"{self.checkpoints} {plural} (latest of size {self.latest_checkpoint_size}; {signed})"
             )
         else:
             parts.append("no checkpoints")
@@ -165,24 +166,23 @@ def _check_root(target: _Target, root: bytes, targets: Sequence[_Target]) -> Non
         target.matched = True
         return
     size = target.checkpoint.size
-    # The latest checkpoint before it that the same signer signed (and so, an
-    # honest signer refusing inconsistent trees, agrees with it) bounds where the log changed.
-    earlier = [
-        t
-        for t in targets
-        if t.matched
-        and t.checkpoint.size < size
-        and set(t.checkpoint.signed_by) & set(target.checkpoint.signed_by)
-    ]
-    if earlier:
-        after = earlier[-1].checkpoint.size
-        where = (
-            f"an entry in positions {after + 1}..{size} was changed, or the log forked after position {after}"
-        )
-        position: int | None = after + 1
-    else:
-        where = f"an entry in positions 1..{size} was changed, or the log forked"
-        position = None
+    where = f"the log was rewritten or forked at or before position {size}"
+    position: int | None = None
+    if target.seq is not None:
+        # Every leaf matched, so the tree was rewritten with the log. The
+        # same signer signed this checkpoint after the earlier ones it shares,
+        # and the ledger signs only trees that extend its last checkpoint:
+        # the change lies after the latest of those that still holds.
+        earlier = [
+            t.checkpoint.size
+            for t in targets
+            if t.matched
+            and t.seq is not None
+            and set(t.checkpoint.signed_by) & set(target.checkpoint.signed_by)
+        ]
+        if earlier:
+            position = max(earlier) + 1
+            where = f"an entry in positions {position}..{size} was changed, together with the stored tree"
     raise VerificationError(
         f"{target.label} (size {size}) does not match the log: its first {size} entries hash to "
         f"{encode_base64(root)}, not {target.checkpoint.root_base64}; {where}",
