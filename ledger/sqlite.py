@@ -13,7 +13,8 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLite
 from ledger.integrity.sqlite import TREE_TABLES, SQLiteTreeRecorder
 from ledger.records import EVENTS_TABLE, FORMAT, LogRecord, LogRecorder, now_micros
 
-_COLUMNS = "rowid, originator_id, originator_version, topic, state, recorded_at"
+# The state is read as a BLOB whatever a writer stored it as, so its bytes are what is hashed.
+_COLUMNS = "rowid, originator_id, originator_version, topic, CAST(state AS BLOB), recorded_at"
 
 
 class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder, SQLiteTreeRecorder):

@@ -141,11 +141,11 @@ class LedgerIntegrity:
         note = trusted.note if isinstance(trusted, Checkpoint) else trusted
         return verify_log(self._recorder, self._tree, origin=self.origin, keys=_verifiers(keys), trusted=note)
 
-    def _signed_tree(self, checkpoint: Checkpoint | str | None, at_least: int) -> TreeState:
+    def _signed_tree(self, checkpoint: Checkpoint | str | None) -> TreeState:
         """The tree to prove against: ``checkpoint``, else the latest stored one, else the current tree."""
         if checkpoint is None:
             last = self._tree.last_checkpoint()
-            if last is not None and last.size >= at_least:
+            if last is not None:
                 checkpoint = last.note
         if checkpoint is None:
             head = self.tree_head()
@@ -172,7 +172,7 @@ class LedgerIntegrity:
                 f"{ref} has no version {version} (latest is v{records[-1].originator_version})"
             )
         record = matching[-1]
-        tree = self._signed_tree(checkpoint, record.position)
+        tree = self._signed_tree(checkpoint)
         if record.position > tree.size:
             raise InvalidError(
                 f"{ref} v{record.originator_version} (position {record.position}) is newer than the "
@@ -196,7 +196,7 @@ class LedgerIntegrity:
         self._check_matches(old_checkpoint, "the old checkpoint")
         if old_checkpoint.size == 0:
             raise InvalidError("the old checkpoint is of the empty tree, which every tree extends")
-        new_tree = self._signed_tree(new, old_checkpoint.size)
+        new_tree = self._signed_tree(new)
         if new_tree.size < old_checkpoint.size:
             raise InvalidError(
                 f"the new tree (size {new_tree.size}) is older than the old one ({old_checkpoint.size})"

@@ -1,0 +1,29 @@
+"""Fixtures of the integrity tests: ledgers on real SQLite files, and keys."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from integrity_helpers import record_actors
+
+from ledger import Ledger, Signer
+
+
+@pytest.fixture
+def key() -> Signer:
+    return Ledger.generate_key("desk")
+
+
+@pytest.fixture
+def make_ledger(tmp_path: Path) -> Callable[..., Path]:
+    """A ledger file with ``count`` entries, closed, ready to be reopened or tampered with."""
+
+    def make(count: int = 10, name: str = "ledger.db") -> Path:
+        path = tmp_path / name
+        with Ledger.open(path, recorded_by="test") as ledger:
+            record_actors(ledger, count)
+        return path
+
+    return make
