@@ -22,6 +22,7 @@ names that checkpoint and the positions it could be.
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -111,7 +112,21 @@ def _stored_targets(rows: Sequence[StoredCheckpoint], origin: str, keys: Sequenc
 
 
 def _log(recorder: LogRecorder, after: int, until: int | None) -> Iterator[LogRecord]:
-    while batch := recorder.select_log(after, BATCH, until):
+    limit = BATCH
+    while True:
+        try:
+            batch = recorder.select_log(after, limit, until)
+        except (ValueError, TypeError) as error:
+            # A row written outside the ledger is unreadable (a stream id that is no UUID, say):
+            # read one row at a time to name it.
+            if limit == 1:
+                raise VerificationError(
+                    f"position {after + 1}: the stored entry cannot be read ({error})", position=after + 1
+                ) from None
+            limit = 1
+            continue
+        if not batch:
+            return
         yield from batch
         after = batch[-1].position
 
@@ -144,8 +159,14 @@ def replay_tree(
                 f"(the next one is at {record.position})",
                 position=position,
             )
+        try:
+            leaf = record_leaf_hash(record)
+        except (InvalidError, ValueError, TypeError, AttributeError, struct.error):
+            raise VerificationError(
+                f"position {position}: the stored entry is malformed and has no leaf", position=position
+            ) from None
         completed.clear()
-        compact.push(record_leaf_hash(record), completed)
+        compact.push(leaf, completed)
         for level, index, digest in completed:
             key = ((index + 1) << level, level)
             row = next(rows, None)

@@ -271,3 +271,16 @@ def test_checkpoint_refuses_to_sign_over_a_changed_past(make_ledger: MakeLedger,
         ledger.checkpoint(key)
     with raw(path) as db:
         assert db.execute("SELECT COUNT(*) FROM checkpoints").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("topic", 7), ("recorded_at", "yesterday"), ("originator_version", -1), ("originator_id", "not-a-uuid")],
+)
+def test_a_malformed_row_is_reported_not_crashed_on(
+    make_ledger: MakeLedger, column: str, value: object
+) -> None:
+    path = make_ledger(4)
+    with raw(path) as db:
+        db.execute(f"UPDATE stored_events SET {column}=? WHERE rowid=3", (value,))
+    assert failure(path).position == 3
