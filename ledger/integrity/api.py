@@ -26,7 +26,7 @@ from ledger.integrity.note import Signer, Verifier, encode_base64
 from ledger.integrity.proofs import ConsistencyProof, InclusionProof, TreeState, check_proof
 from ledger.integrity.store import TreeRecorder
 from ledger.integrity.tree import consistency_proof, inclusion_proof, root_from
-from ledger.integrity.verify import VerifyReport, replay_tree, verify_log
+from ledger.integrity.verify import TreeReplay, VerifyReport, verify_log
 from ledger.records import LogRecorder
 
 DEFAULT_KEY_NAME = "provenance-ledger"
@@ -107,7 +107,7 @@ class LedgerIntegrity:
                 raise VerificationError(f"refusing to sign: checkpoint #{last.seq}: {error}") from None
             self._check_matches(previous, f"refusing to sign: checkpoint #{last.seq}")
             signed_size = previous.size
-        for _ in replay_tree(self._recorder, tree, after=signed_size, until=size):
+        for _ in TreeReplay(self._recorder, tree, after=signed_size, until=size).roots():
             pass
         root = root_from(size, tree.select_tree_nodes)
         note = sign_checkpoint(origin, size, root, signer)

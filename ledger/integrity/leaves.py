@@ -43,21 +43,12 @@ TAG = b"provenance-ledger/event/v1"
 _HEAD = struct.Struct(f">I{len(TAG)}sIQI16sIQI")
 _LENGTH = struct.Struct(">I")
 _TAIL = struct.Struct(">IQ")
-_U64 = 1 << 64
 
 
-def encode_leaf(record: LogRecord) -> bytes:
-    """The leaf bytes of one stored event."""
-    for name, value in (
-        ("position", record.position),
-        ("version", record.originator_version),
-        ("record time", record.recorded_at),
-    ):
-        if not 0 <= value < _U64:
-            raise InvalidError(f"{name} {value} cannot be encoded in a leaf")
+def _parts(record: LogRecord) -> tuple[bytes, ...]:
     topic = record.topic.encode()
-    return b"".join(
-        (
+    try:
+        return (
             _HEAD.pack(
                 len(TAG), TAG, 8, record.position, 16, record.originator_id.bytes, 8,
                 record.originator_version, len(topic),
@@ -66,13 +57,23 @@ def encode_leaf(record: LogRecord) -> bytes:
             _LENGTH.pack(len(record.state)),
             record.state,
             _TAIL.pack(8, record.recorded_at),
-        )
-    )  # fmt: skip
+        )  # fmt: skip
+    except struct.error:
+        # Positions, versions and record times are unsigned 64-bit numbers.
+        raise InvalidError(
+            f"position {record.position}, version {record.originator_version} or record time "
+            f"{record.recorded_at} cannot be encoded in a leaf"
+        ) from None
+
+
+def encode_leaf(record: LogRecord) -> bytes:
+    """The leaf bytes of one stored event."""
+    return b"".join(_parts(record))
 
 
 def record_leaf_hash(record: LogRecord) -> bytes:
-    """The Merkle leaf hash of one stored event."""
-    return hashlib.sha256(b"\x00" + encode_leaf(record)).digest()
+    """The Merkle leaf hash of one stored event: ``SHA-256(0x00 || leaf bytes)``."""
+    return hashlib.sha256(b"".join((b"\x00", *_parts(record)))).digest()
 
 
 def decode_leaf(data: bytes) -> LogRecord:

@@ -23,7 +23,7 @@ names that checkpoint and the positions it could be.
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterator, Sequence
+from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from domain.errors import InvalidError, VerificationError
@@ -111,7 +111,7 @@ def _stored_targets(rows: Sequence[StoredCheckpoint], origin: str, keys: Sequenc
     return targets
 
 
-def _log(recorder: LogRecorder, after: int, until: int | None) -> Iterator[LogRecord]:
+def _batches(recorder: LogRecorder, after: int, until: int | None) -> Iterator[Sequence[LogRecord]]:
     limit = BATCH
     while True:
         try:
@@ -127,59 +127,69 @@ def _log(recorder: LogRecorder, after: int, until: int | None) -> Iterator[LogRe
             continue
         if not batch:
             return
-        yield from batch
+        yield batch
         after = batch[-1].position
 
 
-def _tree_rows(tree: TreeRecorder, after: int) -> Iterator[TreeRow]:
-    key = (after, 64)  # past every level: the rows of positions after ``after``
-    while batch := tree.select_tree_rows(key, BATCH):
-        yield from batch
-        key = batch[-1][0], batch[-1][1]
+class TreeReplay:
+    """Rebuilds the tree from the stored entries after position ``after``, checking the stored tree.
 
-
-def replay_tree(
-    recorder: LogRecorder, tree: TreeRecorder, *, after: int = 0, until: int | None = None
-) -> Iterator[CompactRange]:
-    """Rebuild the tree from the stored entries after position ``after``, yielding it after each entry.
-
-    Each leaf is recomputed from the stored entry and compared with the
-    stored leaf, each completed node with the stored node; the stored
-    frontier at ``after`` is trusted as the starting point. Without
+    Each leaf is recomputed from its stored entry and compared with the
+    stored leaf, each completed node with the stored node, a batch at a
+    time; the stored frontier at ``after`` is the starting point. Without
     ``until``, the stored tree must also end where the log ends.
     """
-    compact = CompactRange(after, tree.select_tree_nodes(CompactRange.frontier(after)))
-    completed: list[tuple[int, int, bytes]] = []
-    rows = _tree_rows(tree, after)
-    for record in _log(recorder, after, until):
-        position = compact.size + 1
-        if record.position != position:
+
+    def __init__(
+        self, recorder: LogRecorder, tree: TreeRecorder, *, after: int = 0, until: int | None = None
+    ) -> None:
+        self._recorder, self._tree, self._until = recorder, tree, until
+        self.compact = CompactRange(after, tree.select_tree_nodes(CompactRange.frontier(after)))
+        """The tree rebuilt so far."""
+
+    def roots(self, stops: Container[int] = ()) -> Iterator[tuple[int, bytes]]:
+        """Replay the log; ``(size, root)`` at each size in ``stops``, once all before it has checked."""
+        compact, tree = self.compact, self._tree
+        for batch in _batches(self._recorder, compact.size, self._until):
+            start = compact.size
+            computed: list[tuple[int, int, bytes]] = []
+            reached: list[tuple[int, bytes]] = []
+            failure = None
+            for record in batch:
+                position = compact.size + 1
+                if record.position != position:
+                    failure = VerificationError(
+                        f"position {position}: the entry is missing from the log "
+                        f"(the next one is at {record.position})",
+                        position=position,
+                    )
+                    break
+                try:
+                    leaf = record_leaf_hash(record)
+                except (InvalidError, ValueError, TypeError, AttributeError, struct.error):
+                    failure = VerificationError(
+                        f"position {position}: the stored entry is malformed and has no leaf",
+                        position=position,
+                    )
+                    break
+                compact.push(leaf, computed)
+                if position in stops:
+                    reached.append((position, compact.root()))
+            # Earlier positions fail first: compare what was rebuilt before any failure above.
+            expected = [((index + 1) << level, level, digest) for level, index, digest in computed]
+            stored = tree.select_tree_rows((start, 64), len(expected)) if expected else []
+            if stored != expected:
+                raise _first_mismatch(expected, stored)
+            if failure is not None:
+                raise failure
+            yield from reached
+        if self._until is None and (extra := tree.select_tree_rows((compact.size, 64), 1)):
+            size = compact.size
             raise VerificationError(
-                f"position {position}: the entry is missing from the log "
-                f"(the next one is at {record.position})",
-                position=position,
+                f"position {size + 1}: the entry is missing from the log, which ends at position {size} "
+                f"while its tree goes on to position {extra[0][0]} (the log was truncated)",
+                position=size + 1,
             )
-        try:
-            leaf = record_leaf_hash(record)
-        except (InvalidError, ValueError, TypeError, AttributeError, struct.error):
-            raise VerificationError(
-                f"position {position}: the stored entry is malformed and has no leaf", position=position
-            ) from None
-        completed.clear()
-        compact.push(leaf, completed)
-        for level, index, digest in completed:
-            key = ((index + 1) << level, level)
-            row = next(rows, None)
-            if row is None or (row[0], row[1]) != key or row[2] != digest:
-                raise _mismatch(position, level, row, key)
-        yield compact
-    if until is None and (extra := next(rows, None)) is not None:
-        size = compact.size
-        raise VerificationError(
-            f"position {size + 1}: the entry is missing from the log, which ends at position {size} "
-            f"while its tree goes on to position {extra[0]} (the log was truncated)",
-            position=size + 1,
-        )
 
 
 def _check_root(target: _Target, root: bytes, targets: Sequence[_Target]) -> None:
@@ -212,25 +222,30 @@ def _check_root(target: _Target, root: bytes, targets: Sequence[_Target]) -> Non
     )
 
 
-def _mismatch(position: int, level: int, row: TreeRow | None, key: tuple[int, int]) -> VerificationError:
-    if row is None or (row[0], row[1]) != key:
-        what = "leaf" if level == 0 else f"node of level {level}"
+def _first_mismatch(expected: Sequence[TreeRow], stored: Sequence[TreeRow]) -> VerificationError:
+    for i, (position, level, digest) in enumerate(expected):
+        row = stored[i] if i < len(stored) else None
+        if row is None or row[:2] != (position, level):
+            what = "leaf" if level == 0 else f"node of level {level}"
+            return VerificationError(
+                f"position {position}: the tree has no {what} for this entry "
+                "(it was added outside the ledger)",
+                position=position,
+            )
+        if row[2] == digest:
+            continue
+        if level == 0:
+            return VerificationError(
+                f"position {position}: the stored entry does not match the leaf recorded with it "
+                "(it was altered, replaced or moved after it was recorded)",
+                position=position,
+            )
         return VerificationError(
-            f"position {position}: the tree has no {what} for this entry (it was added outside the ledger)",
+            f"position {position}: the stored tree node over positions {position - (1 << level) + 1}.."
+            f"{position} does not match the entries (the tree was altered)",
             position=position,
         )
-    if level == 0:
-        return VerificationError(
-            f"position {position}: the stored entry does not match the leaf recorded with it "
-            "(it was altered, replaced or moved after it was recorded)",
-            position=position,
-        )
-    first = position - (1 << level) + 1
-    return VerificationError(
-        f"position {position}: the stored tree node over positions {first}..{position} does not match the "
-        "entries (the tree was altered)",
-        position=position,
-    )
+    raise AssertionError("the rows differ, so one of them does not match")
 
 
 def verify_log(
@@ -254,11 +269,11 @@ def verify_log(
     for target in by_size.get(0, []):
         _check_root(target, EMPTY_ROOT, targets)
 
-    compact = CompactRange()
-    for compact in replay_tree(recorder, tree):
-        for target in by_size.get(compact.size, ()):
-            _check_root(target, compact.root(), targets)
-    size = compact.size
+    replay = TreeReplay(recorder, tree)
+    for size, root in replay.roots(by_size):
+        for target in by_size[size]:
+            _check_root(target, root, targets)
+    size = replay.compact.size
     for target in targets:
         if target.checkpoint.size > size:
             raise VerificationError(
@@ -279,7 +294,7 @@ def verify_log(
         )
     return VerifyReport(
         events=size,
-        root=compact.root(),
+        root=replay.compact.root(),
         checkpoints=len(stored),
         latest_checkpoint_size=stored[-1].checkpoint.size if stored else None,
         signatures_checked=bool(keys),

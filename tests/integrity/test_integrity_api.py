@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -162,3 +163,18 @@ def test_a_tampered_proof_is_rejected(make_ledger: Callable[..., Path], key: Sig
         check_proof(json.dumps(dict(proof, extra=1)), [key.verifier])
     with pytest.raises(InvalidError, match="not a proof"):
         check_proof("[]", [key.verifier])
+
+
+def test_verify_streams_in_constant_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ten times the entries, about the same peak: verify holds one batch, not the log."""
+    monkeypatch.setattr("ledger.integrity.verify.BATCH", 20)
+    peaks = []
+    for count in (100, 1000):
+        with Ledger.open(tmp_path / f"{count}.db") as ledger:
+            record_actors(ledger, count)
+            ledger.verify()  # warm caches, so the traced peak is verify's own
+            tracemalloc.start()
+            ledger.verify()
+            peaks.append(tracemalloc.get_traced_memory()[1])
+            tracemalloc.stop()
+    assert peaks[1] < peaks[0] * 1.5
