@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from eventsourcing.persistence import PersistenceError
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore
 
 from domain.errors import ConflictError, StorageError
@@ -59,17 +60,21 @@ class SQLiteTreeRecorder(TreeRecorder):
             return [(row[0], row[1], bytes(row[2])) for row in c.fetchall()]
 
     def insert_checkpoint(self, note: str, size: int, *, after: int) -> StoredCheckpoint:
-        with self.datastore.transaction(commit=True) as c:
-            c.execute(f"SELECT MAX(seq) FROM {CHECKPOINTS_TABLE}")
-            last = c.fetchone()[0] or 0
-            if last != after:
-                raise ConflictError("another checkpoint was stored at the same time; try again")
-            stored = StoredCheckpoint(after + 1, size, note, now_micros())
-            c.execute(
-                f"INSERT INTO {CHECKPOINTS_TABLE} ({_CHECKPOINT_COLUMNS}) VALUES (?,?,?,?)",
-                (stored.seq, stored.size, stored.note, stored.recorded_at),
-            )
-            return stored
+        stored = StoredCheckpoint(after + 1, size, note, now_micros())
+        try:
+            with self.datastore.transaction(commit=True) as c:
+                c.execute(f"SELECT MAX(seq) FROM {CHECKPOINTS_TABLE}")
+                if (c.fetchone()[0] or 0) != after:
+                    raise ConflictError("another checkpoint was stored at the same time; try again")
+                c.execute(
+                    f"INSERT INTO {CHECKPOINTS_TABLE} ({_CHECKPOINT_COLUMNS}) VALUES (?,?,?,?)",
+                    (stored.seq, stored.size, stored.note, stored.recorded_at),
+                )
+        except PersistenceError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                raise ConflictError(f"the ledger is busy with another writer; try again ({error})") from None
+            raise StorageError(f"cannot store the checkpoint: {error}") from None
+        return stored
 
     def select_checkpoints(self, after: int = 0, limit: int | None = None) -> Sequence[StoredCheckpoint]:
         with self.datastore.transaction(commit=False) as c:
