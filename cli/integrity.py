@@ -1,60 +1,24 @@
 """The integrity commands: keys, checkpoint, verify, prove, check-proof.
 
-Each opens the ledger (``--db`` of the ``ledger`` group when it has one,
-else ``LEDGER_URL``, else ``./ledger.db``), calls one ``Ledger`` method and
-prints its result. Exit codes: 0 ok, 1 a ledger error or bad input, 2 a
-usage error, 3 the ledger, a checkpoint or a proof does not verify.
+Each opens the ledger (never creating one), calls one ``Ledger`` method and
+prints its result; ``check-proof`` needs no ledger at all. A
+:class:`VerificationError` exits 3 (see ``cli.main``).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from functools import wraps
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
-from domain.errors import InvalidError, LedgerError, VerificationError
+from cli.options import open_ledger
+from domain.errors import InvalidError
 from ledger.facade import Ledger
 from ledger.integrity.api import DEFAULT_KEY_NAME
 from ledger.integrity.note import Signer, Verifier
 from ledger.integrity.proofs import check_proof
-
-VERIFY_FAILED = 3
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class VerifyFailed(click.ClickException):
-    """A verification failure, reported with exit code 3."""
-
-    exit_code = VERIFY_FAILED
-
-
-def _errors(command: F) -> F:
-    """Turn ledger errors into one line on stderr and an exit code, never a traceback."""
-
-    @wraps(command)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except VerificationError as error:
-            raise VerifyFailed(str(error)) from None
-        except LedgerError as error:
-            raise click.ClickException(str(error)) from None
-
-    return run  # type: ignore[return-value]
-
-
-@contextmanager
-def _open_ledger() -> Iterator[Ledger]:
-    # The group's --db, when the group has one; Ledger.open reads LEDGER_URL otherwise.
-    url = click.get_current_context().find_root().params.get("db")
-    with Ledger.open(url, create=False) as ledger:
-        yield ledger
 
 
 def _read(path: str, what: str) -> str:
@@ -95,7 +59,12 @@ def _write_new(path: Path, text: str, mode: int) -> None:
 
 @click.group("keys")
 def keys_group() -> None:
-    """Signer and verifier keys for checkpoints."""
+    """Signer and verifier keys for checkpoints.
+
+    \b
+    Example:
+      ledger keys generate --name newsroom --out newsroom.key
+    """
 
 
 @keys_group.command("generate")
@@ -108,11 +77,12 @@ def keys_group() -> None:
     type=click.Path(dir_okay=False),
     help="Signer key file.",
 )
-@_errors
 def generate_key(name: str, out: str) -> None:
     """Create an Ed25519 key pair: the signer key in FILE (mode 0600), the verifier in FILE.pub.
 
-    Example: ledger keys generate --name newsroom --out newsroom.key
+    \b
+    Example:
+      ledger keys generate --name newsroom --out newsroom.key
     """
     signer = Ledger.generate_key(name)
     private, public = Path(out), Path(out + ".pub")
@@ -125,15 +95,16 @@ def generate_key(name: str, out: str) -> None:
 
 @click.command("checkpoint")
 @click.option("--key", "key_file", required=True, type=click.Path(dir_okay=False), help="Signer key file.")
-@_errors
 def checkpoint(key_file: str) -> None:
     """Sign the current tree, store the checkpoint and print it (publish it elsewhere too).
 
-    Example: ledger checkpoint --key newsroom.key > checkpoint-42.txt
+    \b
+    Example:
+      ledger checkpoint --key newsroom.key > checkpoint-42.txt
     """
     signer = Signer.parse(_read(key_file, "signer key"))
-    with _open_ledger() as ledger:
-        click.echo(ledger.checkpoint(signer).note, nl=False)
+    ledger = open_ledger()
+    click.echo(ledger.checkpoint(signer).note, nl=False)
 
 
 @click.command("verify")
@@ -141,21 +112,27 @@ def checkpoint(key_file: str) -> None:
 @click.option(
     "--trusted", type=click.Path(dir_okay=False), help="A checkpoint you kept, which the ledger must extend."
 )
-@_errors
 def verify(keys: Sequence[str], trusted: str | None) -> None:
     """Recompute every leaf and root and check every checkpoint; exit 3 at the first failure.
 
-    Example: ledger verify --key newsroom.key.pub --trusted checkpoint-42.txt
+    \b
+    Example:
+      ledger verify --key newsroom.key.pub --trusted checkpoint-42.txt
     """
     verifiers = _verifiers(keys)
     note = None if trusted is None else _read(trusted, "trusted checkpoint")
-    with _open_ledger() as ledger:
-        click.echo(ledger.verify(keys=verifiers, trusted=note).summary())
+    ledger = open_ledger()
+    click.echo(ledger.verify(keys=verifiers, trusted=note).summary())
 
 
 @click.group("prove")
 def prove_group() -> None:
-    """Self-contained proofs that a third party checks offline (see check-proof)."""
+    """Self-contained proofs that a third party checks offline (see check-proof).
+
+    \b
+    Example:
+      ledger prove inclusion post/labour-linkedin-invite > proof.json
+    """
 
 
 @prove_group.command("inclusion")
@@ -164,42 +141,45 @@ def prove_group() -> None:
 @click.option(
     "--checkpoint", "checkpoint_file", type=click.Path(dir_okay=False), help="Checkpoint to prove against."
 )
-@_errors
 def prove_inclusion(ref: str, version: int | None, checkpoint_file: str | None) -> None:
     """Print a JSON proof that an entry of REF is in the signed log.
 
     Against --checkpoint, else the latest stored checkpoint, else the current tree.
 
-    Example: ledger prove inclusion post/labour-linkedin-invite --version 2 > proof.json
+    \b
+    Example:
+      ledger prove inclusion post/labour-linkedin-invite --version 2 > proof.json
     """
     note = None if checkpoint_file is None else _read(checkpoint_file, "checkpoint")
-    with _open_ledger() as ledger:
-        click.echo(ledger.prove_inclusion(ref, version, note).to_json(), nl=False)
+    ledger = open_ledger()
+    click.echo(ledger.prove_inclusion(ref, version, note).to_json(), nl=False)
 
 
 @prove_group.command("consistency")
 @click.argument("old", type=click.Path(dir_okay=False))
 @click.argument("new", required=False, type=click.Path(dir_okay=False))
-@_errors
 def prove_consistency(old: str, new: str | None) -> None:
     """Print a JSON proof that the log of checkpoint OLD is a prefix of NEW (default: the latest).
 
-    Example: ledger prove consistency checkpoint-42.txt checkpoint-90.txt > proof.json
+    \b
+    Example:
+      ledger prove consistency checkpoint-42.txt checkpoint-90.txt > proof.json
     """
     old_note = _read(old, "checkpoint")
     new_note = None if new is None else _read(new, "checkpoint")
-    with _open_ledger() as ledger:
-        click.echo(ledger.prove_consistency(old_note, new_note).to_json(), nl=False)
+    ledger = open_ledger()
+    click.echo(ledger.prove_consistency(old_note, new_note).to_json(), nl=False)
 
 
 @click.command("check-proof")
 @click.argument("proof", type=click.Path(dir_okay=False))
 @click.option("--key", "keys", multiple=True, required=True, help="Verifier key (file or text); repeatable.")
-@_errors
 def check_proof_command(proof: str, keys: Sequence[str]) -> None:
     """Check a proof offline, with no ledger: its hashes and its checkpoint's signature.
 
-    Example: ledger check-proof proof.json --key newsroom.key.pub
+    \b
+    Example:
+      ledger check-proof proof.json --key newsroom.key.pub
     """
     click.echo(check_proof(_read(proof, "proof"), _verifiers(keys)).summary())
 

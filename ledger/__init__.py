@@ -6,6 +6,7 @@
 
 from domain.errors import (
     AlreadyExistsError,
+    CaseFileError,
     ConflictError,
     InvalidError,
     LedgerError,
@@ -15,14 +16,17 @@ from domain.errors import (
 )
 from domain.events import LogEntry
 from domain.worldtime import WorldTime
+from ledger.casefile import ImportResult
 from ledger.facade import Ledger
 from ledger.integrity import Checkpoint, Signer, Verifier, check_proof
 from projections.timeline import Timeline, TimelineEntry
 
 __all__ = [
     "AlreadyExistsError",
+    "CaseFileError",
     "Checkpoint",
     "ConflictError",
+    "ImportResult",
     "InvalidError",
     "Ledger",
     "LedgerError",
