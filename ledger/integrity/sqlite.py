@@ -28,7 +28,6 @@ TREE_TABLES = [
     "seq INTEGER PRIMARY KEY, size INTEGER NOT NULL, note TEXT NOT NULL, recorded_at INTEGER NOT NULL)",
 ]
 
-_SELECT_NODE = f"SELECT hash FROM {NODES_TABLE} WHERE position=? AND level=?"
 _INSERT_NODES = f"INSERT INTO {NODES_TABLE} (position, level, hash) VALUES (?,?,?)"
 _SELECT_ROWS = (
     f"SELECT position, level, hash FROM {NODES_TABLE} WHERE (position, level) > (?, ?) "
@@ -92,14 +91,22 @@ class SQLiteTreeRecorder(TreeRecorder):
 
 
 def _select_nodes(c: SQLiteCursor, keys: Sequence[NodeKey]) -> list[bytes]:
+    if not keys:
+        return []
+    # One statement for all the nodes (a frontier or a proof needs a few dozen at most). It reads
+    # every level stored at those positions (a few each): a row-value IN would scan the table.
+    wanted = [row_key(key) for key in keys]
+    positions = sorted({position for position, _ in wanted})
+    c.execute(
+        f"SELECT position, level, hash FROM {NODES_TABLE} WHERE position IN ({','.join('?' * len(positions))})",
+        positions,
+    )
+    found = {(row[0], row[1]): bytes(row[2]) for row in c.fetchall()}
     hashes = []
-    for key in keys:
-        c.execute(_SELECT_NODE, row_key(key))
-        row = c.fetchone()
-        if row is None:
-            position, level = row_key(key)
+    for position, level in wanted:
+        if (position, level) not in found:
             raise StorageError(f"the Merkle tree has no node of level {level} ending at position {position}")
-        hashes.append(bytes(row[0]))
+        hashes.append(found[position, level])
     return hashes
 
 
