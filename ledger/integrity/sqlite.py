@@ -97,10 +97,8 @@ def _select_nodes(c: SQLiteCursor, keys: Sequence[NodeKey]) -> list[bytes]:
     # every level stored at those positions (a few each): a row-value IN would scan the table.
     wanted = [row_key(key) for key in keys]
     positions = sorted({position for position, _ in wanted})
-    c.execute(
-        f"SELECT position, level, hash FROM {NODES_TABLE} WHERE position IN ({','.join('?' * len(positions))})",
-        positions,
-    )
+    marks = ",".join("?" * len(positions))
+    c.execute(f"SELECT position, level, hash FROM {NODES_TABLE} WHERE position IN ({marks})", positions)
     found = {(row[0], row[1]): bytes(row[2]) for row in c.fetchall()}
     hashes = []
     for position, level in wanted:
