@@ -107,9 +107,12 @@ class LedgerIntegrity:
                 raise VerificationError(f"refusing to sign: checkpoint #{last.seq}: {error}") from None
             self._check_matches(previous, f"refusing to sign: checkpoint #{last.seq}")
             signed_size = previous.size
-        for _ in TreeReplay(self._recorder, tree, after=signed_size, until=size).roots():
-            pass
-        root = root_from(size, tree.select_tree_nodes)
+        # Rebuilding the unsigned tail checks it against its stored leaves and gives the root to sign.
+        replay = TreeReplay(self._recorder, tree, after=signed_size, until=size)
+        replay.check()
+        if replay.compact.size != size:
+            raise VerificationError(f"refusing to sign: the log ends at {replay.compact.size}, not {size}")
+        root = replay.compact.root()
         note = sign_checkpoint(origin, size, root, signer)
         tree.insert_checkpoint(note, size, after=0 if last is None else last.seq)
         return Checkpoint(origin, size, root, note, (signer.name,))

@@ -147,6 +147,11 @@ class TreeReplay:
         self.compact = CompactRange(after, tree.select_tree_nodes(CompactRange.frontier(after)))
         """The tree rebuilt so far."""
 
+    def check(self) -> None:
+        """Replay the whole range, raising at the first entry or node that does not match."""
+        for _ in self.roots():
+            pass
+
     def roots(self, stops: Container[int] = ()) -> Iterator[tuple[int, bytes]]:
         """Replay the log; ``(size, root)`` at each size in ``stops``, once all before it has checked."""
         compact, tree = self.compact, self._tree
