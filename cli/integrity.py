@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from cli.options import open_ledger
+from cli.render import Format, echo_json, output_options
 from domain.errors import InvalidError
 from ledger.facade import Ledger
 from ledger.integrity.api import DEFAULT_KEY_NAME
@@ -103,16 +104,16 @@ def checkpoint(key_file: str) -> None:
       ledger checkpoint --key newsroom.key > checkpoint-42.txt
     """
     signer = Signer.parse(_read(key_file, "signer key"))
-    ledger = open_ledger()
-    click.echo(ledger.checkpoint(signer).note, nl=False)
+    click.echo(open_ledger().checkpoint(signer).note, nl=False)
 
 
 @click.command("verify")
+@output_options(nl=False)
 @click.option("--key", "keys", multiple=True, help="Verifier key (file or text); repeatable.")
 @click.option(
     "--trusted", type=click.Path(dir_okay=False), help="A checkpoint you kept, which the ledger must extend."
 )
-def verify(keys: Sequence[str], trusted: str | None) -> None:
+def verify(keys: Sequence[str], trusted: str | None, fmt: Format) -> None:
     """Recompute every leaf and root and check every checkpoint; exit 3 at the first failure.
 
     \b
@@ -121,8 +122,11 @@ def verify(keys: Sequence[str], trusted: str | None) -> None:
     """
     verifiers = _verifiers(keys)
     note = None if trusted is None else _read(trusted, "trusted checkpoint")
-    ledger = open_ledger()
-    click.echo(ledger.verify(keys=verifiers, trusted=note).summary())
+    report = open_ledger().verify(keys=verifiers, trusted=note)
+    if fmt == "json":
+        echo_json(report.as_json())
+    else:
+        click.echo(report.summary())
 
 
 @click.group("prove")
@@ -151,8 +155,7 @@ def prove_inclusion(ref: str, version: int | None, checkpoint_file: str | None) 
       ledger prove inclusion post/labour-linkedin-invite --version 2 > proof.json
     """
     note = None if checkpoint_file is None else _read(checkpoint_file, "checkpoint")
-    ledger = open_ledger()
-    click.echo(ledger.prove_inclusion(ref, version, note).to_json(), nl=False)
+    click.echo(open_ledger().prove_inclusion(ref, version, note).to_json(), nl=False)
 
 
 @prove_group.command("consistency")
@@ -167,21 +170,25 @@ def prove_consistency(old: str, new: str | None) -> None:
     """
     old_note = _read(old, "checkpoint")
     new_note = None if new is None else _read(new, "checkpoint")
-    ledger = open_ledger()
-    click.echo(ledger.prove_consistency(old_note, new_note).to_json(), nl=False)
+    click.echo(open_ledger().prove_consistency(old_note, new_note).to_json(), nl=False)
 
 
 @click.command("check-proof")
+@output_options(nl=False)
 @click.argument("proof", type=click.Path(dir_okay=False))
 @click.option("--key", "keys", multiple=True, required=True, help="Verifier key (file or text); repeatable.")
-def check_proof_command(proof: str, keys: Sequence[str]) -> None:
+def check_proof_command(proof: str, keys: Sequence[str], fmt: Format) -> None:
     """Check a proof offline, with no ledger: its hashes and its checkpoint's signature.
 
     \b
     Example:
       ledger check-proof proof.json --key newsroom.key.pub
     """
-    click.echo(check_proof(_read(proof, "proof"), _verifiers(keys)).summary())
+    result = check_proof(_read(proof, "proof"), _verifiers(keys))
+    if fmt == "json":
+        echo_json(result.as_json())
+    else:
+        click.echo(result.summary())
 
 
 COMMANDS: list[click.Command] = [

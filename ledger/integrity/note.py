@@ -214,8 +214,11 @@ def parse_note(note: str | bytes) -> Note:
     text, block = note[: split + 1], note[split + 2 :]
     if not block:
         raise InvalidError("malformed note: it has no signature")
+    lines = block.removesuffix("\n").split("\n")
+    if len(lines) > MAX_SIGNATURES:
+        raise InvalidError(f"malformed note: more than {MAX_SIGNATURES} signatures")
     signatures = []
-    for line in block.removesuffix("\n").split("\n"):
+    for line in lines:
         if not line.startswith(SIGNATURE_PREFIX):
             raise InvalidError(f"malformed note: {line[:40]!r} is not a signature line")
         name, _, encoded = line.removeprefix(SIGNATURE_PREFIX).partition(" ")
@@ -224,8 +227,6 @@ def parse_note(note: str | bytes) -> Note:
         if len(raw) < 5:
             raise InvalidError(f"malformed note: the signature by {name} is too short")
         signatures.append(Signature(name, int.from_bytes(raw[:4]), raw[4:]))
-    if len(signatures) > MAX_SIGNATURES:
-        raise InvalidError(f"malformed note: more than {MAX_SIGNATURES} signatures")
     return Note(text, tuple(signatures))
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Final, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -106,6 +106,30 @@ class ProofCheck:
     """For an inclusion proof: the stored event it proves."""
     old_size: int | None = None
     """For a consistency proof: the size of the older tree."""
+
+    def as_json(self) -> dict[str, Any]:
+        """What the proof shows, as JSON-ready data (hashes and bytes in base64)."""
+        entry = None
+        if self.record is not None:
+            r = self.record
+            entry = {
+                "position": r.position,
+                "subject": _subject(r),
+                "stream": str(r.originator_id),
+                "version": r.originator_version,
+                "type": r.topic,
+                "recorded_at": r.recorded_at,
+                "state": encode_base64(r.state),
+            }
+        return {
+            "kind": self.kind,
+            "origin": self.origin,
+            "size": self.size,
+            "root": encode_base64(self.root),
+            "signed_by": list(self.signed_by),
+            "old_size": self.old_size,
+            "entry": entry,
+        }
 
     def summary(self) -> str:
         """One line for people."""

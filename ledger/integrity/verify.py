@@ -25,6 +25,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from domain.errors import InvalidError, VerificationError
 from ledger.integrity.checkpoint import Checkpoint, open_checkpoint, parse_checkpoint
@@ -47,6 +48,17 @@ class VerifyReport:
     latest_checkpoint_size: int | None
     signatures_checked: bool
     trusted_size: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """The report as JSON-ready data (the root in base64)."""
+        return {
+            "events": self.events,
+            "root": encode_base64(self.root),
+            "checkpoints": self.checkpoints,
+            "latest_checkpoint_size": self.latest_checkpoint_size,
+            "signatures_checked": self.signatures_checked,
+            "trusted_size": self.trusted_size,
+        }
 
     def summary(self) -> str:
         """One line for people."""

@@ -59,6 +59,10 @@ def test_checkpoint_verify_prove_and_check_offline(workdir: Path) -> None:
     record_more(workdir)
     (workdir / "cp9.txt").write_text(run("checkpoint", "--key", "desk.key").output)
 
+    as_json = json.loads(run("verify", "--key", "desk.key.pub", "--json").output)
+    assert as_json["events"] == 9
+    assert as_json["checkpoints"] == 2
+    assert as_json["signatures_checked"] is True
     verified = run("verify", "--key", "desk.key.pub", "--trusted", "cp6.txt")
     assert verified.exit_code == 0, verified.output
     assert verified.output.startswith("verified 9 events, root ")
@@ -96,6 +100,16 @@ def test_checkpoint_verify_prove_and_check_offline(workdir: Path) -> None:
         )
         assert (done.returncode, done.stderr) == (0, "")
         assert done.stdout.startswith(expected)
+    done = subprocess.run(
+        [*command, "inclusion.json", "--key", "desk.key.pub", "--json"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    entry = json.loads(done.stdout)["entry"]
+    assert (entry["position"], entry["subject"], entry["version"]) == (3, "actor/actor-2", 1)
     assert sorted(p.name for p in elsewhere.iterdir()) == [
         "consistency.json",
         "desk.key.pub",
