@@ -6,9 +6,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from integrity_helpers import record_actors
 
 from ledger import Ledger, Signer
+from tests.integrity.helpers import record_actors
+
+# The shared contract gets pytest's assertion messages, like a test module.
+pytest.register_assert_rewrite("tests.integrity.contract")
 
 
 @pytest.fixture

@@ -13,12 +13,12 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner, Result
-from integrity_helpers import raw, record_actors
 
 from cli.integrity import COMMANDS
 from cli.main import ledger as ledger_group
 from domain.errors import LedgerError
 from ledger import Ledger, check_proof
+from tests.integrity.helpers import raw, record_actors
 
 
 @pytest.fixture

@@ -8,13 +8,13 @@ from pathlib import Path
 from uuid import UUID
 
 import pytest
-from integrity_helpers import raw, record_actors
 
 from domain.errors import VerificationError
 from ledger import Checkpoint, Ledger, Signer
 from ledger.integrity.store import tree_rows
 from ledger.records import LogRecord
 from ledger.sqlite import _COLUMNS
+from tests.integrity.helpers import raw, record_actors
 
 MakeLedger = Callable[..., Path]
 
