@@ -160,7 +160,7 @@ def test_verify_names_the_first_failure_and_exits_3(workdir: Path) -> None:
     keys()
     run("checkpoint", "--key", "desk.key")
     with raw(workdir / "ledger.db") as db:
-        db.execute("UPDATE stored_events SET topic='ledger.Forged.v1' WHERE rowid=4")
+        db.execute("UPDATE stored_events SET topic='ledger.Forged.v1' WHERE notification_id=4")
     result = run("verify", "--key", "desk.key.pub")
     assert result.exit_code == 3
     assert result.output == (

@@ -18,6 +18,9 @@ from tests.integrity.helpers import raw, record_actors
 
 MakeLedger = Callable[..., Path]
 
+FIELDS = "originator_id, originator_version, topic, state, recorded_at"
+"""The columns of a stored event besides its position, which SQLite assigns as max + 1."""
+
 
 def failure(path: Path, key: Signer | None = None, trusted: Checkpoint | None = None) -> VerificationError:
     with Ledger.open(path, create=False) as ledger, pytest.raises(VerificationError) as caught:
@@ -46,9 +49,9 @@ def test_a_clean_ledger_verifies(make_ledger: MakeLedger, key: Signer) -> None:
 def test_one_flipped_byte_of_a_stored_event(make_ledger: MakeLedger, key: Signer) -> None:
     path, _ = signed(make_ledger, key, 10)
     with raw(path) as db:
-        state = bytearray(db.execute("SELECT state FROM stored_events WHERE rowid=7").fetchone()[0])
+        state = bytearray(db.execute("SELECT state FROM stored_events WHERE notification_id=7").fetchone()[0])
         state[20] ^= 0x01
-        db.execute("UPDATE stored_events SET state=? WHERE rowid=7", (bytes(state),))
+        db.execute("UPDATE stored_events SET state=? WHERE notification_id=7", (bytes(state),))
     error = failure(path, key)
     assert error.position == 7
     assert str(error).startswith("position 7: the stored entry does not match the leaf recorded with it")
@@ -57,30 +60,32 @@ def test_one_flipped_byte_of_a_stored_event(make_ledger: MakeLedger, key: Signer
 def test_a_changed_event_type(make_ledger: MakeLedger) -> None:
     path = make_ledger(5)
     with raw(path) as db:
-        db.execute("UPDATE stored_events SET topic='ledger.SourceRegistered.v1' WHERE rowid=3")
+        db.execute("UPDATE stored_events SET topic='ledger.SourceRegistered.v1' WHERE notification_id=3")
     assert failure(path).position == 3
 
 
 def test_a_moved_record_time(make_ledger: MakeLedger) -> None:
     path = make_ledger(5)
     with raw(path) as db:
-        db.execute("UPDATE stored_events SET recorded_at=recorded_at-1000000 WHERE rowid=4")
+        db.execute("UPDATE stored_events SET recorded_at=recorded_at-1000000 WHERE notification_id=4")
     assert failure(path).position == 4
 
 
 def test_swapped_payloads_of_two_rows(make_ledger: MakeLedger, key: Signer) -> None:
     path, _ = signed(make_ledger, key, 8)
     with raw(path) as db:
-        (a,), (b,) = db.execute("SELECT state FROM stored_events WHERE rowid IN (3, 6) ORDER BY rowid")
-        db.execute("UPDATE stored_events SET state=? WHERE rowid=3", (b,))
-        db.execute("UPDATE stored_events SET state=? WHERE rowid=6", (a,))
+        (a,), (b,) = db.execute(
+            "SELECT state FROM stored_events WHERE notification_id IN (3, 6) ORDER BY notification_id"
+        )
+        db.execute("UPDATE stored_events SET state=? WHERE notification_id=3", (b,))
+        db.execute("UPDATE stored_events SET state=? WHERE notification_id=6", (a,))
     assert failure(path, key).position == 3
 
 
 def test_a_deleted_middle_row(make_ledger: MakeLedger, key: Signer) -> None:
     path, _ = signed(make_ledger, key, 9)
     with raw(path) as db:
-        db.execute("DELETE FROM stored_events WHERE rowid=5")
+        db.execute("DELETE FROM stored_events WHERE notification_id=5")
     error = failure(path, key)
     assert error.position == 5
     assert str(error) == "position 5: the entry is missing from the log (the next one is at 6)"
@@ -89,19 +94,21 @@ def test_a_deleted_middle_row(make_ledger: MakeLedger, key: Signer) -> None:
 def test_the_last_row_deleted_and_another_inserted(make_ledger: MakeLedger) -> None:
     path = make_ledger(6)
     with raw(path) as db:
-        row = db.execute("SELECT * FROM stored_events WHERE rowid=6").fetchone()
-        db.execute("DELETE FROM stored_events WHERE rowid=6")
+        row = db.execute(f"SELECT {FIELDS} FROM stored_events WHERE notification_id=6").fetchone()
+        db.execute("DELETE FROM stored_events WHERE notification_id=6")
         replaced = row[3].replace(b"Actor 5", b"Actor 9")
-        db.execute("INSERT INTO stored_events VALUES (?, ?, ?, ?, ?)", (*row[:3], replaced, row[4]))
-        assert db.execute("SELECT MAX(rowid) FROM stored_events").fetchone()[0] == 6
+        db.execute(
+            f"INSERT INTO stored_events ({FIELDS}) VALUES (?, ?, ?, ?, ?)", (*row[:3], replaced, row[4])
+        )
+        assert db.execute("SELECT MAX(notification_id) FROM stored_events").fetchone()[0] == 6
     assert failure(path).position == 6
 
 
 def test_a_row_inserted_without_the_ledger(make_ledger: MakeLedger) -> None:
     path = make_ledger(4)
     with raw(path) as db:
-        row = db.execute("SELECT * FROM stored_events WHERE rowid=4").fetchone()
-        db.execute("INSERT INTO stored_events VALUES (?, ?, ?, ?, ?)", (row[0], 2, *row[2:]))
+        row = db.execute(f"SELECT {FIELDS} FROM stored_events WHERE notification_id=4").fetchone()
+        db.execute(f"INSERT INTO stored_events ({FIELDS}) VALUES (?, ?, ?, ?, ?)", (row[0], 2, *row[2:]))
     error = failure(path)
     assert error.position == 5
     assert "the tree has no leaf for this entry" in str(error)
@@ -110,7 +117,7 @@ def test_a_row_inserted_without_the_ledger(make_ledger: MakeLedger) -> None:
 def test_the_log_truncated_after_a_checkpoint(make_ledger: MakeLedger, key: Signer) -> None:
     path, _ = signed(make_ledger, key, 5, 5)
     with raw(path) as db:
-        db.execute("DELETE FROM stored_events WHERE rowid>7")
+        db.execute("DELETE FROM stored_events WHERE notification_id>7")
     error = failure(path, key)
     assert error.position == 8
     assert "the log was truncated" in str(error)
@@ -119,7 +126,7 @@ def test_the_log_truncated_after_a_checkpoint(make_ledger: MakeLedger, key: Sign
 def test_the_log_and_its_tree_truncated_after_a_checkpoint(make_ledger: MakeLedger, key: Signer) -> None:
     path, _ = signed(make_ledger, key, 5, 5)
     with raw(path) as db:
-        db.execute("DELETE FROM stored_events WHERE rowid>7")
+        db.execute("DELETE FROM stored_events WHERE notification_id>7")
         db.execute("DELETE FROM merkle_nodes WHERE position>7")
     error = failure(path, key)
     assert (error.position, error.checkpoint) == (8, 2)
@@ -130,8 +137,10 @@ def test_an_entry_rewritten_together_with_the_tree(make_ledger: MakeLedger, key:
     """A careful forger recomputes every leaf and node; the next signed root still gives it away."""
     path, _ = signed(make_ledger, key, 4, 5, 3)
     with raw(path) as db:
-        db.execute("UPDATE stored_events SET state=replace(state, 'Batch1 2', 'Batch1 X') WHERE rowid=7")
-        rows = db.execute(f"SELECT {_COLUMNS} FROM stored_events ORDER BY rowid").fetchall()
+        db.execute(
+            "UPDATE stored_events SET state=replace(state, 'Batch1 2', 'Batch1 X') WHERE notification_id=7"
+        )
+        rows = db.execute(f"SELECT {_COLUMNS} FROM stored_events ORDER BY notification_id").fetchall()
         records = [LogRecord(r[0], UUID(r[1]), r[2], r[3], r[4], r[5]) for r in rows]
         db.execute("DELETE FROM merkle_nodes")
         db.executemany("INSERT INTO merkle_nodes VALUES (?, ?, ?)", tree_rows(0, [], records))
@@ -222,7 +231,7 @@ def test_a_ledger_rolled_back_to_an_earlier_checkpoint(make_ledger: MakeLedger, 
     path, (_, latest) = signed(make_ledger, key, 4, 3)
     with raw(path) as db:
         db.execute("DELETE FROM checkpoints WHERE seq=2")
-        db.execute("DELETE FROM stored_events WHERE rowid>4")
+        db.execute("DELETE FROM stored_events WHERE notification_id>4")
         db.execute("DELETE FROM merkle_nodes WHERE position>4")
     # Rolled back whole, the ledger is consistent with itself: only the auditor's checkpoint shows it.
     with Ledger.open(path) as ledger:
@@ -258,11 +267,15 @@ def test_checkpoint_refuses_to_sign_over_a_changed_past(make_ledger: MakeLedger,
     with Ledger.open(path) as ledger:
         record_actors(ledger, 3, prefix="late")
     with raw(path) as db:
-        db.execute("UPDATE stored_events SET state=replace(state, 'Late 1', 'Late 7') WHERE rowid=5")
+        db.execute(
+            "UPDATE stored_events SET state=replace(state, 'Late 1', 'Late 7') WHERE notification_id=5"
+        )
     with Ledger.open(path) as ledger, pytest.raises(VerificationError, match="position 5: the stored entry"):
         ledger.checkpoint(key)
     with raw(path) as db:
-        db.execute("UPDATE stored_events SET state=replace(state, 'Late 7', 'Late 1') WHERE rowid=5")
+        db.execute(
+            "UPDATE stored_events SET state=replace(state, 'Late 7', 'Late 1') WHERE notification_id=5"
+        )
         db.execute("UPDATE merkle_nodes SET hash=? WHERE position=2 AND level=1", (bytes(32),))
     with (
         Ledger.open(path) as ledger,
@@ -282,5 +295,5 @@ def test_a_malformed_row_is_reported_not_crashed_on(
 ) -> None:
     path = make_ledger(4)
     with raw(path) as db:
-        db.execute(f"UPDATE stored_events SET {column}=? WHERE rowid=3", (value,))
+        db.execute(f"UPDATE stored_events SET {column}=? WHERE notification_id=3", (value,))
     assert failure(path).position == 3

@@ -188,3 +188,22 @@ def test_record_time_never_goes_backwards_whatever_the_writers_clocks(tmp_path: 
     with Ledger.open(path) as ledger:
         ledger.register_actor("actor/bob", name="Bob", kind="person")
         assert [e.recorded_at for e in ledger.log()] == [future, future]
+
+
+def test_positions_survive_vacuum(tmp_path: Path) -> None:
+    """Positions are an INTEGER PRIMARY KEY, which VACUUM keeps; a rowid alone may not be."""
+    path = tmp_path / "ledger.db"
+    with Ledger.open(path, recorded_by="desk") as ledger:
+        for n in range(5):
+            ledger.register_actor(f"actor/a{n}", name=f"A{n}", kind="person")
+    with sqlite3.connect(path) as connection:
+        columns = connection.execute("PRAGMA table_info(stored_events)").fetchall()
+        assert [c[1] for c in columns if c[5] == 1] == ["notification_id"]
+        assert next(c[2] for c in columns if c[1] == "notification_id") == "INTEGER"
+    connection = sqlite3.connect(path)
+    connection.execute("VACUUM")
+    connection.close()
+    with Ledger.open(path, create=False) as ledger:
+        assert [(e.position, e.subject) for e in ledger.log()] == [(n + 1, f"actor/a{n}") for n in range(5)]
+        notifications = ledger._app.recorder.select_notifications(start=2, limit=2)
+        assert [n.id for n in notifications] == [2, 3]
