@@ -1,4 +1,5 @@
 """Benchmarks of the provenance ledger against what users would otherwise use.
 
-Run them all with ``python -m benchmarks`` (see ``benchmarks/README.md``).
+Run them all with ``python -m benchmarks`` (see ``benchmarks/README.md``);
+each module also runs alone with ``python -m benchmarks.NAME``.
 """
