@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import shlex
 import sys
 import tempfile
@@ -12,6 +13,7 @@ from pathlib import Path
 from benchmarks.context import Context
 from benchmarks.meta import run_meta
 from benchmarks.report import write
+from benchmarks.results import Figure
 from benchmarks.runner import MODULES, run_modules
 
 DEFAULT_SIZES = (10_000, 100_000)
@@ -77,12 +79,30 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--single", type=_positive, default=200, help="commands appended one by one (default 200)")
     p.add_argument("--seed", type=int, default=2024, help="seed of the synthetic workload (default 2024)")
     p.add_argument("--quiet", action="store_true", help="print no progress")
+    p.add_argument(
+        "--render", type=Path, metavar="JSON", help="measure nothing: write the Markdown of a JSON report"
+    )
     return p
+
+
+def render(source: Path, output_dir: Path) -> int:
+    """Write the Markdown report again from a JSON report (after a change of layout)."""
+    try:
+        document = json.loads(source.read_text(encoding="utf-8"))
+        figures = [Figure.from_dict(f) for f in document["figures"]]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        print(f"cannot render {source}: {error}", file=sys.stderr)
+        return 1
+    report, data = write(output_dir, figures, document["meta"], document.get("raw_outputs", {}))
+    print(f"wrote {report} and {data}", file=sys.stderr)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks; 0 when every module ran, 1 when one failed (the report says which)."""
     args = parser().parse_args(argv)
+    if args.render is not None:
+        return render(args.render, args.output_dir)
     sizes = tuple(sorted({*args.sizes, *((LARGE_SIZE,) if args.large else ())}))
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="ledger-bench-") as scratch:

@@ -99,13 +99,14 @@ def run(ctx: Context) -> list[Figure]:
             Figure("replay", name, size, "events/s", replay, RAW_READ, raw),
             Figure(
                 "replay",
-                f"Ledger.timeline(post) in-process ({probe})",
+                "Ledger.timeline(post) in-process",
                 size,
                 "ms",
                 timeline,
                 "Ledger.get(post): its own stream only",
                 single,
                 events=size,
+                note=f"the timeline of {probe}, the last post deleted in the workload",
             ),
         ]
     return figures

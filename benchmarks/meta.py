@@ -65,4 +65,6 @@ def run_meta(ctx: Context, *, command: str, seconds: float) -> dict[str, Any]:
         "batch": ctx.batch,
         "single": ctx.single,
         "seconds": seconds,
+        # Other work on the machine slows every figure; ratios against baselines of the same run less so.
+        "load_average": [round(x, 2) for x in os.getloadavg()],
     }

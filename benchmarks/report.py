@@ -110,7 +110,8 @@ def markdown(figures: Sequence[Figure], meta: Mapping[str, Any], raw_outputs: Ma
         f"Python {meta['python']}, SQLite {meta['sqlite']}, eventsourcing {meta['eventsourcing']}, "
         f"pydantic {meta['pydantic']}. Sizes {', '.join(f'{s:,}' for s in sizes)} events; "
         f"{meta['repeat']} repetitions; workload seed {meta['seed']}, {meta['batch']:,} commands "
-        f"per batch, {meta['single']} single commands; {meta['seconds']:.0f} s in all.",
+        f"per batch, {meta['single']} single commands; {meta['seconds']:.0f} s in all"
+        + (f"; load average at the end {meta['load_average'][0]:g}." if meta.get("load_average") else "."),
         "",
         _HOW_TO_READ,
         "",

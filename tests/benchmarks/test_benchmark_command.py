@@ -77,3 +77,30 @@ def test_bad_arguments_are_refused_in_one_line(tmp_path: Path) -> None:
     assert "argument --sizes: expected sizes such as 10000,100000, not 'ten'" in completed.stderr
     assert "Traceback" not in completed.stderr
     assert not (tmp_path / "benchmarks.md").exists()
+
+
+def test_render_writes_the_same_report_again_from_the_json(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    argv = [sys.executable, "-m", "benchmarks", "--sizes", "100", "--repeat", "1", "--single", "2"]
+    argv += ["--only", "ingest", "--output-dir", str(out), "--work-dir", str(tmp_path / "work"), "--quiet"]
+    assert subprocess.run(argv, cwd=REPO, capture_output=True, check=False).returncode == 0
+    again = tmp_path / "again"
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks",
+            "--render",
+            str(out / "benchmarks.json"),
+            "--output-dir",
+            str(again),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert (again / "benchmarks.md").read_text(encoding="utf-8") == (out / "benchmarks.md").read_text(
+        encoding="utf-8"
+    )
