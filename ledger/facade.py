@@ -20,7 +20,7 @@ import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Self, TypeVar, cast
+from typing import Self, TextIO, TypeVar, cast
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError, OperationalError, PersistenceError
@@ -54,6 +54,7 @@ from domain.source import SourceState
 from domain.worldtime import WorldTime
 from ledger.application import LedgerApplication
 from ledger.backends import backend_for
+from ledger.exchange import ExchangeSummary, export_log, import_log
 from ledger.records import LogRecord, micros_to_datetime
 from projections.timeline import RelatedScan, Timeline, build_timeline, linked_subjects
 
@@ -220,7 +221,7 @@ class Ledger:
         except IntegrityError:
             raise self._explain_collision(work.events) from None
         except OperationalError as error:
-            if "locked" in str(error) or "busy" in str(error):
+            if any(sign in str(error) for sign in ("locked", "busy", "lock timeout")):
                 raise ConflictError(f"the ledger is busy with another writer; try again ({error})") from None
             raise StorageError(f"cannot write to {self.url}: {error}") from None
         except PersistenceError as error:
@@ -915,6 +916,40 @@ class Ledger:
         for subject in scan.subjects:
             entries.extend(own if subject == ref else self.history(subject))
         return build_timeline(ref, entries)
+
+    # -- moving the ledger between stores ------------------------------------------------------
+
+    def export(self, target: TextIO | str | os.PathLike[str]) -> ExchangeSummary:
+        """Write the whole log as JSON Lines (see :mod:`ledger.exchange`), streamed.
+
+        ``target`` is a text stream, or a file path: the file appears only once
+        the export is complete. The export stops at the head it found.
+
+        >>> import io
+        >>> with Ledger.open(":memory:") as ledger:
+        ...     _ = ledger.register_actor("actor/ada", name="Ada", kind="person")
+        ...     out = io.StringIO()
+        ...     ledger.export(out).events
+        1
+        """
+        try:
+            return export_log(self._recorder, target)
+        except PersistenceError as error:
+            raise StorageError(f"cannot read {self.url}: {error}") from None
+
+    def import_export(self, source: TextIO | str | os.PathLike[str]) -> ExchangeSummary:
+        """Import an export into this ledger, which must be empty: the same log, byte for byte.
+
+        Every entry keeps its position, stream, version, record time and
+        stored bytes. A corrupted export is refused, naming the line, and
+        nothing is imported.
+        """
+        try:
+            summary = import_log(self._recorder, self._mapper, source)
+        except PersistenceError as error:
+            raise StorageError(f"cannot import into {self.url}: {error}") from None
+        self._known.clear()
+        return summary
 
     # -- reading the store ---------------------------------------------------------------------
 

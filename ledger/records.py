@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
@@ -72,3 +72,14 @@ class LogRecorder(ApplicationRecorder, ABC):
     @abstractmethod
     def get_meta(self, key: str) -> str | None:
         """A value from the ledger's metadata."""
+
+    @abstractmethod
+    def import_log(self, records: Iterable[LogRecord], *, origin: str) -> int:
+        """Write ``records`` into an empty log in one transaction, exactly as given.
+
+        Positions, record times and stored bytes are kept; ``origin`` becomes
+        the ledger's origin, so the exported ledger's signed checkpoints name
+        this log too. Refuses a log that is not empty (:class:`InvalidError`);
+        if iterating ``records`` raises, nothing is written. Returns how many
+        records were written.
+        """

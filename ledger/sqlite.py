@@ -1,15 +1,31 @@
-"""The SQLite recorder: eventsourcing's, plus record times and log reads."""
+"""The SQLite recorder: eventsourcing's, plus record times and log reads.
+
+Every write transaction takes SQLite's write lock up front (``BEGIN
+IMMEDIATE``). eventsourcing begins them deferred, and a transaction that
+reads (the last position) and then writes must upgrade its lock: in WAL mode
+that upgrade fails at once, without waiting, whenever another process
+committed in between. Taking the lock first makes concurrent writers queue
+for up to the busy timeout instead.
+"""
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
-from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
+from eventsourcing.persistence import OperationalError, StoredEvent
+from eventsourcing.sqlite import (
+    SQLiteApplicationRecorder,
+    SQLiteCursor,
+    SQLiteDatastore,
+    SQLiteTransaction,
+)
 
+from domain.errors import InvalidError
 from ledger.records import EVENTS_TABLE, FORMAT, LogRecord, LogRecorder, now_micros
 
 _COLUMNS = "rowid, originator_id, originator_version, topic, state, recorded_at"
@@ -34,6 +50,10 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
             "AND originator_version<=? ORDER BY originator_version"
         )
         self._select_last = f"SELECT rowid, recorded_at FROM {table} ORDER BY rowid DESC LIMIT 1"
+        self._import_statement = (
+            f"INSERT INTO {table} "
+            "(rowid, originator_id, originator_version, topic, state, recorded_at) VALUES (?,?,?,?,?,?)"
+        )
 
     def construct_create_table_statements(self) -> list[str]:
         return [
@@ -46,6 +66,32 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
             "PRIMARY KEY (originator_id, originator_version))",
             "CREATE TABLE IF NOT EXISTS ledger_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         ]
+
+    def create_table(self) -> None:
+        with write_transaction(self.datastore) as c:
+            self._create_table(c)
+
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        with write_transaction(self.datastore) as c:
+            return self._insert_events(c, stored_events, **kwargs)
+
+    def import_log(self, records: Iterable[LogRecord], *, origin: str) -> int:
+        count = 0
+
+        def rows() -> Iterator[tuple[int, str, int, str, bytes, int]]:
+            nonlocal count
+            for r in records:
+                count += 1
+                yield (r.position, r.originator_id.hex, r.originator_version, r.topic, r.state, r.recorded_at)
+
+        with write_transaction(self.datastore) as c:
+            c.execute(self._select_last)
+            last = c.fetchone()
+            if last is not None:
+                raise InvalidError(f"the ledger already holds {last[0]} entries")
+            c.execute("UPDATE ledger_meta SET value=? WHERE key='origin'", (origin,))
+            c.executemany(self._import_statement, rows())
+        return count
 
     def _create_table(self, c: SQLiteCursor) -> None:
         super()._create_table(c)
@@ -106,6 +152,32 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
             c.execute("SELECT value FROM ledger_meta WHERE key=?", (key,))
             row = c.fetchone()
             return str(row[0]) if row else None
+
+
+class _ImmediateTransaction(SQLiteTransaction):
+    """eventsourcing's SQLite transaction, begun with the write lock taken."""
+
+    def __enter__(self) -> SQLiteCursor:
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            cursor.sqlite_cursor.close()
+            raise OperationalError(error) from error
+        return cursor
+
+
+@contextmanager
+def write_transaction(datastore: SQLiteDatastore) -> Iterator[SQLiteCursor]:
+    """A transaction holding SQLite's write lock from its first statement; commits unless it raises."""
+    with (
+        datastore.get_connection(commit=True) as connection,
+        _ImmediateTransaction(connection, commit=True) as cursor,
+    ):
+        try:
+            yield cursor
+        finally:
+            cursor.sqlite_cursor.close()
 
 
 def _record(row: Any) -> LogRecord:

@@ -1,0 +1,275 @@
+"""Moving a whole ledger between stores: export to JSON Lines, import into an empty ledger.
+
+An export is one JSON object per line::
+
+    {"kind": "header", "format": "provenance-ledger-export/1", "ledger_format": ..., "origin": ...,
+     "events": N, "exported_at": ...}
+    {"kind": "event", "position": 1, "stream": UUID, "version": 1, "topic": ..., "recorded_at": ...,
+     "sha256": HEX, "state": BASE64}
+    ...
+    {"kind": "end", "events": N}
+
+Each event line holds the exact stored bytes (base64) and their SHA-256, so
+an import reproduces the same log, byte for byte, at the same positions with
+the same record times: the Merkle root of the copy equals the original's.
+Export streams in batches (constant memory) up to the head it saw when it
+began; import validates every line as it streams into one transaction, so a
+corrupted export is refused, naming the line, with nothing imported.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+from uuid import UUID
+
+from domain.errors import InvalidError, LedgerError, StorageError
+from ledger.mapper import PydanticMapper
+from ledger.records import FORMAT, LogRecord, LogRecorder, datetime_to_micros, micros_to_datetime
+
+EXPORT_FORMAT = "provenance-ledger-export/1"
+
+EXPORT_BATCH = 1000
+
+_RECORD_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
+
+
+@dataclass(frozen=True, slots=True)
+class ExchangeSummary:
+    """What an export wrote or an import read: the log's origin and how many events."""
+
+    origin: str
+    events: int
+
+
+def record_time_text(micros: int) -> str:
+    """A record time as ISO 8601 UTC with microseconds, exactly convertible back.
+
+    >>> record_time_text(1729252800123456)
+    '2024-10-18T12:00:00.123456Z'
+    """
+    return micros_to_datetime(micros).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _json_line(value: dict[str, Any]) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def export_lines(recorder: LogRecorder, head: int | None = None) -> Iterator[str]:
+    """The lines of an export of the log up to ``head`` (by default, as it stands now), read in batches."""
+    if head is None:
+        head = recorder.max_position()
+    origin = recorder.get_meta("origin") or ""
+    yield _json_line(
+        {
+            "kind": "header",
+            "format": EXPORT_FORMAT,
+            "ledger_format": FORMAT,
+            "origin": origin,
+            "events": head,
+            "exported_at": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        }
+    )
+    after = 0
+    while after < head:
+        batch = recorder.select_log(after, EXPORT_BATCH, head)
+        if not batch:
+            raise StorageError(f"the log ends at position {after}, before its head {head}")
+        for record in batch:
+            yield _json_line(
+                {
+                    "kind": "event",
+                    "position": record.position,
+                    "stream": str(record.originator_id),
+                    "version": record.originator_version,
+                    "topic": record.topic,
+                    "recorded_at": record_time_text(record.recorded_at),
+                    "sha256": hashlib.sha256(record.state).hexdigest(),
+                    "state": base64.b64encode(record.state).decode("ascii"),
+                }
+            )
+        after = batch[-1].position
+    yield _json_line({"kind": "end", "events": head})
+
+
+def export_log(recorder: LogRecorder, target: TextIO | str | os.PathLike[str]) -> ExchangeSummary:
+    """Write an export of the log to a text stream, or to a file that appears only when complete."""
+    # Later writers do not change what this export holds: it stops at today's head.
+    summary = ExchangeSummary(origin=recorder.get_meta("origin") or "", events=recorder.max_position())
+    if not isinstance(target, str | os.PathLike):
+        target.writelines(export_lines(recorder, summary.events))
+        return summary
+    path = Path(target)
+    partial = path.with_name(path.name + ".partial")
+    try:
+        with partial.open("w", encoding="utf-8") as out:
+            out.writelines(export_lines(recorder, summary.events))
+        partial.replace(path)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise StorageError(f"cannot write export {path}: {error.strerror or error}") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return summary
+
+
+def import_log(
+    recorder: LogRecorder, mapper: PydanticMapper, source: TextIO | str | os.PathLike[str]
+) -> ExchangeSummary:
+    """Import an export into the empty log of ``recorder``, all of it or nothing."""
+    if isinstance(source, str | os.PathLike):
+        path = Path(source)
+        try:
+            with path.open(encoding="utf-8") as lines:
+                return _import(recorder, mapper, lines, str(path))
+        except (OSError, UnicodeDecodeError) as error:
+            if isinstance(error, LedgerError):
+                raise
+            reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+            raise StorageError(f"cannot read export {path}: {reason or error}") from None
+    return _import(recorder, mapper, source, getattr(source, "name", "the export"))
+
+
+def _import(
+    recorder: LogRecorder, mapper: PydanticMapper, lines: Iterable[str], name: str
+) -> ExchangeSummary:
+    head = recorder.max_position()
+    if head:
+        raise InvalidError(f"cannot import into a ledger that already holds {head} entries")
+    reader = _ExportReader(iter(lines), mapper, name)
+    header = reader.header()
+    try:
+        count = recorder.import_log(reader.records(), origin=header.origin)
+    except InvalidError as error:
+        if reader.failed:
+            raise
+        raise InvalidError(f"cannot import {name}: {error}") from None
+    return ExchangeSummary(origin=header.origin, events=count)
+
+
+class _ExportReader:
+    """Reads and checks an export line by line; every error names the line."""
+
+    def __init__(self, lines: Iterator[str], mapper: PydanticMapper, name: str) -> None:
+        self._lines = lines
+        self._mapper = mapper
+        self._name = name
+        self._number = 0
+        self._expected = 0
+        self.failed = False
+
+    def _error(self, message: str) -> InvalidError:
+        self.failed = True
+        return InvalidError(f"{self._name}, line {self._number}: {message}")
+
+    def _next(self) -> dict[str, Any] | None:
+        try:
+            line = next(self._lines)
+        except StopIteration:
+            return None
+        self._number += 1
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise self._error(f"not JSON ({error.msg})") from None
+        if not isinstance(value, dict):
+            raise self._error("not a JSON object")
+        return value
+
+    def header(self) -> ExchangeSummary:
+        """Read and check the header line."""
+        value = self._next()
+        if value is None:
+            self._number = 1
+            raise self._error("the export is empty")
+        if value.get("kind") != "header" or value.get("format") != EXPORT_FORMAT:
+            raise self._error(f"not a ledger export (expected a {EXPORT_FORMAT} header)")
+        if value.get("ledger_format") != FORMAT:
+            raise self._error(
+                f"exported from a ledger of format {value.get('ledger_format')!r}, not {FORMAT}"
+            )
+        origin, events = value.get("origin"), value.get("events")
+        if not isinstance(origin, str) or not origin:
+            raise self._error("the header names no origin")
+        if not isinstance(events, int) or isinstance(events, bool) or events < 0:
+            raise self._error("the header's event count is not a number of events")
+        self._expected = events
+        return ExchangeSummary(origin=origin, events=events)
+
+    def records(self) -> Iterator[LogRecord]:
+        """The checked records, then the end line checked; raises at the first bad line."""
+        versions: dict[UUID, int] = {}
+        position = recorded_at = 0
+        while True:
+            value = self._next()
+            if value is None:
+                raise self._error(
+                    f"the export ends after {position} of {self._expected} events (no end line)"
+                )
+            if value.get("kind") == "end":
+                break
+            if value.get("kind") != "event":
+                raise self._error(f"unexpected line of kind {value.get('kind')!r}")
+            record = self._record(value)
+            if record.position != position + 1:
+                raise self._error(f"position {record.position} follows position {position}")
+            if record.position > self._expected:
+                raise self._error(f"more events than the {self._expected} the header announces")
+            if record.originator_version != versions.get(record.originator_id, 0) + 1:
+                raise self._error(
+                    f"stream {record.originator_id} jumps from version "
+                    f"{versions.get(record.originator_id, 0)} to {record.originator_version}"
+                )
+            if record.recorded_at < recorded_at:
+                raise self._error("its record time is earlier than the entry before")
+            self._decode(record)
+            versions[record.originator_id] = record.originator_version
+            position, recorded_at = record.position, record.recorded_at
+            yield record
+        if value.get("events") != position or position != self._expected:
+            raise self._error(f"the export ends after {position} events, not {self._expected}")
+        if self._next() is not None:
+            raise self._error("lines follow the end line")
+
+    def _record(self, value: dict[str, Any]) -> LogRecord:
+        fields = {"position": int, "stream": str, "version": int, "topic": str, "recorded_at": str}
+        for key, kind in {**fields, "sha256": str, "state": str}.items():
+            if not isinstance(value.get(key), kind) or isinstance(value.get(key), bool):
+                raise self._error(f"field {key!r} is missing or not a {kind.__name__}")
+        try:
+            stream = UUID(value["stream"])
+        except ValueError:
+            raise self._error(f"stream {value['stream']!r} is not a UUID") from None
+        if not _RECORD_TIME.fullmatch(value["recorded_at"]):
+            raise self._error(f"record time {value['recorded_at']!r} is not YYYY-MM-DDTHH:MM:SS.ffffffZ")
+        moment = datetime.fromisoformat(value["recorded_at"].replace("Z", "+00:00"))
+        try:
+            state = base64.b64decode(value["state"], validate=True)
+        except (binascii.Error, ValueError):
+            raise self._error("its state is not base64") from None
+        if hashlib.sha256(state).hexdigest() != value["sha256"]:
+            raise self._error("its state does not match its sha256 (the bytes were altered)")
+        return LogRecord(
+            position=value["position"],
+            originator_id=stream,
+            originator_version=value["version"],
+            topic=value["topic"],
+            state=state,
+            recorded_at=datetime_to_micros(moment),
+        )
+
+    def _decode(self, record: LogRecord) -> None:
+        try:
+            self._mapper.decode(record.topic, record.state, record.originator_id, record.originator_version)
+        except (LedgerError, LookupError, ValueError, TypeError) as error:
+            raise self._error(f"the event cannot be read: {error}") from None
