@@ -145,7 +145,9 @@ def _import(
 ) -> ExchangeSummary:
     head = recorder.max_position()
     if head:
-        raise InvalidError(f"cannot import into a ledger that already holds {head} entries")
+        raise InvalidError(
+            f"cannot import into a ledger that is not empty (head {head}); import into a new ledger"
+        )
     reader = _ExportReader(iter(lines), mapper, name)
     header = reader.header()
     try:
@@ -178,6 +180,8 @@ class _ExportReader:
         except StopIteration:
             return None
         self._number += 1
+        if not line.strip():
+            raise self._error("an empty line")
         try:
             value = json.loads(line)
         except json.JSONDecodeError as error:
@@ -236,8 +240,10 @@ class _ExportReader:
             versions[record.originator_id] = record.originator_version
             position, recorded_at = record.position, record.recorded_at
             yield record
-        if value.get("events") != position or position != self._expected:
-            raise self._error(f"the export ends after {position} events, not {self._expected}")
+        if position != self._expected:
+            raise self._error(f"the export ends after {position} events, not the {self._expected} announced")
+        if value.get("events") != position:
+            raise self._error(f"the end line counts {value.get('events')!r} events, not {position}")
         if self._next() is not None:
             raise self._error("lines follow the end line")
 
@@ -272,4 +278,4 @@ class _ExportReader:
         try:
             self._mapper.decode(record.topic, record.state, record.originator_id, record.originator_version)
         except (LedgerError, LookupError, ValueError, TypeError) as error:
-            raise self._error(f"the event cannot be read: {error}") from None
+            raise self._error(str(error)) from None

@@ -159,7 +159,7 @@ class PostgresLogRecorder(PostgresApplicationRecorder, LogRecorder):
             curs.execute(self._select_last)
             last = curs.fetchone()
             if last is not None:
-                raise InvalidError(f"the ledger already holds {last['notification_id']} entries")
+                raise InvalidError(f"the ledger is not empty (head {last['notification_id']})")
             curs.execute(
                 SQL("UPDATE {meta} SET value = %s WHERE key = 'origin'").format(meta=self.meta_table),
                 (origin,),

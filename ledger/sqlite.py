@@ -88,7 +88,7 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
             c.execute(self._select_last)
             last = c.fetchone()
             if last is not None:
-                raise InvalidError(f"the ledger already holds {last[0]} entries")
+                raise InvalidError(f"the ledger is not empty (head {last[0]})")
             c.execute("UPDATE ledger_meta SET value=? WHERE key='origin'", (origin,))
             c.executemany(self._import_statement, rows())
         return count
