@@ -20,7 +20,7 @@ from eventsourcing.persistence import ProgrammingError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg import Cursor
 from psycopg.rows import DictRow
-from psycopg.sql import SQL, Composed, Identifier
+from psycopg.sql import SQL, Identifier
 
 from domain.errors import InvalidError, StorageError
 from ledger.backends import POSTGRES_DEFAULTS, PostgresSettings
@@ -38,13 +38,14 @@ class PostgresLogRecorder(PostgresApplicationRecorder, LogRecorder):
         if datastore.enable_db_functions:
             # eventsourcing's stored function numbers rows with the bigserial.
             raise ProgrammingError("a ledger does not use POSTGRES_ENABLE_DB_FUNCTIONS")
-        # eventsourcing names the table after the application; a ledger keeps one
-        # name on every backend (each ledger has a schema of its own).
-        del events_table_name
+        # eventsourcing's factory names the table after the application; a ledger
+        # ignores that and keeps one name on every backend (each in a schema of its own).
         super().__init__(datastore, events_table_name=EVENTS_TABLE)
         schema = Identifier(datastore.schema)
         table = SQL("{}.{}").format(schema, Identifier(self.events_table_name))
         self.meta_table = SQL("{}.{}").format(schema, Identifier(META_TABLE))
+        #: Every table the ledger keeps in its schema, made by ``sql_create_statements``.
+        self.table_names = [EVENTS_TABLE, META_TABLE]
         self.sql_create_statements = [
             SQL(
                 "CREATE TABLE IF NOT EXISTS {table} ("
@@ -109,23 +110,24 @@ class PostgresLogRecorder(PostgresApplicationRecorder, LogRecorder):
         with self.datastore.transaction(commit=True) as curs:
             # Serialise concurrent first opens: CREATE ... IF NOT EXISTS races otherwise.
             curs.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"provenance-ledger:{schema}",))
-            curs.execute("SELECT to_regclass(%s) IS NOT NULL AS made", (f'"{schema}".{META_TABLE}',))
+            # Skip the DDL when every table exists: CREATE INDEX, even IF NOT EXISTS,
+            # would wait for writers holding the table lock.
+            curs.execute(
+                "SELECT bool_and(to_regclass(name) IS NOT NULL) AS made FROM unnest(%s::text[]) AS name",
+                ([f'"{schema}"."{name}"' for name in self.table_names],),
+            )
             row = curs.fetchone()
             if row is not None and row["made"]:
                 return
             curs.execute(SQL("CREATE SCHEMA IF NOT EXISTS {}").format(Identifier(schema)))
             for statement in self.sql_create_statements:
                 curs.execute(statement, prepare=False)
-            self._create_more_tables(curs)
             insert = SQL("INSERT INTO {meta} VALUES (%s, %s) ON CONFLICT (key) DO NOTHING").format(
                 meta=self.meta_table
             )
             curs.execute(insert, ("format", FORMAT))
             # The origin names this log in signed checkpoints; it is made once.
             curs.execute(insert, ("origin", f"provenance-ledger/{uuid.uuid4()}"))
-
-    def _create_more_tables(self, curs: Cursor[DictRow]) -> None:
-        """Hook for the tables of other parts of the ledger (views, integrity)."""
 
     # -- writing --------------------------------------------------------------------------
 
@@ -160,6 +162,7 @@ class PostgresLogRecorder(PostgresApplicationRecorder, LogRecorder):
             last = curs.fetchone()
             if last is not None:
                 raise InvalidError(f"the ledger is not empty (head {last['notification_id']})")
+            self._notify_channel(curs)
             curs.execute(
                 SQL("UPDATE {meta} SET value = %s WHERE key = 'origin'").format(meta=self.meta_table),
                 (origin,),
@@ -208,10 +211,6 @@ class PostgresLogRecorder(PostgresApplicationRecorder, LogRecorder):
             curs.execute(SQL("SELECT value FROM {meta} WHERE key = %s").format(meta=self.meta_table), (key,))
             row = curs.fetchone()
             return str(row["value"]) if row else None
-
-    def qualified(self, table: str) -> Composed:
-        """A table of this ledger, qualified with its schema, for SQL elsewhere."""
-        return SQL("{}.{}").format(Identifier(self.datastore.schema), Identifier(table))
 
 
 def connect(settings: PostgresSettings) -> psycopg.Connection[tuple[Any, ...]]:
