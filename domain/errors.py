@@ -8,6 +8,7 @@ callers may catch either::
     ├── NotFoundError        (LookupError)   a subject or entry does not exist
     ├── AlreadyExistsError   (ValueError)    a subject was recorded twice
     ├── InvalidError         (ValueError)    bad input, or an impossible event
+    │   └── CaseFileError                    an entry of a case file that cannot be imported
     ├── ConflictError        (RuntimeError)  a concurrent writer won; retry
     └── StorageError         (OSError)       the store cannot be opened or used
 
@@ -39,3 +40,33 @@ class ConflictError(LedgerError, RuntimeError):
 
 class StorageError(LedgerError, OSError):
     """The store cannot be opened, is not a ledger, or failed."""
+
+
+class CaseFileError(InvalidError):
+    """An entry of a case file that cannot be imported: the message says where and why."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        file: str,
+        line: int | None = None,
+        entry: int | None = None,
+        command: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.reason = reason
+        """What is wrong, without the location."""
+        self.file = file
+        self.line = line
+        """The line of the entry or field (1-based), when it can be found."""
+        self.entry = entry
+        """The entry's number in the file (1-based)."""
+        self.command = command
+        self.field = field
+        where = file if line is None else f"{file}:{line}"
+        if entry is not None:
+            where += f": entry {entry}" + (f" ({command})" if command else "")
+        if field is not None:
+            where += f", field {field!r}" if entry is not None else f": field {field!r}"
+        super().__init__(f"{where}: {reason}")

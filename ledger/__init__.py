@@ -6,6 +6,7 @@
 
 from domain.errors import (
     AlreadyExistsError,
+    CaseFileError,
     ConflictError,
     InvalidError,
     LedgerError,
@@ -14,12 +15,15 @@ from domain.errors import (
 )
 from domain.events import LogEntry
 from domain.worldtime import WorldTime
+from ledger.casefile import ImportResult
 from ledger.facade import Ledger
 from projections.timeline import Timeline, TimelineEntry
 
 __all__ = [
     "AlreadyExistsError",
+    "CaseFileError",
     "ConflictError",
+    "ImportResult",
     "InvalidError",
     "Ledger",
     "LedgerError",
