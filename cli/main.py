@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from cli import claims, importing, read, record
+from cli import claims, exchange, importing, read, record, retry
 from cli.options import WHEN_HELP, Settings
 from domain.errors import LedgerError
 
@@ -76,7 +76,8 @@ def _one_line(error: click.UsageError) -> click.ClickException:
 @click.option(
     "--db",
     metavar="URL",
-    help="The ledger: a file path, sqlite:///PATH or :memory: (default: $LEDGER_URL, else ./ledger.db).",
+    help="The ledger: a file path, sqlite:///PATH, :memory: or "
+    "postgresql://USER:PASSWORD@HOST/DB?schema=NAME (default: $LEDGER_URL, else ./ledger.db).",
 )
 @click.option(
     "--by",
@@ -108,6 +109,9 @@ for command in (read.timeline, read.show, read.list_group, read.log, read.replay
 # Importing
 ledger.add_command(importing.import_file)
 ledger.add_command(importing.demo)
+ledger.add_command(exchange.export)
+# A command that lost a race with another writer is run again, a bounded number of times.
+retry.retry_every_command(ledger)
 
 
 def main() -> None:

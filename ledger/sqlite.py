@@ -10,6 +10,7 @@ for up to the busy timeout instead.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -68,6 +69,13 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
         ]
 
     def create_table(self) -> None:
+        # Opening a ledger whose tables all exist takes no write lock, so it never
+        # waits behind (or times out on) another process's writes.
+        tables = {_created_table(statement) for statement in self.create_table_statements}
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            if tables <= {row[0] for row in c.fetchall()}:
+                return
         with write_transaction(self.datastore) as c:
             self._create_table(c)
 
@@ -152,6 +160,13 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
             c.execute("SELECT value FROM ledger_meta WHERE key=?", (key,))
             row = c.fetchone()
             return str(row[0]) if row else None
+
+
+def _created_table(statement: str) -> str:
+    match = re.match(r"CREATE TABLE IF NOT EXISTS (\w+)", statement)
+    if match is None:
+        raise ValueError(f"not a CREATE TABLE IF NOT EXISTS statement: {statement[:60]}")
+    return match.group(1)
 
 
 class _ImmediateTransaction(SQLiteTransaction):
