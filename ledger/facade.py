@@ -45,6 +45,7 @@ from domain.events import (
     LogEntry,
     Provenance,
     SubjectState,
+    as_tuple,
     correct,
     describe_validation_error,
     fold,
@@ -254,7 +255,9 @@ class Ledger:
 
     def _provenance(self, recorded_by: str | None, sources: Sequence[str], note: str | None) -> Provenance:
         try:
-            return Provenance(recorded_by=recorded_by or self.recorded_by, sources=tuple(sources), note=note)
+            return Provenance(
+                recorded_by=recorded_by or self.recorded_by, sources=as_tuple(sources), note=note
+            )
         except ValidationError as error:
             raise InvalidError(describe_validation_error(error)) from None
 
