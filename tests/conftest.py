@@ -2,8 +2,9 @@
 
 PostgreSQL tests use the server at ``LEDGER_TEST_POSTGRES_URL`` (by default
 ``postgresql://postgres@127.0.0.1:5432/test``), each test in a schema of its
-own, dropped afterwards. Without a server they are skipped, with one line
-saying why, except in CI (``CI=true``), where they are required and fail.
+own, dropped afterwards. Without a server they are left out of the run, with
+one line at the end saying why, except in CI (``CI=true``), where they are
+required and fail.
 """
 
 from __future__ import annotations
@@ -29,21 +30,58 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> str:
-    """The URL of the test database (no schema); skips locally and fails in CI when unreachable."""
-    url = os.environ.get(POSTGRES_URL_VARIABLE) or DEFAULT_POSTGRES_URL
-    settings = parse_postgres_url(url)
+def _unreachable() -> str | None:
+    """Why the test server cannot be used, or None when it answers."""
+    settings = parse_postgres_url(os.environ.get(POSTGRES_URL_VARIABLE) or DEFAULT_POSTGRES_URL)
     try:
         from ledger.postgres import connect  # noqa: PLC0415  (psycopg is an optional extra)
 
         connect(settings).close()
     except ImportError:
-        reason = "psycopg is not installed (pip install -e '.[postgres]')"
+        return "psycopg is not installed (pip install -e '.[postgres]')"
     except StorageError as error:
-        reason = f"no PostgreSQL server: {error}"
-    else:
-        return url.split("?", 1)[0]
+        return f"no PostgreSQL server: {error}"
+    return None
+
+
+def _needs_postgres(item: pytest.Item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    callspec = getattr(item, "callspec", None)
+    on_postgres = callspec is not None and callspec.params.get("ledger_url") == "postgres"
+    return "postgres_server" in names or "postgres_url" in names or on_postgres
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leave the PostgreSQL tests out, locally, when there is no server (one line says so at the end)."""
+    needing = [item for item in items if _needs_postgres(item)]
+    if not needing or in_ci():
+        return
+    reason = _unreachable()
+    if reason is None:
+        return
+    config.stash[_LEFT_OUT] = f"{len(needing)} PostgreSQL tests not run: {reason}"
+    items[:] = [item for item in items if not _needs_postgres(item)]
+    config.hook.pytest_deselected(items=needing)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    """The one line saying why the PostgreSQL tests did not run."""
+    if _LEFT_OUT in config.stash:
+        terminalreporter.write_line(
+            f"{config.stash[_LEFT_OUT]} (set {POSTGRES_URL_VARIABLE}; with CI=true they are required)",
+            yellow=True,
+        )
+
+
+_LEFT_OUT = pytest.StashKey[str]()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    """The URL of the test database (no schema); skips locally and fails in CI when unreachable."""
+    reason = _unreachable()
+    if reason is None:
+        return (os.environ.get(POSTGRES_URL_VARIABLE) or DEFAULT_POSTGRES_URL).split("?", 1)[0]
     if in_ci():
         pytest.fail(f"CI requires PostgreSQL ({POSTGRES_URL_VARIABLE}): {reason}", pytrace=False)
     pytest.skip(f"PostgreSQL tests skipped, {reason}")
