@@ -1,4 +1,1 @@
-"""Benchmarks of the provenance ledger against what users would otherwise use.
-
-Run them all with ``python -m benchmarks`` (see ``benchmarks/README.md``).
-"""
+"""Benchmarks of the ledger; each module runs with ``python -m benchmarks.NAME``."""

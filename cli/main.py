@@ -1,7 +1,8 @@
 """The ``ledger`` command line.
 
 Errors are turned into one line on stderr in one place, :class:`LedgerGroup`:
-a ledger error exits 1, a usage error 2; bad input never shows a traceback.
+a ledger error exits 1, a usage error 2, a failed verification 3; bad input
+never shows a traceback.
 Commands live in their own modules and are registered at the end of this one.
 """
 
@@ -12,9 +13,9 @@ from typing import Any
 
 import click
 
-from cli import claims, exchange, importing, read, record, retry
+from cli import claims, exchange, importing, integrity, read, record, retry
 from cli.options import WHEN_HELP, Settings
-from domain.errors import LedgerError
+from domain.errors import LedgerError, VerificationError
 
 
 def _version() -> str:
@@ -28,6 +29,12 @@ class FailedError(click.ClickException):
     """A ledger error, shown as one line (``Error: ...``); exit code 1."""
 
     exit_code = 1
+
+
+class NotVerifiedError(click.ClickException):
+    """The ledger, a checkpoint or a proof does not verify; exit code 3."""
+
+    exit_code = 3
 
 
 class MisusedError(click.ClickException):
@@ -56,6 +63,8 @@ class LedgerGroup(click.Group):
             return super().invoke(ctx)
         except click.UsageError as error:
             raise _one_line(error) from None
+        except VerificationError as error:
+            raise NotVerifiedError(str(error)) from None
         except LedgerError as error:
             raise FailedError(str(error)) from None
 
@@ -109,6 +118,9 @@ for command in (read.timeline, read.show, read.list_group, read.log, read.replay
 # Importing
 ledger.add_command(importing.import_file)
 ledger.add_command(importing.demo)
+# Integrity
+integrity.register(ledger)
+# Moving
 ledger.add_command(exchange.export)
 # A command that lost a race with another writer is run again, a bounded number of times.
 retry.retry_every_command(ledger)

@@ -10,7 +10,8 @@ callers may catch either::
     ├── InvalidError         (ValueError)    bad input, or an impossible event
     │   └── CaseFileError                    an entry of a case file that cannot be imported
     ├── ConflictError        (RuntimeError)  a concurrent writer won; retry
-    └── StorageError         (OSError)       the store cannot be opened or used
+    ├── StorageError         (OSError)       the store cannot be opened or used
+    └── VerificationError                    the log, a checkpoint or a proof does not verify
 
 The CLI maps them to exit codes in one place.
 """
@@ -70,3 +71,16 @@ class CaseFileError(InvalidError):
         if field is not None:
             where += f", field {field!r}" if entry is not None else f": field {field!r}"
         super().__init__(f"{where}: {reason}")
+
+
+class VerificationError(LedgerError):
+    """The log, a checkpoint or a proof does not verify: something was altered, removed or forged.
+
+    ``position`` names the first log position that fails, ``checkpoint`` the
+    stored checkpoint (its sequence number, from 1), when either is known.
+    """
+
+    def __init__(self, message: str, *, position: int | None = None, checkpoint: int | None = None) -> None:
+        super().__init__(message)
+        self.position = position
+        self.checkpoint = checkpoint

@@ -3,7 +3,9 @@
 An export is one JSON object per line::
 
     {"kind": "header", "format": "provenance-ledger-export/1", "ledger_format": ..., "origin": ...,
-     "events": N, "exported_at": ...}
+     "events": N, "checkpoints": K, "exported_at": ...}
+    {"kind": "checkpoint", "seq": 1, "size": ..., "recorded_at": ..., "note": SIGNED NOTE}
+    ...
     {"kind": "event", "position": 1, "stream": UUID, "version": 1, "topic": ..., "recorded_at": ...,
      "sha256": HEX, "state": BASE64}
     ...
@@ -11,7 +13,9 @@ An export is one JSON object per line::
 
 Each event line holds the exact stored bytes (base64) and their SHA-256, so
 an import reproduces the same log, byte for byte, at the same positions with
-the same record times: the Merkle root of the copy equals the original's.
+the same record times: the Merkle root of the copy equals the original's, and
+the stored checkpoints (those within the export) verify there too. Import
+checks each checkpoint's root against the entries as they stream past it.
 Export streams in batches (constant memory) up to the head it saw when it
 began; import validates every line as it streams into one transaction, so a
 corrupted export is refused, naming the line, with nothing imported.
@@ -33,6 +37,10 @@ from typing import Any, TextIO
 from uuid import UUID
 
 from domain.errors import InvalidError, LedgerError, StorageError
+from ledger.integrity.checkpoint import parse_checkpoint
+from ledger.integrity.leaves import record_leaf_hash
+from ledger.integrity.store import StoredCheckpoint, TreeRecorder
+from ledger.integrity.tree import CompactRange
 from ledger.mapper import PydanticMapper
 from ledger.records import FORMAT, LogRecord, LogRecorder, datetime_to_micros, micros_to_datetime
 
@@ -69,6 +77,9 @@ def export_lines(recorder: LogRecorder, head: int | None = None) -> Iterator[str
     if head is None:
         head = recorder.max_position()
     origin = recorder.get_meta("origin") or ""
+    stored = recorder.select_checkpoints() if isinstance(recorder, TreeRecorder) else []
+    # Checkpoints only grow, so those within the head are the first ones.
+    checkpoints = [c for c in stored if c.size <= head]
     yield _json_line(
         {
             "kind": "header",
@@ -76,9 +87,20 @@ def export_lines(recorder: LogRecorder, head: int | None = None) -> Iterator[str
             "ledger_format": FORMAT,
             "origin": origin,
             "events": head,
+            "checkpoints": len(checkpoints),
             "exported_at": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         }
     )
+    for checkpoint in checkpoints:
+        yield _json_line(
+            {
+                "kind": "checkpoint",
+                "seq": checkpoint.seq,
+                "size": checkpoint.size,
+                "recorded_at": record_time_text(checkpoint.recorded_at),
+                "note": checkpoint.note,
+            }
+        )
     after = 0
     while after < head:
         batch = recorder.select_log(after, EXPORT_BATCH, head)
@@ -151,7 +173,7 @@ def _import(
     reader = _ExportReader(iter(lines), mapper, name)
     header = reader.header()
     try:
-        count = recorder.import_log(reader.records(), origin=header.origin)
+        count = recorder.import_log(reader.records(), origin=header.origin, checkpoints=reader.checkpoints)
     except InvalidError as error:
         if reader.failed:
             raise
@@ -169,6 +191,10 @@ class _ExportReader:
         self._number = 0
         self._expected = 0
         self.failed = False
+        self.checkpoints: list[StoredCheckpoint] = []
+        """The checkpoints read from the header lines, in order."""
+        self._roots: dict[int, list[tuple[int, int, bytes]]] = {}
+        """Per tree size: (line, seq, root) of each checkpoint of that size."""
 
     def _error(self, message: str) -> InvalidError:
         self.failed = True
@@ -208,15 +234,46 @@ class _ExportReader:
         if not isinstance(events, int) or isinstance(events, bool) or events < 0:
             raise self._error("the header's event count is not a number of events")
         self._expected = events
+        count = value.get("checkpoints")
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            raise self._error("the header's checkpoint count is not a number of checkpoints")
+        for seq in range(1, count + 1):
+            self._checkpoint(seq, origin)
         return ExchangeSummary(origin=origin, events=events)
+
+    def _checkpoint(self, seq: int, origin: str) -> None:
+        value = self._next()
+        if value is None or value.get("kind") != "checkpoint":
+            raise self._error(f"expected checkpoint #{seq} of those the header announces")
+        fields = {"seq": int, "size": int, "recorded_at": str, "note": str}
+        for key, kind in fields.items():
+            if not isinstance(value.get(key), kind) or isinstance(value.get(key), bool):
+                raise self._error(f"field {key!r} is missing or not a {kind.__name__}")
+        if value["seq"] != seq:
+            raise self._error(f"checkpoint #{value['seq']} where #{seq} was due")
+        try:
+            checkpoint = parse_checkpoint(value["note"])
+        except InvalidError as error:
+            raise self._error(f"checkpoint #{seq} is malformed: {error}") from None
+        size = value["size"]
+        last = self.checkpoints[-1].size if self.checkpoints else 0
+        if checkpoint.origin != origin or checkpoint.size != size:
+            raise self._error(f"checkpoint #{seq} is not of this log at size {size}")
+        if not last <= size <= self._expected or size == 0:
+            raise self._error(f"checkpoint #{seq} has size {size}, outside {max(last, 1)}..{self._expected}")
+        stored = StoredCheckpoint(seq, size, value["note"], self._micros(value["recorded_at"]))
+        self.checkpoints.append(stored)
+        self._roots.setdefault(size, []).append((self._number, seq, checkpoint.root))
 
     def records(self) -> Iterator[LogRecord]:
         """The checked records, then the end line checked; raises at the first bad line."""
+        last: LogRecord | None = None
         versions: dict[UUID, int] = {}
-        position = recorded_at = 0
+        tree = CompactRange()
         while True:
             value = self._next()
             if value is None:
+                position = last.position if last else 0
                 raise self._error(
                     f"the export ends after {position} of {self._expected} events (no end line)"
                 )
@@ -225,27 +282,44 @@ class _ExportReader:
             if value.get("kind") != "event":
                 raise self._error(f"unexpected line of kind {value.get('kind')!r}")
             record = self._record(value)
-            if record.position != position + 1:
-                raise self._error(f"position {record.position} follows position {position}")
-            if record.position > self._expected:
-                raise self._error(f"more events than the {self._expected} the header announces")
-            if record.originator_version != versions.get(record.originator_id, 0) + 1:
-                raise self._error(
-                    f"stream {record.originator_id} jumps from version "
-                    f"{versions.get(record.originator_id, 0)} to {record.originator_version}"
-                )
-            if record.recorded_at < recorded_at:
-                raise self._error("its record time is earlier than the entry before")
+            self._check_sequence(record, last, versions.get(record.originator_id, 0))
             self._decode(record)
+            tree.push(record_leaf_hash(record))
+            self._check_roots(record.position, tree)
             versions[record.originator_id] = record.originator_version
-            position, recorded_at = record.position, record.recorded_at
+            last = record
             yield record
+        position = last.position if last else 0
         if position != self._expected:
             raise self._error(f"the export ends after {position} events, not the {self._expected} announced")
         if value.get("events") != position:
             raise self._error(f"the end line counts {value.get('events')!r} events, not {position}")
         if self._next() is not None:
             raise self._error("lines follow the end line")
+
+    def _check_sequence(self, record: LogRecord, last: LogRecord | None, version: int) -> None:
+        """The record continues the log: the next position, its stream's next version, no earlier."""
+        position = last.position if last else 0
+        if record.position != position + 1:
+            raise self._error(f"position {record.position} follows position {position}")
+        if record.position > self._expected:
+            raise self._error(f"more events than the {self._expected} the header announces")
+        if record.originator_version != version + 1:
+            raise self._error(
+                f"stream {record.originator_id} jumps from version {version} to {record.originator_version}"
+            )
+        if last is not None and record.recorded_at < last.recorded_at:
+            raise self._error("its record time is earlier than the entry before")
+
+    def _check_roots(self, size: int, tree: CompactRange) -> None:
+        """Every checkpoint of this size signs the root of the entries so far, or its line is named."""
+        for line, seq, root in self._roots.get(size, ()):
+            if tree.root() != root:
+                self._number = line
+                raise self._error(
+                    f"checkpoint #{seq} does not match the entries: the root of the first {size} "
+                    "is not the one it signs"
+                )
 
     def _record(self, value: dict[str, Any]) -> LogRecord:
         fields = {"position": int, "stream": str, "version": int, "topic": str, "recorded_at": str}
@@ -256,9 +330,7 @@ class _ExportReader:
             stream = UUID(value["stream"])
         except ValueError:
             raise self._error(f"stream {value['stream']!r} is not a UUID") from None
-        if not _RECORD_TIME.fullmatch(value["recorded_at"]):
-            raise self._error(f"record time {value['recorded_at']!r} is not YYYY-MM-DDTHH:MM:SS.ffffffZ")
-        moment = datetime.fromisoformat(value["recorded_at"].replace("Z", "+00:00"))
+        recorded_at = self._micros(value["recorded_at"])
         try:
             state = base64.b64decode(value["state"], validate=True)
         except (binascii.Error, ValueError):
@@ -271,8 +343,13 @@ class _ExportReader:
             originator_version=value["version"],
             topic=value["topic"],
             state=state,
-            recorded_at=datetime_to_micros(moment),
+            recorded_at=recorded_at,
         )
+
+    def _micros(self, text: str) -> int:
+        if not _RECORD_TIME.fullmatch(text):
+            raise self._error(f"record time {text!r} is not YYYY-MM-DDTHH:MM:SS.ffffffZ")
+        return datetime_to_micros(datetime.fromisoformat(text.replace("Z", "+00:00")))
 
     def _decode(self, record: LogRecord) -> None:
         try:

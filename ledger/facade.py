@@ -58,6 +58,7 @@ from ledger.application import LedgerApplication
 from ledger.backends import backend_for
 from ledger.casefile import ImportResult, import_case_file
 from ledger.exchange import ExchangeSummary, export_log, import_log
+from ledger.integrity.api import LedgerIntegrity
 from ledger.records import LogRecord, micros_to_datetime
 from projections.listing import subject_filter
 from projections.timeline import RelatedScan, Timeline, build_timeline, linked_subjects
@@ -127,7 +128,7 @@ class _Work:
         self.events.append(event)
 
 
-class Ledger:
+class Ledger(LedgerIntegrity):
     """A provenance ledger: posts, claims, reviews and requests for comment, never forgotten.
 
     Open one with :meth:`Ledger.open`; close it (or use it as a context

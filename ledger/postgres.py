@@ -16,23 +16,27 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
-from eventsourcing.persistence import ProgrammingError, StoredEvent
+from eventsourcing.persistence import InterfaceError, OperationalError, ProgrammingError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
-from psycopg import Cursor
+from eventsourcing.utils import retry
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 from domain.errors import InvalidError, StorageError
 from ledger.backends import POSTGRES_DEFAULTS, PostgresSettings
-from ledger.records import EVENTS_TABLE, FORMAT, LogRecord, LogRecorder
+from ledger.integrity.postgres import PostgresTreeRecorder, tree_tables
+from ledger.integrity.sqlite import CHECKPOINTS_TABLE, NODES_TABLE
+from ledger.integrity.store import StoredCheckpoint
+from ledger.records import EVENTS_TABLE, FORMAT, LogRecord, LogRecorder, chunked
 
 META_TABLE = "ledger_meta"
+
 
 _COLUMNS = SQL("notification_id, originator_id, originator_version, topic, state, recorded_at")
 
 
-class PostgresLogRecorder(PostgresApplicationRecorder, LogRecorder):
-    """Stores the log in one PostgreSQL table whose notification id is the dense log position."""
+class PostgresLogRecorder(PostgresApplicationRecorder, LogRecorder, PostgresTreeRecorder):
+    """Stores the log in a PostgreSQL table whose notification id is the dense log position, and its tree."""
 
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = EVENTS_TABLE) -> None:
         if datastore.enable_db_functions:
@@ -45,7 +49,7 @@ class PostgresLogRecorder(PostgresApplicationRecorder, LogRecorder):
         table = SQL("{}.{}").format(schema, Identifier(self.events_table_name))
         self.meta_table = SQL("{}.{}").format(schema, Identifier(META_TABLE))
         #: Every table the ledger keeps in its schema, made by ``sql_create_statements``.
-        self.table_names = [EVENTS_TABLE, META_TABLE]
+        self.table_names = [EVENTS_TABLE, META_TABLE, NODES_TABLE, CHECKPOINTS_TABLE]
         self.sql_create_statements = [
             SQL(
                 "CREATE TABLE IF NOT EXISTS {table} ("
@@ -63,6 +67,7 @@ class PostgresLogRecorder(PostgresApplicationRecorder, LogRecorder):
             SQL("CREATE TABLE IF NOT EXISTS {meta} (key text PRIMARY KEY, value text NOT NULL)").format(
                 meta=self.meta_table
             ),
+            *tree_tables(datastore.schema),
         ]
         # One statement: the last row, the server's clock once, then the new rows
         # numbered after the last one. The caller holds the table lock.
@@ -81,7 +86,7 @@ class PostgresLogRecorder(PostgresApplicationRecorder, LogRecorder):
             "FROM base, unnest(%s::uuid[], %s::bigint[], %s::text[], %s::bytea[]) WITH ORDINALITY "
             "AS e(originator_id, originator_version, topic, state, n) "
             "ORDER BY e.n "
-            "RETURNING notification_id"
+            "RETURNING notification_id, recorded_at"
         ).format(table=table)
         self._select_log = SQL(
             "SELECT {columns} FROM {table} WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
@@ -131,56 +136,66 @@ class PostgresLogRecorder(PostgresApplicationRecorder, LogRecorder):
 
     # -- writing --------------------------------------------------------------------------
 
-    def _insert_stored_events(
-        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> None:
-        self._lock_table(curs)
-        self._notify_channel(curs)
-        given: Sequence[int] | None = kwargs.get("recorded_at")
-        curs.execute(
-            self.insert_events_statement,
-            (
-                None if given is None else list(given),
-                [_uuid(s.originator_id) for s in stored_events],
-                [s.originator_version for s in stored_events],
-                [s.topic for s in stored_events],
-                [s.state for s in stored_events],
-            ),
-        )
-
-    def _fetch_ids_after_insert_events(
-        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
-        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        # Positions are max+1, max+2, ... in the order of the events given.
-        return None if ids is None else sorted(ids)
-
-    def import_log(self, records: Iterable[LogRecord], *, origin: str) -> int:
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        if not stored_events:
+            return []
         with self.datastore.transaction(commit=True) as curs:
             self._lock_table(curs)
+            self._notify_channel(curs)
+            given: Sequence[int] | None = kwargs.get("recorded_at")
+            curs.execute(
+                self.insert_events_statement,
+                (
+                    None if given is None else list(given),
+                    [_uuid(s.originator_id) for s in stored_events],
+                    [s.originator_version for s in stored_events],
+                    [s.topic for s in stored_events],
+                    [s.state for s in stored_events],
+                ),
+                prepare=True,
+            )
+            # Positions are max+1, max+2, ... in the order of the events given.
+            stored = sorted((row["notification_id"], row["recorded_at"]) for row in curs.fetchall())
+            records = [
+                LogRecord(position, _uuid(s.originator_id), s.originator_version, s.topic, s.state, stamp)
+                for (position, stamp), s in zip(stored, stored_events, strict=True)
+            ]
+            # The Merkle tree grows in the same transaction: log and tree never disagree.
+            self.append_tree(curs, records)
+        return [r.position for r in records]
+
+    def import_log(
+        self, records: Iterable[LogRecord], *, origin: str, checkpoints: Iterable[StoredCheckpoint] = ()
+    ) -> int:
+        with self.datastore.transaction(commit=True) as curs:
+            self._lock_table(curs)
+            self._notify_channel(curs)
             curs.execute(self._select_last)
             last = curs.fetchone()
             if last is not None:
                 raise InvalidError(f"the ledger is not empty (head {last['notification_id']})")
-            self._notify_channel(curs)
             curs.execute(
                 SQL("UPDATE {meta} SET value = %s WHERE key = 'origin'").format(meta=self.meta_table),
                 (origin,),
             )
             count = 0
-            with curs.copy(self._copy_log) as copy:
-                for record in records:
-                    copy.write_row(
-                        (
-                            record.position,
-                            record.originator_id,
-                            record.originator_version,
-                            record.topic,
-                            record.state,
-                            record.recorded_at,
+            for chunk in chunked(records):
+                with curs.copy(self._copy_log) as copy:
+                    for r in chunk:
+                        copy.write_row(
+                            (
+                                r.position,
+                                r.originator_id,
+                                r.originator_version,
+                                r.topic,
+                                r.state,
+                                r.recorded_at,
+                            )
                         )
-                    )
-                    count += 1
+                self.append_tree(curs, chunk)
+                count += len(chunk)
+            self.insert_checkpoints(curs, checkpoints)
             return count
 
     # -- reading ---------------------------------------------------------------------------

@@ -27,13 +27,16 @@ from eventsourcing.sqlite import (
 )
 
 from domain.errors import InvalidError
-from ledger.records import EVENTS_TABLE, FORMAT, LogRecord, LogRecorder, now_micros
+from ledger.integrity.sqlite import CHECKPOINTS_TABLE, TREE_TABLES, SQLiteTreeRecorder
+from ledger.integrity.store import StoredCheckpoint
+from ledger.records import EVENTS_TABLE, FORMAT, LogRecord, LogRecorder, chunked, now_micros
 
-_COLUMNS = "notification_id, originator_id, originator_version, topic, state, recorded_at"
+# The state is read as a BLOB whatever a writer stored it as, so its bytes are what is hashed.
+_COLUMNS = "notification_id, originator_id, originator_version, topic, CAST(state AS BLOB), recorded_at"
 
 
-class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
-    """Stores the log in one SQLite table whose ``notification_id`` is the log position."""
+class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder, SQLiteTreeRecorder):
+    """Stores the log in one SQLite table whose ``notification_id`` is the log position, and its tree."""
 
     def __init__(self, datastore: SQLiteDatastore, events_table_name: str = EVENTS_TABLE):
         super().__init__(datastore, events_table_name)
@@ -76,6 +79,7 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
             "recorded_at INTEGER NOT NULL, "
             "UNIQUE (originator_id, originator_version))",
             "CREATE TABLE IF NOT EXISTS ledger_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            *TREE_TABLES,
         ]
 
     def create_table(self) -> None:
@@ -93,22 +97,38 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
         with write_transaction(self.datastore) as c:
             return self._insert_events(c, stored_events, **kwargs)
 
-    def import_log(self, records: Iterable[LogRecord], *, origin: str) -> int:
+    def import_log(
+        self, records: Iterable[LogRecord], *, origin: str, checkpoints: Iterable[StoredCheckpoint] = ()
+    ) -> int:
         count = 0
-
-        def rows() -> Iterator[tuple[int, str, int, str, bytes, int]]:
-            nonlocal count
-            for r in records:
-                count += 1
-                yield (r.position, r.originator_id.hex, r.originator_version, r.topic, r.state, r.recorded_at)
-
         with write_transaction(self.datastore) as c:
             c.execute(self._select_last)
             last = c.fetchone()
             if last is not None:
                 raise InvalidError(f"the ledger is not empty (head {last[0]})")
             c.execute("UPDATE ledger_meta SET value=? WHERE key='origin'", (origin,))
-            c.executemany(self._import_statement, rows())
+            for chunk in chunked(records):
+                c.executemany(
+                    self._import_statement,
+                    [
+                        (
+                            r.position,
+                            r.originator_id.hex,
+                            r.originator_version,
+                            r.topic,
+                            r.state,
+                            r.recorded_at,
+                        )
+                        for r in chunk
+                    ],
+                )
+                # The tree grows chunk by chunk, reading the frontier the last chunk stored.
+                self.append_tree(c, chunk)
+                count += len(chunk)
+            c.executemany(
+                f"INSERT INTO {CHECKPOINTS_TABLE} (seq, size, note, recorded_at) VALUES (?,?,?,?)",
+                [(cp.seq, cp.size, cp.note, cp.recorded_at) for cp in checkpoints],
+            )
         return count
 
     def _create_table(self, c: SQLiteCursor) -> None:
@@ -130,21 +150,23 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
             stamps: Sequence[int] = [max(now_micros(), last_recorded)] * len(stored_events)
         else:
             stamps = given
+        # Writers are serialised and new ids are max+1, so the new rows are dense.
+        records = [
+            LogRecord(position, UUID(str(s.originator_id)), s.originator_version, s.topic, s.state, stamp)
+            for position, s, stamp in zip(
+                range(last_position + 1, last_position + 1 + len(stored_events)),
+                stored_events,
+                stamps,
+                strict=True,
+            )
+        ]
         c.executemany(
             self.insert_events_statement,
-            [
-                (
-                    s.originator_id.hex if isinstance(s.originator_id, UUID) else s.originator_id,
-                    s.originator_version,
-                    s.topic,
-                    s.state,
-                    stamp,
-                )
-                for s, stamp in zip(stored_events, stamps, strict=True)
-            ],
+            [(r.originator_id.hex, r.originator_version, r.topic, r.state, r.recorded_at) for r in records],
         )
-        # Writers are serialised and new ids are max+1, so the new rows are dense.
-        return list(range(last_position + 1, last_position + 1 + len(stored_events)))
+        # The Merkle tree grows in the same transaction: log and tree never disagree.
+        self.append_tree(c, records)
+        return [r.position for r in records]
 
     def select_notifications(
         self,

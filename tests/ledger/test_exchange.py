@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import json
 from collections.abc import Callable
@@ -260,3 +262,64 @@ def test_export_then_import_reproduces_any_log(actors: list[str], text: str) -> 
         copy.import_export(io.StringIO(exported))
         assert log_lines(export_text(copy)) == log_lines(exported)
         assert copy.get("post/p") == post
+
+
+def test_signed_checkpoints_move_with_the_log_and_still_verify(tmp_path: Path, postgres_url: str) -> None:
+    key = Ledger.generate_key("desk")
+    with Ledger.open(tmp_path / "first.db", recorded_by="desk") as first:
+        record_seed_story(first)
+        early = first.checkpoint(key)
+        first.register_actor("actor/late", name="Late", kind="person")
+        late = first.checkpoint(key)
+        first.export(tmp_path / "first.jsonl")
+        head = first.tree_head()
+    with Ledger.open(postgres_url) as middle:
+        middle.import_export(tmp_path / "first.jsonl")
+        assert middle.tree_head() == head
+        assert middle.verify(keys=[key.verifier], trusted=early).checkpoints == 2
+        # The copy goes on: its tree grows from the imported one, and it signs further.
+        middle.register_actor("actor/later", name="Later", kind="person")
+        middle.checkpoint(key)
+        middle.export(tmp_path / "middle.jsonl")
+        grown = middle.tree_head()
+    with Ledger.open(tmp_path / "last.db") as last:
+        last.import_export(tmp_path / "middle.jsonl")
+        assert last.tree_head() == grown
+        report = last.verify(keys=[key.verifier], trusted=late)
+        assert (report.events, report.checkpoints) == (39, 3)
+
+
+def _signed_export(tmp_path: Path) -> list[str]:
+    with Ledger.open(tmp_path / "signed.db", recorded_by="desk") as ledger:
+        record_seed_story(ledger)
+        ledger.checkpoint(Ledger.generate_key("desk"))
+        return export_text(ledger).splitlines()
+
+
+def test_an_export_whose_entries_do_not_match_its_checkpoint_is_refused(tmp_path: Path) -> None:
+    lines = _signed_export(tmp_path)
+    # A rewritten payload, with its digest rewritten to match: only the checkpoint can tell.
+    event = json.loads(lines[2])
+    state = base64.b64decode(event["state"])
+    assert b"Newsweek" in state
+    state = state.replace(b"Newsweek", b"Newsweak")
+    event.update(state=base64.b64encode(state).decode(), sha256=hashlib.sha256(state).hexdigest())
+    lines[2] = json.dumps(event)
+    with Ledger.open(tmp_path / "copy.db") as copy:
+        with pytest.raises(
+            InvalidError, match=r"^the export, line 2: checkpoint #1 does not match the entries"
+        ):
+            copy.import_export(io.StringIO("\n".join(lines) + "\n"))
+        assert copy.head == 0
+
+
+def test_a_malformed_checkpoint_line_is_refused(tmp_path: Path) -> None:
+    lines = _signed_export(tmp_path)
+    checkpoint = json.loads(lines[1])
+    checkpoint["note"] = checkpoint["note"].split("\n\n")[0]
+    lines[1] = json.dumps(checkpoint)
+    with (
+        Ledger.open(tmp_path / "copy.db") as copy,
+        pytest.raises(InvalidError, match="line 2: checkpoint #1 is malformed"),
+    ):
+        copy.import_export(io.StringIO("\n".join(lines) + "\n"))
