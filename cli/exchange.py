@@ -42,4 +42,6 @@ def export(format_: str, output: Path | None) -> None:
         ledger.export(sys.stdout)
         return
     summary = ledger.export(output)
-    click.echo(f"exported {summary.events} events to {output}", err=True)
+    click.echo(
+        f"exported {summary.events} events and {summary.checkpoints} checkpoints to {output}", err=True
+    )

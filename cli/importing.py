@@ -45,7 +45,10 @@ def import_file(file: Path | None, dry_run: bool, export: Path | None) -> None:
         if file is not None or dry_run:
             raise click.UsageError("--from-export takes no case file and no --dry-run")
         summary = open_ledger(create=True).import_export(export)
-        click.echo(f"imported {summary.events} events from {export} (origin {summary.origin})")
+        click.echo(
+            f"imported {summary.events} events and {summary.checkpoints} checkpoints from {export} "
+            f"(origin {summary.origin})"
+        )
         return
     if file is None:
         raise click.UsageError("name a case file, or --from-export FILE")

@@ -53,10 +53,11 @@ _RECORD_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
 
 @dataclass(frozen=True, slots=True)
 class ExchangeSummary:
-    """What an export wrote or an import read: the log's origin and how many events."""
+    """What an export wrote or an import read: the log's origin, how many events and checkpoints."""
 
     origin: str
     events: int
+    checkpoints: int = 0
 
 
 def record_time_text(micros: int) -> str:
@@ -77,9 +78,7 @@ def export_lines(recorder: LogRecorder, head: int | None = None) -> Iterator[str
     if head is None:
         head = recorder.max_position()
     origin = recorder.get_meta("origin") or ""
-    stored = recorder.select_checkpoints() if isinstance(recorder, TreeRecorder) else []
-    # Checkpoints only grow, so those within the head are the first ones.
-    checkpoints = [c for c in stored if c.size <= head]
+    checkpoints = exported_checkpoints(recorder, head)
     yield _json_line(
         {
             "kind": "header",
@@ -123,10 +122,22 @@ def export_lines(recorder: LogRecorder, head: int | None = None) -> Iterator[str
     yield _json_line({"kind": "end", "events": head})
 
 
+def exported_checkpoints(recorder: LogRecorder, head: int) -> list[StoredCheckpoint]:
+    """The stored checkpoints an export up to ``head`` holds: those of a tree no larger."""
+    stored = recorder.select_checkpoints() if isinstance(recorder, TreeRecorder) else []
+    # Checkpoints only grow, so those within the head are the first ones.
+    return [c for c in stored if c.size <= head]
+
+
 def export_log(recorder: LogRecorder, target: TextIO | str | os.PathLike[str]) -> ExchangeSummary:
     """Write an export of the log to a text stream, or to a file that appears only when complete."""
     # Later writers do not change what this export holds: it stops at today's head.
-    summary = ExchangeSummary(origin=recorder.get_meta("origin") or "", events=recorder.max_position())
+    head = recorder.max_position()
+    summary = ExchangeSummary(
+        origin=recorder.get_meta("origin") or "",
+        events=head,
+        checkpoints=len(exported_checkpoints(recorder, head)),
+    )
     if not isinstance(target, str | os.PathLike):
         target.writelines(export_lines(recorder, summary.events))
         return summary
@@ -178,7 +189,7 @@ def _import(
         if reader.failed:
             raise
         raise InvalidError(f"cannot import {name}: {error}") from None
-    return ExchangeSummary(origin=header.origin, events=count)
+    return ExchangeSummary(origin=header.origin, events=count, checkpoints=len(reader.checkpoints))
 
 
 class _ExportReader:

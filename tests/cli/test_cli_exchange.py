@@ -21,11 +21,13 @@ def test_export_then_import_gives_the_same_log(
     target = tmp_path / "story.jsonl"
     result = run("export", "--output", str(target))
     assert result.stdout == ""
-    assert result.stderr == f"exported 37 events to {target}\n"
+    assert result.stderr == f"exported 37 events and 0 checkpoints to {target}\n"
     copy = tmp_path / "copy.db"
     imported = runner.invoke(ledger_command, ["--db", str(copy), "import", "--from-export", str(target)])
     assert imported.exit_code == 0, imported.stderr
-    assert imported.stdout.startswith(f"imported 37 events from {target} (origin provenance-ledger/")
+    assert imported.stdout.startswith(
+        f"imported 37 events and 0 checkpoints from {target} (origin provenance-ledger/"
+    )
     assert log_snapshot(copy) == log_snapshot(story)
 
 

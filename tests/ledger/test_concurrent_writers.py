@@ -106,6 +106,8 @@ def _check_dense_log(url: str, expected: int) -> None:
         assert ledger.head == expected
         times = [e.recorded_at for e in entries]
         assert times == sorted(times)
+        # Every entry is a leaf of the tree, stored in the writer's own transaction.
+        assert ledger.verify().events == expected
 
 
 def test_writers_on_different_subjects_all_land(ledger_url: str) -> None:

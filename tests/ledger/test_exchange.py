@@ -45,15 +45,20 @@ def test_the_seed_story_goes_sqlite_postgres_sqlite_unchanged(tmp_path: Path, po
     with Ledger.open(tmp_path / "first.db", recorded_by="desk") as first:
         record_seed_story(first)
         first.export(tmp_path / "first.jsonl")
-        original = [first.timeline(POST), first.timeline(COMMENT), list(first.log())]
+        original = [first.timeline(POST), first.timeline(COMMENT), list(first.log()), first.tree_head()]
     with Ledger.open(postgres_url) as middle:
         summary = middle.import_export(tmp_path / "first.jsonl")
         assert summary.events == middle.head == 37
         middle.export(tmp_path / "middle.jsonl")
-        assert [middle.timeline(POST), middle.timeline(COMMENT), list(middle.log())] == original
+        assert [
+            middle.timeline(POST),
+            middle.timeline(COMMENT),
+            list(middle.log()),
+            middle.tree_head(),
+        ] == original
     with Ledger.open(tmp_path / "last.db") as last:
         last.import_export(tmp_path / "middle.jsonl")
-        assert [last.timeline(POST), last.timeline(COMMENT), list(last.log())] == original
+        assert [last.timeline(POST), last.timeline(COMMENT), list(last.log()), last.tree_head()] == original
         last.export(tmp_path / "last.jsonl")
     exports = [log_lines((tmp_path / f"{name}.jsonl").read_text()) for name in ("first", "middle", "last")]
     assert exports[0] == exports[1] == exports[2]
@@ -271,10 +276,10 @@ def test_signed_checkpoints_move_with_the_log_and_still_verify(tmp_path: Path, p
         early = first.checkpoint(key)
         first.register_actor("actor/late", name="Late", kind="person")
         late = first.checkpoint(key)
-        first.export(tmp_path / "first.jsonl")
+        assert first.export(tmp_path / "first.jsonl").checkpoints == 2
         head = first.tree_head()
     with Ledger.open(postgres_url) as middle:
-        middle.import_export(tmp_path / "first.jsonl")
+        assert middle.import_export(tmp_path / "first.jsonl").checkpoints == 2
         assert middle.tree_head() == head
         assert middle.verify(keys=[key.verifier], trusted=early).checkpoints == 2
         # The copy goes on: its tree grows from the imported one, and it signs further.
