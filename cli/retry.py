@@ -27,15 +27,16 @@ def retry_on_conflict(callback: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(callback)
     def retrying(*args: Any, **kwargs: Any) -> Any:
-        for attempt in range(1, ATTEMPTS + 1):
+        attempt = 1
+        while True:
             try:
                 return callback(*args, **kwargs)
             except ConflictError as error:
-                if attempt == ATTEMPTS:
+                if attempt >= ATTEMPTS:
                     raise ConflictError(f"{error} (gave up after {ATTEMPTS} attempts)") from None
             # Random, growing pauses keep racing writers from colliding in step.
             time.sleep(random.uniform(0.01, 0.05) * attempt)  # noqa: S311  (not for security)
-        raise AssertionError("unreachable")
+            attempt += 1
 
     return retrying
 
