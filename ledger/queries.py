@@ -19,6 +19,7 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
+import orjson
 from eventsourcing.persistence import OperationalError, PersistenceError
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTransaction
 
@@ -49,8 +50,8 @@ from projections.rows import (
 )
 from projections.runner import Projections, ViewStatus
 from projections.sql import SQLITE, Database
+from projections.stored_rows import RawEntry
 from projections.timeline import RelatedScan, Timeline, build_timeline, linked_subjects
-from projections.timeline_view import Logged
 
 if TYPE_CHECKING:
     from domain import State
@@ -103,11 +104,15 @@ class _Reads(Protocol):
 
 
 class _ImmediateWrites:
-    """The ledger's SQLite datastore, with write transactions that take the write lock first.
+    """The ledger's SQLite datastore, with the views' write transactions tuned for derived data.
 
-    A view's batch reads (the tracking position) before it writes; begun
-    deferred, such a transaction fails at once in WAL mode when another
-    process wrote in between, instead of waiting its turn.
+    They take the write lock first (``BEGIN IMMEDIATE``): a batch reads
+    before it writes and, begun deferred, would fail at once in WAL mode when
+    another process wrote in between, instead of waiting its turn. And they
+    commit without waiting for the disk (``synchronous=NORMAL``, for that
+    transaction only): a power cut may undo the last batches of a view, never
+    half of one (rows and position commit together), and catch-up redoes
+    them from the log, which keeps its own full durability.
     """
 
     def __init__(self, datastore: SQLiteDatastore) -> None:
@@ -121,9 +126,15 @@ class _ImmediateWrites:
     @contextmanager
     def _write(self) -> Iterator[SQLiteCursor]:
         with self._datastore.get_connection(commit=True) as connection:
-            transaction = _Immediate(connection, commit=True)
-            with transaction as cursor, cursor:
-                yield cursor
+            setting = connection.cursor()
+            setting.execute("PRAGMA synchronous")
+            (durability,) = setting.fetchone()
+            setting.execute("PRAGMA synchronous=NORMAL")
+            try:
+                with _Immediate(connection, commit=True) as cursor, cursor:
+                    yield cursor
+            finally:
+                setting.execute(f"PRAGMA synchronous={int(durability)}")
 
 
 class _Immediate(SQLiteTransaction):
@@ -138,23 +149,21 @@ class _LedgerLog:
 
     def __init__(self, ledger: _Reads) -> None:
         self._ledger = ledger
-        mapper = ledger._mapper
-        # Stored bytes are the event's JSON unless a cipher or compressor transforms them.
-        self._plain = not (mapper.cipher or mapper.compressor)
 
     def head(self) -> int:
         return self._ledger.head
 
-    def read(self, after: int, limit: int) -> list[Logged]:
-        logged = []
+    def read(self, after: int, limit: int) -> list[RawEntry]:
+        mapper = self._ledger._mapper
+        entries = []
         for record in self._ledger._recorder.select_log(after, limit):
-            entry = self._ledger._entry(record)
-            payload = record.state.decode() if self._plain else entry.event.model_dump_json()
-            logged.append(Logged(entry, payload))
-        return logged
-
-    def state(self, ref: str, version: int) -> Any:
-        return self._ledger.get(ref, version)
+            state = record.state
+            if mapper.cipher:
+                state = mapper.cipher.decrypt(state)
+            if mapper.compressor:
+                state = mapper.compressor.decompress(state)
+            entries.append(RawEntry.of(record.position, record.topic, orjson.loads(state)))
+        return entries
 
 
 def _storage(action: str, call: Callable[[], Any], url: str) -> Any:
@@ -265,14 +274,17 @@ class LedgerQueries:
         parse_ref(ref)
         position = self._position(as_of)
         world = None if at is None else WorldTime.coerce(at)
+        own = _history_as_of(self, ref, position)
         if replay:
-            timeline = _replay_timeline(self, ref, position)
+            members, singles = _replay_members(self, ref, own, position)
         else:
-            found = self._fresh(position).timeline(ref, position)
-            if found is None:
-                raise _not_recorded(ref, position, self.head)
-            timeline = found
-        timeline = timeline.model_copy(update={"as_of": position})
+            found = self._fresh(position).members(ref, position)
+            members = found.subjects
+            singles = [e for p in found.singles for e in self.log(p - 1, until=p)]
+        entries = [*own, *singles]
+        for subject in members[1:]:
+            entries.extend(e for e in self.history(subject) if e.position <= position)
+        timeline = build_timeline(ref, entries).model_copy(update={"as_of": position})
         if world is None:
             return timeline
         if replay:
@@ -514,9 +526,13 @@ def _states(history: list[LogEntry]) -> Iterator[tuple[Any, Any]]:
         yield entry.event, state
 
 
-def _replay_timeline(ledger: _Reads, ref: str, position: int) -> Timeline:
-    """The timeline of ``ref`` as of ``position``, by scanning the log (the auditor's path)."""
-    own = _history_as_of(ledger, ref, position)
+def _replay_members(
+    ledger: _Reads, ref: str, own: list[LogEntry], position: int
+) -> tuple[tuple[str, ...], list[LogEntry]]:
+    """What the timeline of ``ref`` is made of as of ``position``, by scanning the log (the auditor's path).
+
+    The subjects whose histories belong to it (``ref`` first), and the entries that belong on their own.
+    """
     targets = {ref}
     if ref_kind(ref) == "case":
         targets.update(linked_subjects(own))
@@ -527,8 +543,5 @@ def _replay_timeline(ledger: _Reads, ref: str, position: int) -> Timeline:
         if prefilter and not any(n in record.state for n in needles):
             continue
         scan.feed(ledger._entry(record))
-    entries = [*scan.entries]
-    for subject in scan.subjects:
-        history = own if subject == ref else ledger.history(subject)
-        entries.extend(e for e in history if e.position <= position)
-    return build_timeline(ref, entries)
+    subjects = (ref, *sorted(scan.subjects - {ref}))
+    return subjects, scan.entries

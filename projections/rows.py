@@ -130,6 +130,8 @@ class ClaimRow(SubjectRow):
     post: str
     about: tuple[str, ...]
     made_at: WorldTime
+    stance: str | None
+    """The stance of the latest review (rebutted or supported), kept when the claim is retracted."""
     verdict: str | None
     reviewer: str | None
     reviewed_at: WorldTime | None
@@ -265,6 +267,7 @@ def row_fields(state: Any) -> dict[str, Any]:
             "post": state.post,
             "about": state.about,
             "made_at": state.made_at,
+            "stance": latest.stance if latest else None,
             "verdict": state.verdict,
             "reviewer": latest.reviewer if latest else None,
             "reviewed_at": latest.at if latest else None,

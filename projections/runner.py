@@ -20,16 +20,16 @@ import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from domain.errors import InvalidError, StorageError
 from domain.refs import ref_kind
 from projections.clocks import StatusPoint
 from projections.rows import SubjectRow
 from projections.sql import Database, Session
-from projections.subject_views import SUBJECT_VIEWS, VIEW_NAMES, Stated, SubjectView
-from projections.timeline import Timeline
-from projections.timeline_view import Logged, TimelineView
+from projections.stored_rows import RawEntry, Row
+from projections.subject_views import VIEW_NAMES, SubjectView
+from projections.timeline_view import Members, TimelineView
 
 T = TypeVar("T")
 
@@ -48,12 +48,8 @@ class LogSource(Protocol):
         """The position of the last entry of the log (0 when empty)."""
         ...
 
-    def read(self, after: int, limit: int) -> Sequence[Logged]:
-        """Up to ``limit`` entries after position ``after``, in log order, with their JSON."""
-        ...
-
-    def state(self, ref: str, version: int) -> Any:
-        """The state of subject ``ref`` at ``version``."""
+    def read(self, after: int, limit: int) -> Sequence[RawEntry]:
+        """Up to ``limit`` entries after position ``after``, in log order, as their decoded JSON."""
         ...
 
 
@@ -91,10 +87,11 @@ class Projections:
         self._log = log
         self.batch_size = batch_size
         self._cache_size = cache_size
-        self._states: OrderedDict[str, tuple[int, Any]] = OrderedDict()
-        self.timeline_view = TimelineView()
+        self._rows: OrderedDict[str, tuple[int, Row]] = OrderedDict()
+        self.timeline_view = TimelineView(database.dialect)
+        self.subject_views = {kind: SubjectView(kind) for kind in VIEW_NAMES}
         self.views: dict[str, TimelineView | SubjectView] = {self.timeline_view.name: self.timeline_view}
-        self.views.update({view.name: view for view in SUBJECT_VIEWS.values()})
+        self.views.update({view.name: view for view in self.subject_views.values()})
         self._ready = False
 
     @property
@@ -169,22 +166,35 @@ class Projections:
             batch = self._log.read(start, min(self.batch_size, target - start))
             if not batch:
                 return start
-            end = batch[-1].entry.position
-            stated, states = self._states_after(batch, behind)
+            end = batch[-1].position
+            by_view: dict[str, list[RawEntry]] = {}
+            for entry in batch:
+                by_view.setdefault(VIEW_NAMES[ref_kind(entry.subject)], []).append(entry)
+            written: dict[str, tuple[int, Row]] = {}
+            timeline = self.timeline_view
             try:
                 with self._db.transaction(write=True) as session:
                     for name, position in behind.items():
                         self._advance(session, name, position, end)
                         view = self.views[name]
+                        mine = batch if view is timeline else by_view.get(name, [])
+                        if position > start:
+                            mine = [entry for entry in mine if entry.position > position]
                         if isinstance(view, TimelineView):
-                            view.write(session, [item for item in batch if item.entry.position > position])
+                            view.write(session, mine, after=position)
                         else:
-                            view.write(session, stated.get(name, []))
+                            written.update(view.write(session, mine, self._rows))
             except _MovedError:
+                timeline.forget()
                 positions = self.positions()
                 continue
+            except BaseException:
+                timeline.forget()
+                raise
+            if "timeline" in behind:
+                timeline.written(end)
             positions.update(dict.fromkeys(behind, end))
-            self._remember(states)
+            self._remember(written)
 
     @staticmethod
     def _advance(session: Session, name: str, position: int, end: int) -> None:
@@ -195,45 +205,27 @@ class Projections:
         if moved is None:
             raise _MovedError(name)
 
-    def _states_after(
-        self, batch: Sequence[Logged], behind: Mapping[str, int]
-    ) -> tuple[dict[str, list[Stated]], dict[str, tuple[int, Any]]]:
-        """The state after each entry of the batch, for the subject views that are behind."""
-        stated: dict[str, list[Stated]] = {}
-        states: dict[str, tuple[int, Any]] = {}
-        for entry, _ in batch:
-            name = VIEW_NAMES[ref_kind(entry.subject)]
-            if name not in behind or entry.position <= behind[name]:
-                continue
-            state = entry.event.apply(self._state_before(entry.subject, entry.version, states))
-            states[entry.subject] = (entry.version, state)
-            stated.setdefault(name, []).append(Stated(entry, state))
-        return stated, states
+    def _remember(self, rows: Mapping[str, tuple[int, Row]]) -> None:
+        # A subject's row at a version never changes, so the cache needs no invalidation, only a bound.
+        for ref, known in rows.items():
+            self._rows.pop(ref, None)
+            self._rows[ref] = known
+        while len(self._rows) > self._cache_size:
+            self._rows.popitem(last=False)
 
-    def _state_before(self, ref: str, version: int, states: Mapping[str, tuple[int, Any]]) -> Any:
-        if version == 1:
-            return None
-        known = states.get(ref) or self._states.get(ref)
-        if known is not None and known[0] == version - 1:
-            return known[1]
-        return self._log.state(ref, version - 1)
-
-    def _remember(self, states: Mapping[str, tuple[int, Any]]) -> None:
-        # States at a version never change, so the cache needs no invalidation, only a bound.
-        for ref, known in states.items():
-            self._states.pop(ref, None)
-            self._states[ref] = known
-        while len(self._states) > self._cache_size:
-            self._states.popitem(last=False)
-
-    def rebuild(self, view: str | None = None) -> int:
-        """Drop the view (every view by default) and build it again from the whole log."""
+    def reset(self, view: str | None = None) -> None:
+        """Empty the view (every view by default), back to log position 0."""
         self.ensure()
         names = self._check([view] if view is not None else self.views)
+        self.timeline_view.forget()
         with self._db.transaction(write=True) as session:
             for name in names:
                 chosen = self.views[name]
                 self._create(session, chosen, _schema_hash(chosen.ddl), drop=True)
+
+    def rebuild(self, view: str | None = None) -> int:
+        """Drop the view (every view by default) and build it again from the whole log."""
+        self.reset(view)
         return self.catch_up()
 
     # -- queries (the caller catches up first) -----------------------------------------------
@@ -244,23 +236,23 @@ class Projections:
         if stale:
             raise _StaleError(stale)
 
-    def timeline(self, ref: str, as_of: int) -> Timeline | None:
-        """The timeline of ``ref`` as of log position ``as_of``, from the timeline view."""
-        return self._read(["timeline"], as_of, lambda s: self.timeline_view.timeline(s, ref, as_of))
+    def members(self, ref: str, as_of: int) -> Members:
+        """What the timeline of ``ref`` is made of as of log position ``as_of``, from the timeline view."""
+        return self._read(["timeline"], as_of, lambda s: self.timeline_view.members(s, ref, as_of))
 
     def rows(self, kind: str, as_of: int, equal: Mapping[str, str] | None = None) -> list[SubjectRow]:
         """The rows of ``kind`` as of log position ``as_of`` whose columns equal ``equal``."""
-        view = SUBJECT_VIEWS[kind]
+        view = self.subject_views[kind]
         return self._read([view.name], as_of, lambda s: view.rows(s, as_of, equal))
 
     def row(self, ref: str, as_of: int) -> SubjectRow | None:
         """The row of ``ref`` as of log position ``as_of`` (None: not recorded then)."""
-        view = SUBJECT_VIEWS[ref_kind(ref)]
+        view = self.subject_views[ref_kind(ref)]
         return self._read([view.name], as_of, lambda s: view.row(s, ref, as_of))
 
     def points(self, kind: str, refs: Iterable[str], as_of: int) -> dict[str, list[StatusPoint]]:
         """The status points of ``refs`` (of ``kind``) recorded by log position ``as_of``."""
-        view = SUBJECT_VIEWS[kind]
+        view = self.subject_views[kind]
         wanted = list(refs)
         return self._read([view.name], as_of, lambda s: view.points(s, wanted, as_of))
 

@@ -55,14 +55,20 @@ class Dialect:
 
     name: str
     placeholder: str
+    position_key: str
+    """The column type of a table keyed by log position."""
+    clustered: str
+    """What makes a table stored in the order of its primary key, when the database needs asking."""
 
     def sql(self, statement: str) -> str:
         """``statement`` (written with ``?`` placeholders) in this dialect."""
         return statement if self.placeholder == "?" else statement.replace("?", self.placeholder)
 
 
-SQLITE = Dialect("sqlite", "?")
-POSTGRESQL = Dialect("postgresql", "%s")
+# SQLite-only, for speed: an INTEGER PRIMARY KEY is the rowid itself, and a WITHOUT ROWID
+# table is stored in its primary key's order, so neither needs a second B-tree.
+SQLITE = Dialect("sqlite", "?", position_key="INTEGER PRIMARY KEY", clustered=" WITHOUT ROWID")
+POSTGRESQL = Dialect("postgresql", "%s", position_key="BIGINT PRIMARY KEY", clustered="")
 
 
 def _plain(row: Any) -> tuple[Any, ...]:

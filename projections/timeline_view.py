@@ -1,147 +1,163 @@
-"""The timeline view: each entry once, and the timelines it belongs to from which log position.
+"""The timeline view: each entry once, and which subjects' histories belong to which timelines.
 
-The rules are those of :mod:`projections.timeline`, applied one entry at a
-time as the log is read:
+The rules are those of :mod:`projections.timeline`, kept one entry at a time
+as the log is read:
 
 - an entry belongs to its own subject's timeline;
 - a post, claim, comment request or source that names a subject joins that
-  subject's timeline with its whole history: its earlier entries are added
-  then (``since`` the naming entry's position), its later ones as they come;
-- an actor or case entry that names a subject belongs to that timeline alone;
+  subject's timeline with its whole history, from the naming entry's log
+  position on (``view_timeline_joins``);
+- an actor or case entry that names a subject belongs to that timeline
+  alone (``view_timeline_singles``);
 - a case's timeline is the union of its own and its linked subjects'
-  timelines, linked as of the query's log position.
+  timelines, linked as of the query's log position (``view_timeline_links``).
 
-``since`` is the log position from which an entry belongs to a timeline, so
-"as of position N" is ``since <= N``: a claim's history joins a post's
-timeline only once the claim was recorded, not before.
+So "the timeline of R as of position N" is: the entries up to N of R and of
+every subject that joined R's timeline by N, and R's single entries up to N.
+The view holds only that membership; the entries themselves are read from
+the log (each subject's own stream, by its primary key), so nothing is
+copied and nothing scans the log.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from domain.case import SubjectLinked
-from domain.events import LogEntry, event_class
 from domain.refs import ref_kind
-from projections.clocks import from_micros, micros
-from projections.sql import Session, placeholders
-from projections.timeline import WHOLE_HISTORY_KINDS, Timeline, build_timeline
+from projections.sql import Dialect, Session, placeholders
+from projections.stored_rows import RawEntry, references
+from projections.timeline import WHOLE_HISTORY_KINDS
 
-ENTRIES = "view_timeline_entries"
-MEMBERS = "view_timeline_members"
 JOINS = "view_timeline_joins"
+SINGLES = "view_timeline_singles"
 LINKS = "view_timeline_links"
 
-DDL = (
-    f"CREATE TABLE IF NOT EXISTS {ENTRIES} ("
-    "position BIGINT PRIMARY KEY, subject TEXT NOT NULL, version BIGINT NOT NULL, "
-    "topic TEXT NOT NULL, recorded_at BIGINT NOT NULL, payload TEXT NOT NULL)",
-    f"CREATE INDEX IF NOT EXISTS {ENTRIES}_subject ON {ENTRIES} (subject, position)",
-    f"CREATE TABLE IF NOT EXISTS {MEMBERS} ("
-    "timeline TEXT NOT NULL, position BIGINT NOT NULL, since BIGINT NOT NULL, "
-    "PRIMARY KEY (timeline, position))",
-    f"CREATE TABLE IF NOT EXISTS {JOINS} ("
-    "subject TEXT NOT NULL, timeline TEXT NOT NULL, since BIGINT NOT NULL, "
-    "PRIMARY KEY (subject, timeline))",
-    f"CREATE TABLE IF NOT EXISTS {LINKS} ("
-    "case_ref TEXT NOT NULL, subject TEXT NOT NULL, since BIGINT NOT NULL, "
-    "PRIMARY KEY (case_ref, subject))",
-)
-
-_INSERT_ENTRY = f"INSERT INTO {ENTRIES} VALUES (?,?,?,?,?,?)"
-_INSERT_MEMBER = f"INSERT INTO {MEMBERS} VALUES (?,?,?)"
 _INSERT_JOIN = f"INSERT INTO {JOINS} VALUES (?,?,?)"
+_INSERT_SINGLE = f"INSERT INTO {SINGLES} VALUES (?,?)"
 _INSERT_LINK = f"INSERT INTO {LINKS} VALUES (?,?,?)"
-# A subject joining a timeline brings the entries it already has.
-_BACKFILL = (
-    f"INSERT INTO {MEMBERS} (timeline, position, since) "
-    f"SELECT ?, position, ? FROM {ENTRIES} WHERE subject = ? AND position < ?"
-)
-_SELECT_JOINS = f"SELECT subject, timeline FROM {JOINS} WHERE subject IN "
 _CHUNK = 500
 
 
-class Logged(NamedTuple):
-    """A logged event with its JSON, as the views receive it."""
+def timeline_ddl(dialect: Dialect) -> tuple[str, ...]:
+    """The statements that create the timeline view's tables."""
+    return (
+        f"CREATE TABLE IF NOT EXISTS {JOINS} ("
+        "subject TEXT NOT NULL, timeline TEXT NOT NULL, since BIGINT NOT NULL, "
+        f"PRIMARY KEY (subject, timeline)){dialect.clustered}",
+        f"CREATE INDEX IF NOT EXISTS {JOINS}_timeline ON {JOINS} (timeline, since)",
+        f"CREATE TABLE IF NOT EXISTS {SINGLES} ("
+        "timeline TEXT NOT NULL, position BIGINT NOT NULL, "
+        f"PRIMARY KEY (timeline, position)){dialect.clustered}",
+        f"CREATE TABLE IF NOT EXISTS {LINKS} ("
+        "case_ref TEXT NOT NULL, subject TEXT NOT NULL, since BIGINT NOT NULL, "
+        f"PRIMARY KEY (case_ref, subject)){dialect.clustered}",
+    )
 
-    entry: LogEntry
-    payload: str
+
+class Members(NamedTuple):
+    """What a timeline is made of as of a log position."""
+
+    subjects: tuple[str, ...]
+    """The subjects whose whole histories (up to the position) belong to it, itself first."""
+    singles: tuple[int, ...]
+    """The log positions of entries that belong to it on their own."""
 
 
 class TimelineView:
-    """Materialises timelines: an indexed lookup per query instead of a scan of the log."""
+    """Materialises timelines: indexed lookups per query instead of a scan of the log."""
 
     name = "timeline"
-    tables = (ENTRIES, MEMBERS, JOINS, LINKS)
-    ddl = DDL
+    tables = (JOINS, SINGLES, LINKS)
 
-    def write(self, session: Session, batch: Sequence[Logged]) -> None:
-        """Add the entries of ``batch`` (in log order) to the timelines they belong to."""
-        joined = self._joined(session, {item.entry.subject for item in batch})
-        entries, members, joins, backfills, links = [], [], [], [], []
-        for payload_entry, payload in batch:
-            event = payload_entry.event
-            subject, position = event.subject, payload_entry.position
-            entries.append(
-                (position, subject, event.originator_version, event.TOPIC,
-                 micros(payload_entry.recorded_at), payload)
-            )  # fmt: skip
-            members.append((subject, position, position))
-            mine = joined[subject]
-            members.extend((timeline, position, position) for timeline in mine)
-            whole = ref_kind(subject) in WHOLE_HISTORY_KINDS
-            for named in dict.fromkeys(event.references()):
-                if named == subject or named in mine:
-                    continue
-                if whole:
-                    mine.add(named)
-                    joins.append((subject, named, position))
-                    backfills.append((named, position, subject, position))
-                members.append((named, position, position))
-            if isinstance(event, SubjectLinked):
-                links.append((subject, event.linked, position))
-        session.executemany(_INSERT_ENTRY, entries)
-        session.executemany(_BACKFILL, backfills)
-        session.executemany(_INSERT_MEMBER, members)
+    def __init__(self, dialect: Dialect, *, cache_size: int = 20_000) -> None:
+        self.ddl = timeline_ddl(dialect)
+        # The timelines each recently seen subject has joined, as of log position _cached_at:
+        # whole sets, so a subject found here needs no look-up in the table.
+        self._joined: OrderedDict[str, set[str]] = OrderedDict()
+        self._cached_at = -1
+        self._cache_size = cache_size
+
+    def write(self, session: Session, batch: Sequence[RawEntry], *, after: int) -> None:
+        """Record the timelines that the entries of ``batch`` (in log order, after position ``after``) join.
+
+        Call :meth:`written` once the transaction has committed, :meth:`forget` if it has not.
+        """
+        if after != self._cached_at:
+            self.forget()
+        joined = self._load(session, {entry.subject for entry in batch if entry.version > 1})
+        joins: list[tuple[str, str, int]] = []
+        singles: list[tuple[str, int]] = []
+        links: list[tuple[str, str, int]] = []
+        for entry in batch:
+            named = references(entry)
+            if not named:
+                continue
+            subject, position = entry.subject, entry.position
+            others = [other for other in dict.fromkeys(named) if other != subject]
+            if ref_kind(subject) in WHOLE_HISTORY_KINDS:
+                mine = joined.get(subject)
+                if mine is None:
+                    mine = joined[subject] = set()
+                for other in others:
+                    if other not in mine:
+                        mine.add(other)
+                        joins.append((subject, other, position))
+            else:
+                singles.extend((other, position) for other in others)
+            if entry.topic == SubjectLinked.TOPIC:
+                links.append((subject, entry.data["linked"], position))
         session.executemany(_INSERT_JOIN, joins)
+        session.executemany(_INSERT_SINGLE, singles)
         session.executemany(_INSERT_LINK, links)
 
-    @staticmethod
-    def _joined(session: Session, subjects: Iterable[str]) -> defaultdict[str, set[str]]:
-        joined: defaultdict[str, set[str]] = defaultdict(set)
-        wanted = list(subjects)
+    def written(self, end: int) -> None:
+        """The batch written last is committed: the cached joins hold as of log position ``end``."""
+        self._cached_at = end
+        while len(self._joined) > self._cache_size:
+            self._joined.popitem(last=False)
+
+    def forget(self) -> None:
+        """Drop the cached joins (the last batch was not committed, or another process moved on)."""
+        self._joined.clear()
+        self._cached_at = -1
+
+    def _load(self, session: Session, subjects: Iterable[str]) -> OrderedDict[str, set[str]]:
+        joined = self._joined
+        wanted = []
+        for subject in subjects:
+            if subject in joined:
+                joined.move_to_end(subject)
+            elif ref_kind(subject) in WHOLE_HISTORY_KINDS:
+                wanted.append(subject)
+                joined[subject] = set()
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start : start + _CHUNK]
-            for subject, timeline in session.query(f"{_SELECT_JOINS}({placeholders(len(chunk))})", chunk):
+            found = session.query(
+                f"SELECT subject, timeline FROM {JOINS} WHERE subject IN ({placeholders(len(chunk))})", chunk
+            )
+            for subject, timeline in found:
                 joined[subject].add(timeline)
         return joined
 
-    def timeline(self, session: Session, ref: str, as_of: int) -> Timeline | None:
-        """The timeline of ``ref`` as the ledger knew it at log position ``as_of`` (None: unknown then)."""
-        known = session.one(f"SELECT 1 FROM {ENTRIES} WHERE subject = ? AND position <= ?", (ref, as_of))
-        if known is None:
-            return None
+    def members(self, session: Session, ref: str, as_of: int) -> Members:
+        """What the timeline of ``ref`` is made of, as the ledger knew it at log position ``as_of``."""
         targets = [ref]
         if ref_kind(ref) == "case":
             linked = session.query(
                 f"SELECT subject FROM {LINKS} WHERE case_ref = ? AND since <= ?", (ref, as_of)
             )
             targets.extend(row[0] for row in linked)
-        rows = session.query(
-            f"SELECT DISTINCT e.position, e.recorded_at, e.topic, e.payload FROM {MEMBERS} m "
-            f"JOIN {ENTRIES} e ON e.position = m.position "
-            f"WHERE m.timeline IN ({placeholders(len(targets))}) AND m.since <= ?",
+        marks = placeholders(len(targets))
+        subjects = dict.fromkeys(targets)
+        joined = session.query(
+            f"SELECT subject FROM {JOINS} WHERE timeline IN ({marks}) AND since <= ?", (*targets, as_of)
+        )
+        subjects.update(dict.fromkeys(row[0] for row in joined))
+        singles = session.query(
+            f"SELECT DISTINCT position FROM {SINGLES} WHERE timeline IN ({marks}) AND position <= ?",
             (*targets, as_of),
         )
-        return build_timeline(ref, (_logged(row) for row in rows))
-
-
-def _logged(row: tuple[int, int, str, str]) -> LogEntry:
-    position, recorded_at, topic, payload = row
-    return LogEntry(
-        position=position,
-        recorded_at=from_micros(recorded_at),
-        event=event_class(topic).model_validate_json(payload),
-    )
+        return Members(tuple(subjects), tuple(sorted(row[0] for row in singles)))
