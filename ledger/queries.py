@@ -27,6 +27,7 @@ from domain.errors import ConflictError, InvalidError, NotFoundError, StorageErr
 from domain.events import LogEntry
 from domain.refs import parse_ref, ref_kind
 from domain.worldtime import Precision, WorldTime
+from ledger.sqlite import SQLiteLogRecorder
 from projections.clocks import status_points
 from projections.queries import (
     StateAt,
@@ -154,15 +155,26 @@ class _LedgerLog:
         return self._ledger.head
 
     def read(self, after: int, limit: int) -> list[RawEntry]:
-        mapper = self._ledger._mapper
+        recorder, mapper = self._ledger._recorder, self._ledger._mapper
+        if isinstance(recorder, SQLiteLogRecorder):
+            datastore = recorder.datastore
+            # Catch-up needs no stream ids nor record times: read just the payloads. In the
+            # SQLite log the rowid is the position (ledger.sqlite).
+            with datastore.transaction(commit=False) as cursor:
+                cursor.execute(
+                    f"SELECT rowid, topic, state FROM {recorder.events_table_name} "
+                    "WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                    (after, limit),
+                )
+                rows = [(position, topic, state) for position, topic, state in cursor.fetchall()]
+        else:
+            rows = [(r.position, r.topic, r.state) for r in recorder.select_log(after, limit)]
         entries = []
-        for record in self._ledger._recorder.select_log(after, limit):
-            state = record.state
-            if mapper.cipher:
-                state = mapper.cipher.decrypt(state)
+        for position, topic, stored in rows:
+            state = mapper.cipher.decrypt(stored) if mapper.cipher else stored
             if mapper.compressor:
                 state = mapper.compressor.decompress(state)
-            entries.append(RawEntry.of(record.position, record.topic, orjson.loads(state)))
+            entries.append(RawEntry.of(position, topic, orjson.loads(state)))
         return entries
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -26,15 +27,16 @@ from domain.errors import InvalidError, StorageError
 from domain.refs import ref_kind
 from projections.clocks import StatusPoint
 from projections.rows import SubjectRow
-from projections.sql import Database, Session
-from projections.stored_rows import RawEntry, Row
-from projections.subject_views import VIEW_NAMES, SubjectView
+from projections.sql import Database, Session, Statement
+from projections.stored_rows import RawEntry
+from projections.subject_views import VIEW_NAMES, Known, SubjectView, ViewMovedError
 from projections.timeline_view import Members, TimelineView
 
 T = TypeVar("T")
 
 TRACKING = "view_tracking"
 _READ_ATTEMPTS = 5
+_MOVED_ATTEMPTS = 20
 _TRACKING_DDL = (
     f"CREATE TABLE IF NOT EXISTS {TRACKING} ("
     "view_name TEXT PRIMARY KEY, position BIGINT NOT NULL, schema_hash TEXT NOT NULL)"
@@ -67,8 +69,51 @@ class ViewStatus:
         return max(0, self.head - self.position)
 
 
-class _MovedError(Exception):
-    """Another process moved a view's position while this one was writing a batch."""
+@dataclass(frozen=True)
+class _Plan:
+    """A batch ready to write: the views it moves, from which position to which, and its statements."""
+
+    start: dict[str, int]
+    end: int
+    statements: list[Statement]
+
+
+class _Pipeline:
+    """Writes prepared batches one at a time, in a thread when there is more than one batch."""
+
+    def __init__(self, write: Callable[[_Plan], None]) -> None:
+        self._write = write
+        self._executor: ThreadPoolExecutor | None = None
+        self._pending: Future[None] | None = None
+
+    def submit(self, plan: _Plan, *, last: bool) -> None:
+        """Write ``plan`` once the batch before it is written; raises that batch's error, if any."""
+        self._wait()
+        if last:
+            self._write(plan)
+            return
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger-views")
+        self._pending = self._executor.submit(self._write, plan)
+
+    def finish(self) -> None:
+        """Wait for the last batch; raises its error, if any."""
+        self._wait()
+
+    def _wait(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def __enter__(self) -> _Pipeline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        # On an error, a batch still being written is let finish (or fail) before leaving.
+        if self._pending is not None:
+            self._pending.exception()
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
 
 
 def _schema_hash(ddl: Iterable[str]) -> str:
@@ -87,9 +132,9 @@ class Projections:
         self._log = log
         self.batch_size = batch_size
         self._cache_size = cache_size
-        self._rows: OrderedDict[str, tuple[int, Row]] = OrderedDict()
+        self._rows: OrderedDict[str, Known] = OrderedDict()
         self.timeline_view = TimelineView(database.dialect)
-        self.subject_views = {kind: SubjectView(kind) for kind in VIEW_NAMES}
+        self.subject_views = {kind: SubjectView(kind, database.dialect) for kind in VIEW_NAMES}
         self.views: dict[str, TimelineView | SubjectView] = {self.timeline_view.name: self.timeline_view}
         self.views.update({view.name: view for view in self.subject_views.values()})
         self._ready = False
@@ -157,61 +202,87 @@ class Projections:
         self.ensure()
         head = self._log.head()
         target = head if until is None else min(until, head)
-        positions = self.positions()
-        while True:
-            behind = {name: position for name, position in positions.items() if position < target}
-            if not behind:
-                return target
-            start = min(behind.values())
-            batch = self._log.read(start, min(self.batch_size, target - start))
-            if not batch:
-                return start
-            end = batch[-1].position
-            by_view: dict[str, list[RawEntry]] = {}
-            for entry in batch:
-                by_view.setdefault(VIEW_NAMES[ref_kind(entry.subject)], []).append(entry)
-            written: dict[str, tuple[int, Row]] = {}
-            timeline = self.timeline_view
+        for _ in range(_MOVED_ATTEMPTS):
             try:
-                with self._db.transaction(write=True) as session:
-                    for name, position in behind.items():
-                        self._advance(session, name, position, end)
-                        view = self.views[name]
-                        mine = batch if view is timeline else by_view.get(name, [])
-                        if position > start:
-                            mine = [entry for entry in mine if entry.position > position]
-                        if isinstance(view, TimelineView):
-                            view.write(session, mine, after=position)
-                        else:
-                            written.update(view.write(session, mine, self._rows))
-            except _MovedError:
-                timeline.forget()
-                positions = self.positions()
-                continue
-            except BaseException:
-                timeline.forget()
-                raise
-            if "timeline" in behind:
-                timeline.written(end)
-            positions.update(dict.fromkeys(behind, end))
-            self._remember(written)
-
-    @staticmethod
-    def _advance(session: Session, name: str, position: int, end: int) -> None:
-        moved = session.one(
-            f"UPDATE {TRACKING} SET position = ? WHERE view_name = ? AND position = ? RETURNING position",
-            (end, name, position),
+                return self._catch_up(target)
+            except ViewMovedError:
+                # Another process moved a view meanwhile: start again from where the views are.
+                self.timeline_view.forget()
+        raise StorageError(
+            "the views keep changing under this catch-up: rebuild them (ledger projections rebuild)"
         )
-        if moved is None:
-            raise _MovedError(name)
 
-    def _remember(self, rows: Mapping[str, tuple[int, Row]]) -> None:
-        # A subject's row at a version never changes, so the cache needs no invalidation, only a bound.
-        for ref, known in rows.items():
-            self._rows.pop(ref, None)
-            self._rows[ref] = known
-        while len(self._rows) > self._cache_size:
-            self._rows.popitem(last=False)
+    def _catch_up(self, target: int) -> int:
+        positions = self.positions()
+        # While one batch is written (sqlite3 leaves Python free while SQLite works), the next is
+        # read and prepared; a batch's rows and positions still commit in one transaction.
+        with _Pipeline(self._write) as pipeline:
+            while True:
+                behind = {name: position for name, position in positions.items() if position < target}
+                if not behind:
+                    pipeline.finish()
+                    return target
+                plan = self._plan(behind, target)
+                if plan is None:
+                    pipeline.finish()
+                    return min(behind.values())
+                pipeline.submit(plan, last=plan.end >= target)
+                positions.update(dict.fromkeys(plan.start, plan.end))
+
+    def _plan(self, behind: Mapping[str, int], target: int) -> _Plan | None:
+        """Read the next batch for the views ``behind`` and prepare its statements."""
+        start = min(behind.values())
+        batch = self._log.read(start, min(self.batch_size, target - start))
+        if not batch:
+            return None
+        end = batch[-1].position
+        by_view: dict[str, list[RawEntry]] = {}
+        for entry in batch:
+            by_view.setdefault(VIEW_NAMES[ref_kind(entry.subject)], []).append(entry)
+        statements: list[Statement] = []
+        folded: dict[str, Known] = {}
+        for name, position in behind.items():
+            view = self.views[name]
+            mine = batch if isinstance(view, TimelineView) else by_view.get(name, [])
+            if position > start:
+                mine = [entry for entry in mine if entry.position > position]
+            if isinstance(view, TimelineView):
+                statements += view.prepare(mine, after=position, end=end)
+            else:
+                written, latest = view.prepare(mine, self._rows, self._load)
+                statements += written
+                folded.update(latest)
+        # Rows at a version are facts, whether or not this batch commits: the next batch may use them.
+        self._remember(folded)
+        return _Plan(dict(behind), end, statements)
+
+    def _load(self, view: SubjectView, refs: list[str]) -> dict[str, Known]:
+        with self._db.transaction() as session:
+            return view.current(session, refs)
+
+    def _write(self, plan: _Plan) -> None:
+        """Write a prepared batch: every view's rows and new position, in one transaction."""
+        with self._db.transaction(write=True) as session:
+            for name, position in plan.start.items():
+                moved = session.one(
+                    f"UPDATE {TRACKING} SET position = ? "
+                    "WHERE view_name = ? AND position = ? RETURNING position",
+                    (plan.end, name, position),
+                )
+                if moved is None:
+                    raise ViewMovedError(f"{name} is no longer at position {position}")
+            for statement, rows in plan.statements:
+                session.executemany(statement, rows)
+
+    def _remember(self, rows: Mapping[str, Known]) -> None:
+        # A subject's row at a version never changes, so the cache needs no invalidation, only a
+        # bound: past it, the rows not written for longest go (a subject written again moves last).
+        cache = self._rows
+        for ref in rows.keys() & cache.keys():
+            del cache[ref]
+        cache.update(rows)
+        while len(cache) > self._cache_size:
+            cache.popitem(last=False)
 
     def reset(self, view: str | None = None) -> None:
         """Empty the view (every view by default), back to log position 0."""

@@ -17,6 +17,9 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+Statement = tuple[str, list[Any]]
+"""A statement and the rows of parameters to run it with."""
+
 OPEN = 2**63 - 1
 """The ``valid_to`` of a row version that is still current (the largest BIGINT)."""
 

@@ -67,14 +67,9 @@ class RawEntry(NamedTuple):
 # -- stored forms ------------------------------------------------------------------------------
 
 
-def world_bounds(value: Data | None) -> tuple[int | None, int | None]:
-    """The earliest and latest moments (microseconds since the epoch) of a world time's JSON object."""
-    if value is None:
-        return (None, None)
-    return (
-        micros(datetime.fromisoformat(value["earliest"])),
-        micros(datetime.fromisoformat(value["latest"])),
-    )
+def moment(text: str) -> int:
+    """Microseconds since the epoch of an ISO 8601 instant with a zone, as event JSON holds them."""
+    return micros(datetime.fromisoformat(text))
 
 
 # -- references: which subjects an event names (the domain's ``references()``, on JSON) ----------

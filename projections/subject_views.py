@@ -1,11 +1,12 @@
 """The list views: one table per kind of subject, one row version per entry.
 
 Every entry of a subject writes a new version of its row, valid from that
-entry's log position until the next entry's (``valid_to``; ``OPEN`` while
-current), so "what the ledger knew at position N" is
-``valid_from <= N < valid_to``, an indexed range, and the current rows are
-those still open. Each version also keeps the world time of the entry that
-made it, which is what status at a world time needs
+entry's log position (its key: versions are appended in log order) until
+the next entry's (``valid_to``; ``OPEN`` while current), so "what the ledger
+knew at position N" is ``valid_from <= N < valid_to``, and the current rows
+are those still open. A subject's versions are found by ``(ref, version)``.
+Each version also keeps the world time of the entry that made it (ISO 8601
+text, as the event holds it), which is what status at a world time needs
 (:func:`projections.clocks.status_at`).
 
 A version holds the row as JSON (``data``, the fields of the row models of
@@ -15,15 +16,15 @@ reference, version, status and the references a list can be filtered by.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, NamedTuple
 
 import orjson
 
 from projections.clocks import StatusPoint
 from projections.rows import ROW_CLASSES, SubjectRow
-from projections.sql import OPEN, Session, placeholders
-from projections.stored_rows import RawEntry, Row, fold_row, world_bounds
+from projections.sql import OPEN, Dialect, Session, Statement, placeholders
+from projections.stored_rows import RawEntry, Row, fold_row, moment
 
 VIEW_NAMES = {
     "actor": "actors",
@@ -48,10 +49,22 @@ REFERENCE_COLUMNS = {
 _CHUNK = 500
 
 
+class ViewMovedError(Exception):
+    """The view is not where this catch-up left it: another process moved it (or reset it)."""
+
+
+class Known(NamedTuple):
+    """A subject's row as folded at a version, and the log position of that version."""
+
+    version: int
+    row: Row
+    position: int
+
+
 class SubjectView:
     """The view of one kind of subject (``posts``, ``claims``, ...)."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, dialect: Dialect) -> None:
         self.kind = kind
         self.name = VIEW_NAMES[kind]
         self.row_class: type[SubjectRow] = ROW_CLASSES[kind]
@@ -62,17 +75,17 @@ class SubjectView:
         extra = "".join(f"{name} TEXT, " for name in self.references)
         self.ddl = (
             f"CREATE TABLE IF NOT EXISTS {self.table} ("
-            "valid_from BIGINT NOT NULL, valid_to BIGINT NOT NULL, "
-            "event_earliest BIGINT, event_latest BIGINT, "
+            f"valid_from {dialect.position_key}, valid_to BIGINT NOT NULL, "
+            "event_earliest TEXT, event_latest TEXT, "
             f"ref TEXT NOT NULL, version BIGINT NOT NULL, status TEXT NOT NULL, {extra}"
-            "data TEXT NOT NULL, PRIMARY KEY (ref, version))",
-            f"CREATE INDEX IF NOT EXISTS {self.table}_valid ON {self.table} (valid_to, valid_from)",
+            "data TEXT NOT NULL)",
+            f"CREATE UNIQUE INDEX IF NOT EXISTS {self.table}_ref ON {self.table} (ref, version)",
         )
         self._insert = (
             f"INSERT INTO {self.table} (valid_from, valid_to, event_earliest, event_latest, "
             f"{', '.join(columns)}, data) VALUES ({placeholders(len(columns) + 5)})"
         )
-        self._close = f"UPDATE {self.table} SET valid_to = ? WHERE ref = ? AND version = ?"
+        self._close = f"UPDATE {self.table} SET valid_to = ? WHERE valid_from = ?"
         self._select = f"SELECT data FROM {self.table} v WHERE valid_from <= ? AND valid_to > ?"
         self._by_ref = f"SELECT data FROM {self.table} WHERE ref = ? AND valid_from <= ? AND valid_to > ?"
         # Rows come in order of creation: the position of each subject's first version.
@@ -80,61 +93,80 @@ class SubjectView:
             f" ORDER BY (SELECT f.valid_from FROM {self.table} f WHERE f.ref = v.ref AND f.version = 1)"
         )
 
-    def write(
-        self, session: Session, batch: Sequence[RawEntry], known: Mapping[str, tuple[int, Row]]
-    ) -> dict[str, tuple[int, Row]]:
-        """Write a row version for each entry of ``batch`` (entries of this kind, in log order).
+    def prepare(
+        self,
+        batch: Sequence[RawEntry],
+        known: Mapping[str, Known],
+        load: Callable[[SubjectView, list[str]], dict[str, Known]],
+    ) -> tuple[list[Statement], dict[str, Known]]:
+        """The statements writing a row version for each entry of ``batch`` (of this kind, in log order).
 
-        ``known`` holds rows already folded (ref -> version, row); the others
-        are read from the table. Returns the latest row of each subject written.
+        ``known`` holds rows already folded; ``load`` reads the others (the
+        current rows of the given subjects). Returns the statements, and the
+        latest row of each subject.
         """
-        latest: dict[str, tuple[int, Row]] = {}
-        missing: dict[str, None] = {}
-        for entry in batch:
-            ref = entry.subject
-            if ref in latest or ref in missing or entry.version == 1:
-                continue
-            found = known.get(ref)
-            if found is not None and found[0] == entry.version - 1:
-                latest[ref] = found
-            else:
-                missing[ref] = None
-        latest.update(self._current(session, list(missing)))
+        latest = self._before(batch, known, load)
         rows: list[list[Any]] = []
         closes = []
         last_written: dict[str, list[Any]] = {}
         references = self.references
         for entry in batch:
             ref, position, version = entry.subject, entry.position, entry.version
+            previous = latest.get(ref)
+            if version > 1 and (previous is None or previous.version != version - 1):
+                raise ViewMovedError(f"{self.name} holds {ref} at another version than v{version - 1}")
             before = last_written.get(ref)
             if before is not None:
                 before[1] = position
-            elif version > 1:
-                closes.append((position, ref, version - 1))
-            previous = latest.get(ref)
-            row = fold_row(previous[1] if previous else None, entry)
-            latest[ref] = (version, row)
-            values = [position, OPEN, *world_bounds(entry.data["occurred_at"]), ref, version, row["status"]]
-            values.extend(row[name] for name in references)
+            elif previous is not None:
+                closes.append((position, previous.position))
+            row = fold_row(previous.row if previous else None, entry)
+            latest[ref] = Known(version, row, position)
+            when = entry.data["occurred_at"]
+            values = [position, OPEN, None, None, ref, version, row["status"]]
+            if when is not None:
+                values[2], values[3] = when["earliest"], when["latest"]
+            for name in references:
+                values.append(row[name])
             values.append(orjson.dumps(row).decode())
             last_written[ref] = values
             rows.append(values)
-        session.executemany(self._close, closes)
-        session.executemany(self._insert, rows)
-        return latest
+        return [(self._close, closes), (self._insert, rows)], latest
 
-    def _current(self, session: Session, refs: Sequence[str]) -> dict[str, tuple[int, Row]]:
+    def _before(
+        self,
+        batch: Sequence[RawEntry],
+        known: Mapping[str, Known],
+        load: Callable[[SubjectView, list[str]], dict[str, Known]],
+    ) -> dict[str, Known]:
+        """The rows the batch's subjects had before it (none for subjects it creates)."""
+        before: dict[str, Known] = {}
+        missing: dict[str, None] = {}
+        for entry in batch:
+            ref = entry.subject
+            if ref in before or ref in missing or entry.version == 1:
+                continue
+            found = known.get(ref)
+            if found is not None and found.version == entry.version - 1:
+                before[ref] = found
+            else:
+                missing[ref] = None
+        if missing:
+            before.update(load(self, list(missing)))
+        return before
+
+    def current(self, session: Session, refs: Sequence[str]) -> dict[str, Known]:
         """The current stored rows of ``refs``."""
         current = {}
         for start in range(0, len(refs), _CHUNK):
             chunk = refs[start : start + _CHUNK]
             found = session.query(
-                f"SELECT ref, version, data FROM {self.table} "
-                f"WHERE valid_to = ? AND ref IN ({placeholders(len(chunk))})",
-                (OPEN, *chunk),
+                f"SELECT ref, version, data, valid_from FROM {self.table} "
+                f"WHERE ref IN ({placeholders(len(chunk))}) AND valid_to = ?",
+                (*chunk, OPEN),
             )
-            for ref, version, data in found:
-                current[ref] = (version, orjson.loads(data))
+            for ref, version, data, position in found:
+                current[ref] = Known(version, orjson.loads(data), position)
         return current
 
     def rows(self, session: Session, as_of: int, equal: Mapping[str, str] | None = None) -> list[SubjectRow]:
@@ -161,6 +193,11 @@ class SubjectView:
                 (as_of, *chunk),
             )
             for ref, version, earliest, latest, status in rows:
-                if earliest is not None or version == 1:
-                    points.setdefault(ref, []).append(StatusPoint(version, earliest, latest, status))
+                if earliest is not None:
+                    point = StatusPoint(version, moment(earliest), moment(latest), status)
+                elif version == 1:
+                    point = StatusPoint(version, None, None, status)
+                else:
+                    continue
+                points.setdefault(ref, []).append(point)
         return points

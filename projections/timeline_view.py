@@ -22,12 +22,12 @@ copied and nothing scans the log.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from domain.case import SubjectLinked
 from domain.refs import ref_kind
-from projections.sql import Dialect, Session, placeholders
+from projections.sql import Dialect, Session, Statement, placeholders
 from projections.stored_rows import RawEntry, references
 from projections.timeline import WHOLE_HISTORY_KINDS
 
@@ -35,7 +35,8 @@ JOINS = "view_timeline_joins"
 SINGLES = "view_timeline_singles"
 LINKS = "view_timeline_links"
 
-_INSERT_JOIN = f"INSERT INTO {JOINS} VALUES (?,?,?)"
+# A subject joins a timeline once, at the first entry naming it: later attempts change nothing.
+_INSERT_JOIN = f"INSERT INTO {JOINS} VALUES (?,?,?) ON CONFLICT (timeline, subject) DO NOTHING"
 _INSERT_SINGLE = f"INSERT INTO {SINGLES} VALUES (?,?)"
 _INSERT_LINK = f"INSERT INTO {LINKS} VALUES (?,?,?)"
 _CHUNK = 500
@@ -45,9 +46,8 @@ def timeline_ddl(dialect: Dialect) -> tuple[str, ...]:
     """The statements that create the timeline view's tables."""
     return (
         f"CREATE TABLE IF NOT EXISTS {JOINS} ("
-        "subject TEXT NOT NULL, timeline TEXT NOT NULL, since BIGINT NOT NULL, "
-        f"PRIMARY KEY (subject, timeline)){dialect.clustered}",
-        f"CREATE INDEX IF NOT EXISTS {JOINS}_timeline ON {JOINS} (timeline, since)",
+        "timeline TEXT NOT NULL, subject TEXT NOT NULL, since BIGINT NOT NULL, "
+        f"PRIMARY KEY (timeline, subject)){dialect.clustered}",
         f"CREATE TABLE IF NOT EXISTS {SINGLES} ("
         "timeline TEXT NOT NULL, position BIGINT NOT NULL, "
         f"PRIMARY KEY (timeline, position)){dialect.clustered}",
@@ -74,20 +74,21 @@ class TimelineView:
 
     def __init__(self, dialect: Dialect, *, cache_size: int = 20_000) -> None:
         self.ddl = timeline_ddl(dialect)
-        # The timelines each recently seen subject has joined, as of log position _cached_at:
-        # whole sets, so a subject found here needs no look-up in the table.
+        # Timelines that recently seen subjects are known to have joined, up to log position
+        # _cached_at (batches prepared, maybe not yet committed): a known join is not attempted again.
         self._joined: OrderedDict[str, set[str]] = OrderedDict()
         self._cached_at = -1
         self._cache_size = cache_size
 
-    def write(self, session: Session, batch: Sequence[RawEntry], *, after: int) -> None:
-        """Record the timelines that the entries of ``batch`` (in log order, after position ``after``) join.
+    def prepare(self, batch: Sequence[RawEntry], *, after: int, end: int) -> list[Statement]:
+        """The statements recording which timelines the entries of ``batch`` join.
 
-        Call :meth:`written` once the transaction has committed, :meth:`forget` if it has not.
+        ``batch`` holds the entries after log position ``after`` up to ``end``,
+        in log order. Call :meth:`forget` if they are not committed.
         """
         if after != self._cached_at:
             self.forget()
-        joined = self._load(session, {entry.subject for entry in batch if entry.version > 1})
+        joined = self._joined
         joins: list[tuple[str, str, int]] = []
         singles: list[tuple[str, int]] = []
         links: list[tuple[str, str, int]] = []
@@ -101,46 +102,26 @@ class TimelineView:
                 mine = joined.get(subject)
                 if mine is None:
                     mine = joined[subject] = set()
+                else:
+                    joined.move_to_end(subject)
                 for other in others:
                     if other not in mine:
                         mine.add(other)
-                        joins.append((subject, other, position))
+                        joins.append((other, subject, position))
             else:
                 singles.extend((other, position) for other in others)
             if entry.topic == SubjectLinked.TOPIC:
                 links.append((subject, entry.data["linked"], position))
-        session.executemany(_INSERT_JOIN, joins)
-        session.executemany(_INSERT_SINGLE, singles)
-        session.executemany(_INSERT_LINK, links)
-
-    def written(self, end: int) -> None:
-        """The batch written last is committed: the cached joins hold as of log position ``end``."""
         self._cached_at = end
-        while len(self._joined) > self._cache_size:
-            self._joined.popitem(last=False)
+        while len(joined) > self._cache_size:
+            joined.popitem(last=False)
+        # In key order, consecutive inserts land on the same pages of the index.
+        return [(_INSERT_JOIN, sorted(joins)), (_INSERT_SINGLE, sorted(singles)), (_INSERT_LINK, links)]
 
     def forget(self) -> None:
-        """Drop the cached joins (the last batch was not committed, or another process moved on)."""
+        """Drop the cached joins (a batch was not committed, or another process moved on)."""
         self._joined.clear()
         self._cached_at = -1
-
-    def _load(self, session: Session, subjects: Iterable[str]) -> OrderedDict[str, set[str]]:
-        joined = self._joined
-        wanted = []
-        for subject in subjects:
-            if subject in joined:
-                joined.move_to_end(subject)
-            elif ref_kind(subject) in WHOLE_HISTORY_KINDS:
-                wanted.append(subject)
-                joined[subject] = set()
-        for start in range(0, len(wanted), _CHUNK):
-            chunk = wanted[start : start + _CHUNK]
-            found = session.query(
-                f"SELECT subject, timeline FROM {JOINS} WHERE subject IN ({placeholders(len(chunk))})", chunk
-            )
-            for subject, timeline in found:
-                joined[subject].add(timeline)
-        return joined
 
     def members(self, session: Session, ref: str, as_of: int) -> Members:
         """What the timeline of ``ref`` is made of, as the ledger knew it at log position ``as_of``."""
