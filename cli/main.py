@@ -1,10 +1,21 @@
-"""The ``ledger`` command line."""
+"""The ``ledger`` command line.
+
+Errors are turned into one line on stderr in one place, :class:`LedgerGroup`:
+a ledger error exits 1, a usage error 2, a failed verification 3; bad input
+never shows a traceback.
+Commands live in their own modules and are registered at the end of this one.
+"""
 
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 import click
+
+from cli import claims, importing, integrity, read, record
+from cli.options import WHEN_HELP, Settings
+from domain.errors import LedgerError, VerificationError
 
 
 def _version() -> str:
@@ -14,10 +25,100 @@ def _version() -> str:
         return "unknown"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class FailedError(click.ClickException):
+    """A ledger error, shown as one line (``Error: ...``); exit code 1."""
+
+    exit_code = 1
+
+
+class NotVerifiedError(click.ClickException):
+    """The ledger, a checkpoint or a proof does not verify; exit code 3."""
+
+    exit_code = 3
+
+
+class MisusedError(click.ClickException):
+    """A usage error, shown as one line with a pointer to the help; exit code 2."""
+
+    exit_code = 2
+
+
+class LedgerGroup(click.Group):
+    """The top-level group: every expected error becomes one line on stderr.
+
+    Parsing errors of the global options surface in ``make_context``; those
+    of subcommands, and ledger errors, surface in ``invoke``.
+    """
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as error:
+            raise _one_line(error) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as error:
+            raise _one_line(error) from None
+        except VerificationError as error:
+            raise NotVerifiedError(str(error)) from None
+        except LedgerError as error:
+            raise FailedError(str(error)) from None
+
+
+def _one_line(error: click.UsageError) -> click.ClickException:
+    if isinstance(error, click.exceptions.NoArgsIsHelpError):
+        return error  # a group called alone prints its help
+    hint = f" Try '{error.ctx.command_path} -h' for help." if error.ctx is not None else ""
+    return MisusedError(error.format_message().rstrip() + hint)
+
+
+@click.group(
+    cls=LedgerGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=f"WHEN, wherever a command takes one, is {WHEN_HELP}.",
+)
 @click.version_option(_version(), prog_name="ledger")
-def ledger() -> None:
-    """A provenance ledger of posts, claims, reviews and requests for comment."""
+@click.option(
+    "--db",
+    metavar="URL",
+    help="The ledger: a file path, sqlite:///PATH or :memory: (default: $LEDGER_URL, else ./ledger.db).",
+)
+@click.option(
+    "--by",
+    metavar="NAME",
+    help="Who records, stored with each entry (default: $LEDGER_USER, else your user).",
+)
+@click.pass_context
+def ledger(ctx: click.Context, db: str | None, by: str | None) -> None:
+    """A provenance ledger of posts, claims, reviews and requests for comment.
+
+    Record with one command per thing that happened; read timelines, states,
+    listings, the log and its replay; import case files.
+
+    \b
+    Example:
+      ledger demo
+      ledger --db story.db post delete post/labour-linkedin-invite --at 2024-10-14..2024-10-18
+    """
+    ctx.obj = Settings(db=db, by=by)
+
+
+# Recording
+for group in (record.actor, record.source, record.post, claims.claim, claims.comment, record.case):
+    ledger.add_command(group)
+ledger.add_command(record.correct)
+# Reading
+for command in (read.timeline, read.show, read.list_group, read.log, read.replay):
+    ledger.add_command(command)
+# Importing
+ledger.add_command(importing.import_file)
+ledger.add_command(importing.demo)
+# Integrity
+integrity.register(ledger)
 
 
 def main() -> None:

@@ -13,7 +13,9 @@ from domain.events import (
     Provenance,
     SubjectState,
     Text,
+    as_tuple,
     build,
+    build_value,
     creation_fields,
 )
 
@@ -29,10 +31,12 @@ class Handle(Frozen):
     @classmethod
     def parse(cls, text: str) -> Handle:
         """Read ``PLATFORM:HANDLE``."""
+        if not isinstance(text, str):
+            raise InvalidError(f"a handle must be PLATFORM:HANDLE text, not {type(text).__name__}")
         platform, colon, handle = text.partition(":")
         if not colon or not platform.strip() or not handle.strip():
             raise InvalidError(f"malformed handle {text!r}: expected PLATFORM:HANDLE")
-        return cls(platform=platform.strip().lower(), handle=handle.strip())
+        return build_value(cls, platform=platform.strip().lower(), handle=handle.strip())
 
     def __str__(self) -> str:
         return f"{self.platform}:{self.handle}"
@@ -82,12 +86,12 @@ def register(
     directory: Directory,
 ) -> ActorRegistered:
     """Record a new actor under ``ref`` (``actor/...``)."""
-    parsed = tuple(h if isinstance(h, Handle) else Handle.parse(h) for h in handles)
+    parsed = tuple(h if isinstance(h, Handle) else Handle.parse(h) for h in as_tuple(handles))
     if len(set(parsed)) != len(parsed):
         raise InvalidError("handles: the same handle is given twice")
     return build(
         ActorRegistered,
-        **creation_fields(ref, provenance.checked(directory), kind="actor"),
+        **creation_fields(ref, provenance.checked(directory), kind="actor", directory=directory),
         name=name,
         kind=kind,
         description=description,

@@ -103,7 +103,7 @@ def open_case(
     """Open a case under ``ref`` (``case/...``)."""
     return build(
         CaseOpened,
-        **creation_fields(ref, provenance.checked(directory), kind="case"),
+        **creation_fields(ref, provenance.checked(directory), kind="case", directory=directory),
         title=title,
         description=description,
         occurred_at=at,

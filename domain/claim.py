@@ -25,7 +25,9 @@ from domain.events import (
     Provenance,
     SubjectState,
     Text,
+    as_tuple,
     build,
+    build_value,
     creation_fields,
     next_fields,
     refuse_before,
@@ -48,8 +50,10 @@ class Evidence(Frozen):
     @classmethod
     def parse(cls, text: str) -> Evidence:
         """Read ``SOURCE_REF`` or ``SOURCE_REF:QUOTE``."""
+        if not isinstance(text, str):
+            raise InvalidError(f"evidence must be SOURCE_REF[:QUOTE] text, not {type(text).__name__}")
         ref, _, quote = text.partition(":")
-        return cls(source=parse_ref(ref.strip(), kind="source"), quote=quote.strip() or None)
+        return build_value(cls, source=parse_ref(ref.strip(), kind="source"), quote=quote.strip() or None)
 
 
 class Appearance(Frozen):
@@ -271,12 +275,12 @@ def make(
     """Record a claim made by ``claimant`` in ``post`` at ``at``."""
     event = build(
         ClaimMade,
-        **creation_fields(ref, provenance.checked(directory), kind="claim"),
+        **creation_fields(ref, provenance.checked(directory), kind="claim", directory=directory),
         occurred_at=at,
         text=text,
         claimant=claimant,
         post=post,
-        about=tuple(about),
+        about=as_tuple(about),
     )
     require_existing(directory, [event.claimant], "claimant")
     require_existing(directory, [event.post], "post")
@@ -326,7 +330,7 @@ def _review(
     directory: Directory,
     **extra: object,
 ) -> R:
-    items = tuple(e if isinstance(e, Evidence) else Evidence.parse(e) for e in evidence)
+    items = tuple(e if isinstance(e, Evidence) else Evidence.parse(e) for e in as_tuple(evidence))
     event = build(
         cls,
         **next_fields(state, provenance.checked(directory)),

@@ -23,6 +23,7 @@ from domain.events import (
     Provenance,
     SubjectState,
     Text,
+    as_tuple,
     build,
     creation_fields,
     next_fields,
@@ -162,13 +163,13 @@ def request(
     """Record a request for comment sent from ``requester`` to ``recipient``."""
     event = build(
         CommentRequested,
-        **creation_fields(ref, provenance.checked(directory), kind="comment"),
+        **creation_fields(ref, provenance.checked(directory), kind="comment", directory=directory),
         occurred_at=at,
         requester=requester,
         recipient=recipient,
         channel=channel,
         question=question,
-        regarding=tuple(regarding),
+        regarding=as_tuple(regarding),
         deadline=deadline,
     )
     if event.requester == event.recipient:

@@ -8,8 +8,10 @@ callers may catch either::
     ├── NotFoundError        (LookupError)   a subject or entry does not exist
     ├── AlreadyExistsError   (ValueError)    a subject was recorded twice
     ├── InvalidError         (ValueError)    bad input, or an impossible event
+    │   └── CaseFileError                    an entry of a case file that cannot be imported
     ├── ConflictError        (RuntimeError)  a concurrent writer won; retry
-    └── StorageError         (OSError)       the store cannot be opened or used
+    ├── StorageError         (OSError)       the store cannot be opened or used
+    └── VerificationError                    the log, a checkpoint or a proof does not verify
 
 The CLI maps them to exit codes in one place.
 """
@@ -39,3 +41,46 @@ class ConflictError(LedgerError, RuntimeError):
 
 class StorageError(LedgerError, OSError):
     """The store cannot be opened, is not a ledger, or failed."""
+
+
+class CaseFileError(InvalidError):
+    """An entry of a case file that cannot be imported: the message says where and why."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        file: str,
+        line: int | None = None,
+        entry: int | None = None,
+        command: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.reason = reason
+        """What is wrong, without the location."""
+        self.file = file
+        self.line = line
+        """The line of the entry or field (1-based), when it can be found."""
+        self.entry = entry
+        """The entry's number in the file (1-based)."""
+        self.command = command
+        self.field = field
+        where = file if line is None else f"{file}:{line}"
+        if entry is not None:
+            where += f": entry {entry}" + (f" ({command})" if command else "")
+        if field is not None:
+            where += f", field {field!r}" if entry is not None else f": field {field!r}"
+        super().__init__(f"{where}: {reason}")
+
+
+class VerificationError(LedgerError):
+    """The log, a checkpoint or a proof does not verify: something was altered, removed or forged.
+
+    ``position`` names the first log position that fails, ``checkpoint`` the
+    stored checkpoint (its sequence number, from 1), when either is known.
+    """
+
+    def __init__(self, message: str, *, position: int | None = None, checkpoint: int | None = None) -> None:
+        super().__init__(message)
+        self.position = position
+        self.checkpoint = checkpoint

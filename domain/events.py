@@ -15,12 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, ClassVar, Protocol, Self, TypeVar
+from typing import Annotated, Any, ClassVar, Protocol, Self, TypeVar, cast
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from domain.errors import InvalidError, NotFoundError
+from domain.errors import AlreadyExistsError, InvalidError, NotFoundError
 from domain.refs import Ref, SourceRef, parse_ref, subject_id
 from domain.worldtime import WorldTime
 
@@ -201,6 +201,14 @@ class Provenance(Frozen):
 
 
 E = TypeVar("E", bound=Event)
+T = TypeVar("T")
+
+
+def as_tuple(values: Iterable[T]) -> tuple[T, ...]:
+    """``values`` as a tuple; a lone string (or value object) is one value, never split up."""
+    if isinstance(values, str | BaseModel):
+        return cast(tuple[T, ...], (values,))
+    return tuple(values)
 
 
 def build(cls: type[E], **fields: Any) -> E:
@@ -211,6 +219,17 @@ def build(cls: type[E], **fields: Any) -> E:
         raise InvalidError(describe_validation_error(error)) from None
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
+def build_value(cls: type[M], **fields: Any) -> M:
+    """Construct a value object, turning validation failures into :class:`InvalidError`."""
+    try:
+        return cls(**fields)
+    except ValidationError as error:
+        raise InvalidError(f"{cls.__name__.lower()}.{describe_validation_error(error)}") from None
+
+
 def describe_validation_error(error: ValidationError) -> str:
     """One line naming the first invalid field and what is wrong with it."""
     first = error.errors()[0]
@@ -219,9 +238,11 @@ def describe_validation_error(error: ValidationError) -> str:
     return f"{where}: {message}" if where else message
 
 
-def creation_fields(ref: str, provenance: Provenance, *, kind: str) -> dict[str, Any]:
-    """The fields of the first event of the subject named ``ref`` (of ``kind``)."""
+def creation_fields(ref: str, provenance: Provenance, *, kind: str, directory: Directory) -> dict[str, Any]:
+    """The fields of the first event of the subject named ``ref`` (of ``kind``), which must be new."""
     parse_ref(ref, kind=kind)
+    if directory.exists(ref):
+        raise AlreadyExistsError(f"{ref} already exists")
     return {
         "originator_id": subject_id(ref),
         "originator_version": 1,

@@ -14,9 +14,9 @@ Rules (only the impossible is refused; overlapping imprecise times pass):
 from __future__ import annotations
 
 import hashlib
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal, Self
 
-from pydantic import Field
+from pydantic import Field, TypeAdapter, ValidationError, model_validator
 
 from domain.errors import InvalidError
 from domain.events import (
@@ -28,6 +28,7 @@ from domain.events import (
     Text,
     build,
     creation_fields,
+    describe_validation_error,
     next_fields,
     refuse_before,
     require_existing,
@@ -44,6 +45,26 @@ PostStatus = Literal["live", "deleted"]
 def text_sha256(text: str) -> str:
     """The hex SHA-256 of the UTF-8 bytes of ``text``."""
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+_TEXT: TypeAdapter[str] = TypeAdapter(Text)
+
+
+def kept_text(text: object) -> str:
+    """``text`` as a post keeps it (surrounding whitespace stripped), or :class:`InvalidError`.
+
+    The digest is computed from this, the text as stored, so that anyone can
+    check it against the stored text.
+    """
+    try:
+        return _TEXT.validate_python(text)
+    except ValidationError as error:
+        raise InvalidError(f"text: {describe_validation_error(error)}") from None
+
+
+def _check_digest(text: str, digest: str) -> None:
+    if digest != text_sha256(text):
+        raise ValueError("text_sha256 is not the SHA-256 of the text")
 
 
 class TextVersion(Frozen):
@@ -109,6 +130,11 @@ class PostPublished(Event):
     url: Text | None = None
     in_reply_to: PostRef | None = None
 
+    @model_validator(mode="after")
+    def _digest_of_text(self) -> Self:
+        _check_digest(self.text, self.text_sha256)
+        return self
+
     @property
     def actor(self) -> str | None:
         return self.author
@@ -167,6 +193,11 @@ class PostEdited(Event):
     occurred_at: WorldTime
     text: Text
     text_sha256: str
+
+    @model_validator(mode="after")
+    def _digest_of_text(self) -> Self:
+        _check_digest(self.text, self.text_sha256)
+        return self
 
     def summary(self) -> str:
         return f"edited: “{_clip(self.text)}”"
@@ -242,14 +273,15 @@ def publish(
     directory: Directory,
 ) -> PostPublished:
     """Record a post published by ``author`` on ``platform`` at ``at``."""
+    text = kept_text(text)
     event = build(
         PostPublished,
-        **creation_fields(ref, provenance.checked(directory), kind="post"),
+        **creation_fields(ref, provenance.checked(directory), kind="post", directory=directory),
         occurred_at=at,
         platform=platform,
         author=author,
         text=text,
-        text_sha256=text_sha256(text.strip()) if isinstance(text, str) else "",
+        text_sha256=text_sha256(text),
         url=url,
         in_reply_to=in_reply_to,
     )
@@ -304,12 +336,13 @@ def edit(
     state: PostState, *, text: str, at: WorldTime, provenance: Provenance, directory: Directory
 ) -> PostEdited:
     """Record that the post's text changed to ``text`` at ``at``."""
+    text = kept_text(text)
     event = build(
         PostEdited,
         **next_fields(state, provenance.checked(directory)),
         occurred_at=at,
         text=text,
-        text_sha256=text_sha256(text.strip()) if isinstance(text, str) else "",
+        text_sha256=text_sha256(text),
     )
     if event.text_sha256 == state.text_sha256:
         raise InvalidError(f"{state.ref}: the edited text is the same as the current text")

@@ -46,7 +46,8 @@ def parse_ref(text: str, *, kind: str | None = None) -> str:
             "characters"
         )
     if kind is not None and ref_kind != kind:
-        raise InvalidError(f"{text!r} is not a {kind} reference (expected {kind}/...)")
+        article = "an" if kind[0] in "aeiou" else "a"
+        raise InvalidError(f"{text!r} is not {article} {kind} reference (expected {kind}/...)")
     return text
 
 

@@ -105,7 +105,7 @@ def register(
     """Record a new source under ``ref`` (``source/...``)."""
     event = build(
         SourceRegistered,
-        **creation_fields(ref, provenance.checked(directory), kind="source"),
+        **creation_fields(ref, provenance.checked(directory), kind="source", directory=directory),
         title=title,
         kind=kind,
         url=url,

@@ -16,16 +16,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, field_validator, model_validator
 
 from domain.errors import InvalidError
 
-_ONE_MICROSECOND = timedelta(microseconds=1)
 _YEAR = re.compile(r"\d{4}")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
-_ZONE = re.compile(r"(Z|[+-]\d{2}(:?\d{2})?)$", re.IGNORECASE)
+_ZONE = re.compile(r"(Z|[+-]\d{2}(:?\d{2}(:?\d{2}(\.\d+)?)?)?)$", re.IGNORECASE)
 
 
 class Precision(StrEnum):
@@ -37,6 +36,10 @@ class Precision(StrEnum):
     MONTH = "month"
     YEAR = "year"
     WINDOW = "window"
+
+
+#: Precisions that name one whole period, shown as that period.
+_PERIODS = frozenset({Precision.MINUTE, Precision.DAY, Precision.MONTH, Precision.YEAR})
 
 
 class WorldTime(BaseModel):
@@ -54,6 +57,14 @@ class WorldTime(BaseModel):
     latest: AwareDatetime
     precision: Precision
 
+    @field_validator("earliest", "latest")
+    @classmethod
+    def _offset_in_whole_minutes(cls, moment: datetime) -> datetime:
+        # ISO 8601 text and JSON keep offsets in whole minutes; a historical zone
+        # such as Amsterdam's +00:19:32 would be stored 32 seconds off. Keep the
+        # same instant, in UTC, instead.
+        return _whole_minute_offset(moment)
+
     @model_validator(mode="after")
     def _bounds_in_order(self) -> Self:
         if self.latest < self.earliest:
@@ -63,6 +74,15 @@ class WorldTime(BaseModel):
             )
         if self.precision is Precision.INSTANT and self.latest != self.earliest:
             raise ValueError("an instant must have equal bounds")
+        if self.precision in _PERIODS and (
+            not _starts_period(self.earliest, self.precision)
+            or self.latest != _last_moment(self.earliest, self.precision)
+        ):
+            # The display shows only the period, so the bounds must be exactly that period.
+            utc = "" if self.precision is Precision.MINUTE else "UTC "
+            raise ValueError(
+                f"a world time of precision {self.precision} must span exactly one {utc}{self.precision}"
+            )
         return self
 
     # -- construction -------------------------------------------------------
@@ -77,14 +97,12 @@ class WorldTime(BaseModel):
     def minute(cls, moment: datetime) -> WorldTime:
         """The whole minute that contains ``moment`` (timezone-aware)."""
         _require_aware(moment)
-        start = moment.replace(second=0, microsecond=0)
-        return cls._span(start, start + timedelta(minutes=1), Precision.MINUTE)
+        return cls._span(_whole_minute_offset(moment).replace(second=0, microsecond=0), Precision.MINUTE)
 
     @classmethod
     def day(cls, day: date) -> WorldTime:
         """The whole UTC day ``day``."""
-        start = datetime.combine(day, time(), tzinfo=UTC)
-        return cls._span(start, start + timedelta(days=1), Precision.DAY)
+        return cls._span(datetime.combine(day, time(), tzinfo=UTC), Precision.DAY)
 
     @classmethod
     def month(cls, year: int, month: int) -> WorldTime:
@@ -93,14 +111,16 @@ class WorldTime(BaseModel):
             start = datetime(year, month, 1, tzinfo=UTC)
         except ValueError as error:
             raise InvalidError(f"invalid month {year:04d}-{month:02d}: {error}") from None
-        days = calendar.monthrange(year, month)[1]
-        return cls._span(start, start + timedelta(days=days), Precision.MONTH)
+        return cls._span(start, Precision.MONTH)
 
     @classmethod
     def year(cls, year: int) -> WorldTime:
         """The whole UTC year."""
-        start = datetime(year, 1, 1, tzinfo=UTC)
-        return cls._span(start, start.replace(year=year + 1), Precision.YEAR)
+        try:
+            start = datetime(year, 1, 1, tzinfo=UTC)
+        except ValueError as error:
+            raise InvalidError(f"invalid year {year}: {error}") from None
+        return cls._span(start, Precision.YEAR)
 
     @classmethod
     def window(cls, start: WorldTime | datetime, end: WorldTime | datetime) -> WorldTime:
@@ -112,8 +132,10 @@ class WorldTime(BaseModel):
         return cls(earliest=first.earliest, latest=last.latest, precision=Precision.WINDOW)
 
     @classmethod
-    def _span(cls, start: datetime, end_exclusive: datetime, precision: Precision) -> WorldTime:
-        return cls(earliest=start, latest=end_exclusive - _ONE_MICROSECOND, precision=precision)
+    def _span(cls, start: datetime, precision: Precision) -> WorldTime:
+        # The last moment is computed in place, never as start + length, which
+        # would overflow for the last minute, day, month or year of 9999.
+        return cls(earliest=start, latest=_last_moment(start, precision), precision=precision)
 
     @classmethod
     def parse(cls, text: str, *, assume_utc: bool = False) -> WorldTime:
@@ -123,6 +145,8 @@ class WorldTime(BaseModel):
         Dates, months and years are UTC periods. An instant without a zone is
         refused unless ``assume_utc`` is true, in which case it is read as UTC.
         """
+        if not isinstance(text, str):
+            raise InvalidError(f"expected a world time as text, got {type(text).__name__}")
         text = text.strip()
         if ".." in text:
             start, _, end = text.partition("..")
@@ -149,7 +173,9 @@ class WorldTime(BaseModel):
                 f"malformed time {text!r}: expected YYYY, YYYY-MM, YYYY-MM-DD, "
                 "an ISO 8601 instant such as 2024-10-17T14:03Z, or a window A..B"
             )
-        clock = re.split(r"[Tt ]", text, maxsplit=1)[1]
+        # fromisoformat knows only upper-case T and Z.
+        text = text.upper()
+        clock = re.split(r"[T ]", text, maxsplit=1)[1]
         zone = _ZONE.search(clock)
         moment = datetime.fromisoformat(text)
         if moment.tzinfo is None:
@@ -200,9 +226,9 @@ class WorldTime(BaseModel):
             case Precision.DAY:
                 return self.earliest.date().isoformat()
             case Precision.MONTH:
-                return self.earliest.strftime("%Y-%m")
+                return f"{self.earliest.year:04d}-{self.earliest.month:02d}"
             case Precision.YEAR:
-                return self.earliest.strftime("%Y")
+                return f"{self.earliest.year:04d}"
             case _:
                 return f"{_format_start(self.earliest)}..{_format_end(self.latest)}"
 
@@ -217,6 +243,12 @@ def _require_aware(moment: datetime) -> None:
         )
 
 
+def _whole_minute_offset(moment: datetime) -> datetime:
+    """``moment``, in UTC if its offset is not a whole number of minutes."""
+    offset = moment.utcoffset()
+    return moment.astimezone(UTC) if offset is not None and offset % timedelta(minutes=1) else moment
+
+
 def _zone(moment: datetime) -> str:
     offset = moment.utcoffset()
     if not offset:
@@ -225,24 +257,57 @@ def _zone(moment: datetime) -> str:
     return f"{text[:3]}:{text[3:]}"
 
 
+def _starts_period(moment: datetime, precision: Precision) -> bool:
+    """True when ``moment`` is the first moment of a period of ``precision``."""
+    if moment.second or moment.microsecond:
+        return False
+    if precision is Precision.MINUTE:
+        return True
+    if moment.utcoffset() != timedelta(0) or moment.hour or moment.minute:
+        return False
+    if precision is Precision.DAY:
+        return True
+    return moment.day == 1 and (precision is Precision.MONTH or moment.month == 1)
+
+
+def _last_moment(start: datetime, precision: Precision) -> datetime:
+    """The last microsecond of the period of ``precision`` that ``start`` begins."""
+    end = start.replace(second=59, microsecond=999999)
+    if precision is Precision.MINUTE:
+        return end
+    end = end.replace(hour=23, minute=59)
+    if precision is Precision.YEAR:
+        end = end.replace(month=12)
+    if precision in (Precision.MONTH, Precision.YEAR):
+        end = end.replace(day=calendar.monthrange(end.year, end.month)[1])
+    return end
+
+
 def _format_minute(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M") + _zone(moment)
+    return f"{moment.date().isoformat()}T{moment.hour:02d}:{moment.minute:02d}{_zone(moment)}"
 
 
 def _format_instant(moment: datetime) -> str:
-    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    # isoformat pads years below 1000 to four digits (strftime does not, on glibc).
+    text = f"{moment.date().isoformat()}T{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
     if moment.microsecond:
         text += f".{moment.microsecond:06d}".rstrip("0")
     return text + _zone(moment)
 
 
 def _format_start(moment: datetime) -> str:
-    if moment.utcoffset() == timedelta(0) and moment.time() == time():
+    """The start of a window, as briefly as parsing it back gives the same earliest moment."""
+    if _starts_period(moment, Precision.DAY):
         return moment.date().isoformat()
+    if _starts_period(moment, Precision.MINUTE):
+        return _format_minute(moment)
     return _format_instant(moment)
 
 
 def _format_end(moment: datetime) -> str:
-    if moment.utcoffset() == timedelta(0) and moment.time() == time(23, 59, 59, 999999):
+    """The end of a window, as briefly as parsing it back gives the same latest moment."""
+    if moment.utcoffset() == timedelta(0) and moment.time() == time.max:
         return moment.date().isoformat()
+    if moment.second == 59 and moment.microsecond == 999999:
+        return _format_minute(moment)
     return _format_instant(moment)

@@ -6,27 +6,38 @@
 
 from domain.errors import (
     AlreadyExistsError,
+    CaseFileError,
     ConflictError,
     InvalidError,
     LedgerError,
     NotFoundError,
     StorageError,
+    VerificationError,
 )
 from domain.events import LogEntry
 from domain.worldtime import WorldTime
+from ledger.casefile import ImportResult
 from ledger.facade import Ledger
+from ledger.integrity import Checkpoint, Signer, Verifier, check_proof
 from projections.timeline import Timeline, TimelineEntry
 
 __all__ = [
     "AlreadyExistsError",
+    "CaseFileError",
+    "Checkpoint",
     "ConflictError",
+    "ImportResult",
     "InvalidError",
     "Ledger",
     "LedgerError",
     "LogEntry",
     "NotFoundError",
+    "Signer",
     "StorageError",
     "Timeline",
     "TimelineEntry",
+    "VerificationError",
+    "Verifier",
     "WorldTime",
+    "check_proof",
 ]

@@ -83,7 +83,8 @@ def _check_sqlite_file(path: Path, *, create: bool) -> None:
             raise StorageError(f"cannot create ledger {path}: directory {path.parent} does not exist")
         return
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        # As a URI, quoted: unquoted, '#', '?' and '%' in the file name would name another file.
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
             tables = {
                 row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")

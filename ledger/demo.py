@@ -16,14 +16,19 @@ Editorial choices, where the article is silent:
 - the article (Newsweek's fact-check) is dated 18 October 2024.
 
 Run ``python -m ledger.demo`` to record it in a fresh in-memory ledger and
-print the two timelines that matter.
+print the two timelines that matter. The same story is a case file,
+``examples/labour-harris-2024.toml`` (installed as ``ledger.examples``), which
+:func:`load_example` imports and ``ledger demo`` shows.
 """
 
 from __future__ import annotations
 
 import sys
+from importlib.resources import as_file, files
 from typing import TextIO
 
+from domain.errors import InvalidError
+from ledger.casefile import ImportResult
 from ledger.facade import Ledger
 from projections.timeline import Timeline
 
@@ -32,6 +37,8 @@ COMMENT = "comment/newsweek-to-labour-press"
 CASE = "case/labour-staff-us-campaign"
 ARTICLE = "source/newsweek-fact-check"
 ARTICLE_DATE = "2024-10-18"
+EXAMPLE = "labour-harris-2024.toml"
+"""The seed story as a case file, in the package ``ledger.examples``."""
 
 LINKEDIN_TEXT = (
     "I have nearly 100 Labour Party staff (current and former) going to the US in the next few "
@@ -60,6 +67,19 @@ def record_seed_story(ledger: Ledger) -> None:
         _reviews(ledger)
         _comment_request(ledger)
         _case(ledger)
+
+
+def load_example(ledger: Ledger) -> ImportResult:
+    """Import the seed story's case file into ``ledger``, which must be empty.
+
+    >>> with Ledger.open(":memory:") as ledger:
+    ...     load_example(ledger).entries, ledger.get(POST).status
+    (34, 'deleted')
+    """
+    if ledger.head:
+        raise InvalidError(f"the demo needs a fresh ledger: {ledger.url} already holds {ledger.head} entries")
+    with as_file(files("ledger.examples") / EXAMPLE) as path:
+        return ledger.import_file(path)
 
 
 def _actors(ledger: Ledger) -> None:

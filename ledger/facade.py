@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import getpass
 import os
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from types import TracebackType
@@ -44,18 +45,22 @@ from domain.events import (
     LogEntry,
     Provenance,
     SubjectState,
+    as_tuple,
     correct,
     describe_validation_error,
     fold,
 )
 from domain.post import PostState
-from domain.refs import parse_ref, subject_id
+from domain.refs import parse_ref, ref_kind, subject_id
 from domain.source import SourceState
 from domain.worldtime import WorldTime
 from ledger.application import LedgerApplication
 from ledger.backends import backend_for
+from ledger.casefile import ImportResult, import_case_file
+from ledger.integrity.api import LedgerIntegrity
 from ledger.queries import AsOf, LedgerQueries
 from ledger.records import LogRecord, micros_to_datetime
+from projections.listing import subject_filter
 from projections.queries import StateAt
 
 When = WorldTime | str
@@ -123,7 +128,7 @@ class _Work:
         self.events.append(event)
 
 
-class Ledger(LedgerQueries):
+class Ledger(LedgerIntegrity, LedgerQueries):
     """A provenance ledger: posts, claims, reviews and requests for comment, never forgotten.
 
     Open one with :meth:`Ledger.open`; close it (or use it as a context
@@ -181,17 +186,24 @@ class Ledger(LedgerQueries):
     # -- units of work ----------------------------------------------------------
 
     @contextmanager
-    def batch(self) -> Iterator[None]:
+    def batch(self, *, dry_run: bool = False) -> Iterator[None]:
         """Record every command inside the block at once, or none if one fails.
+
+        With ``dry_run``, every command is checked as usual (against the
+        ledger and the commands before it in the block) and nothing is
+        written. A batch inside a batch belongs to the outer one.
 
         >>> with Ledger.open(":memory:") as ledger:
         ...     with ledger.batch():
         ...         ledger.register_actor("actor/a", name="A", kind="person")
         ...         ledger.register_actor("actor/b", name="B", kind="person")
-        ...     ledger.head
+        ...     with ledger.batch(dry_run=True):
+        ...         ledger.register_actor("actor/c", name="C", kind="person")
+        ...     ledger.head, ledger.exists("actor/c")
         'actor/a'
         'actor/b'
-        2
+        'actor/c'
+        (2, False)
         """
         if self._work is not None:
             yield
@@ -202,7 +214,8 @@ class Ledger(LedgerQueries):
             work = self._work
         finally:
             self._work = None
-        self._commit(work)
+        if not dry_run:
+            self._commit(work)
 
     @contextmanager
     def _unit(self) -> Iterator[_Work]:
@@ -243,7 +256,9 @@ class Ledger(LedgerQueries):
 
     def _provenance(self, recorded_by: str | None, sources: Sequence[str], note: str | None) -> Provenance:
         try:
-            return Provenance(recorded_by=recorded_by or self.recorded_by, sources=tuple(sources), note=note)
+            return Provenance(
+                recorded_by=recorded_by or self.recorded_by, sources=as_tuple(sources), note=note
+            )
         except ValidationError as error:
             raise InvalidError(describe_validation_error(error)) from None
 
@@ -918,6 +933,60 @@ class Ledger(LedgerQueries):
         """Every entry with ``after < position <= until``, in log order, streamed."""
         for record in self._records(after, until):
             yield self._entry(record)
+
+    def replay(self, until: int | None = None, *, cache_size: int = 1024) -> Iterator[tuple[LogEntry, State]]:
+        """Every entry up to position ``until``, in log order, with the state of its subject after it.
+
+        Streams in constant memory: only the states of the ``cache_size``
+        subjects seen last are kept; the state of any other subject is read
+        back from its own stream (at the version before) when it reappears.
+
+        >>> with Ledger.open(":memory:") as ledger:
+        ...     ledger.register_actor("actor/ada", name="Ada", kind="person")
+        ...     [(entry.position, state.name) for entry, state in ledger.replay()]
+        'actor/ada'
+        [(1, 'Ada')]
+        """
+        if cache_size < 1:
+            raise InvalidError(f"cache_size must be 1 or more, not {cache_size}")
+        states: OrderedDict[str, State] = OrderedDict()
+        for entry in self.log(until=until):
+            previous = states.pop(entry.subject, None)
+            if previous is None and entry.version > 1:
+                previous = self.get(entry.subject, version=entry.version - 1)
+            state = cast(State, entry.event.apply(previous))
+            states[entry.subject] = state
+            if len(states) > cache_size:
+                states.popitem(last=False)
+            yield entry, state
+
+    def list_subjects(self, kind: str, /, **filters: str | None) -> list[State]:
+        """The current state of every subject of ``kind`` matching ``filters``, in order of creation.
+
+        ``filters`` are those of :data:`projections.listing.SUBJECT_FILTERS`
+        (``status="deleted"``, ``claimant="actor/..."``); None means "any".
+
+        >>> with Ledger.open(":memory:") as ledger:
+        ...     ledger.register_actor("actor/ada", name="Ada", kind="person")
+        ...     [state.ref for state in ledger.list_subjects("actor", kind="organization")]
+        'actor/ada'
+        []
+        """
+        matches = subject_filter(kind, filters)
+        states: dict[str, State] = {}
+        for entry in self.log():
+            if ref_kind(entry.subject) == kind:
+                states[entry.subject] = cast(State, entry.event.apply(states.get(entry.subject)))
+        return [state for state in states.values() if matches(state)]
+
+    def import_file(self, path: str | os.PathLike[str], *, dry_run: bool = False) -> ImportResult:
+        """Record every entry of a case file (TOML or JSON Lines) at once, or none.
+
+        Every error is a :class:`CaseFileError` naming the file, the line and
+        the field. With ``dry_run``, everything is checked and nothing written.
+        See :mod:`ledger.casefile` for the format.
+        """
+        return import_case_file(self, path, dry_run=dry_run)
 
     # -- reading the store ---------------------------------------------------------------------
 

@@ -159,11 +159,11 @@ class _LedgerLog:
         if isinstance(recorder, SQLiteLogRecorder):
             datastore = recorder.datastore
             # Catch-up needs no stream ids nor record times: read just the payloads. In the
-            # SQLite log the rowid is the position (ledger.sqlite).
+            # SQLite log the position is the notification_id (ledger.sqlite).
             with datastore.transaction(commit=False) as cursor:
                 cursor.execute(
-                    f"SELECT rowid, topic, state FROM {recorder.events_table_name} "
-                    "WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                    f"SELECT notification_id, topic, state FROM {recorder.events_table_name} "
+                    "WHERE notification_id > ? ORDER BY notification_id LIMIT ?",
                     (after, limit),
                 )
                 rows = [(position, topic, state) for position, topic, state in cursor.fetchall()]

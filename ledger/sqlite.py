@@ -7,16 +7,18 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import Notification, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
 
+from ledger.integrity.sqlite import TREE_TABLES, SQLiteTreeRecorder
 from ledger.records import EVENTS_TABLE, FORMAT, LogRecord, LogRecorder, now_micros
 
-_COLUMNS = "rowid, originator_id, originator_version, topic, state, recorded_at"
+# The state is read as a BLOB whatever a writer stored it as, so its bytes are what is hashed.
+_COLUMNS = "notification_id, originator_id, originator_version, topic, CAST(state AS BLOB), recorded_at"
 
 
-class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
-    """Stores the log in one SQLite table whose rowid is the log position."""
+class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder, SQLiteTreeRecorder):
+    """Stores the log in one SQLite table whose ``notification_id`` is the log position, and its tree."""
 
     def __init__(self, datastore: SQLiteDatastore, events_table_name: str = EVENTS_TABLE):
         super().__init__(datastore, events_table_name)
@@ -25,26 +27,36 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
             f"INSERT INTO {table} "
             "(originator_id, originator_version, topic, state, recorded_at) VALUES (?,?,?,?,?)"
         )
-        self._select_log = f"SELECT {_COLUMNS} FROM {table} WHERE rowid>? ORDER BY rowid LIMIT ?"
+        self._select_log = (
+            f"SELECT {_COLUMNS} FROM {table} WHERE notification_id>? ORDER BY notification_id LIMIT ?"
+        )
         self._select_log_until = (
-            f"SELECT {_COLUMNS} FROM {table} WHERE rowid>? AND rowid<=? ORDER BY rowid LIMIT ?"
+            f"SELECT {_COLUMNS} FROM {table} WHERE notification_id>? AND notification_id<=? "
+            "ORDER BY notification_id LIMIT ?"
         )
         self._select_stream = (
             f"SELECT {_COLUMNS} FROM {table} WHERE originator_id=? "
             "AND originator_version<=? ORDER BY originator_version"
         )
-        self._select_last = f"SELECT rowid, recorded_at FROM {table} ORDER BY rowid DESC LIMIT 1"
+        self._select_last = (
+            f"SELECT notification_id, recorded_at FROM {table} ORDER BY notification_id DESC LIMIT 1"
+        )
 
     def construct_create_table_statements(self) -> list[str]:
         return [
+            # The position is declared INTEGER PRIMARY KEY (an alias of the
+            # rowid) because only such a column is guaranteed to keep its
+            # values through VACUUM: positions are what proofs and views name.
             f"CREATE TABLE IF NOT EXISTS {self.events_table_name} ("
+            "notification_id INTEGER PRIMARY KEY, "
             "originator_id TEXT NOT NULL, "
             "originator_version INTEGER NOT NULL, "
             "topic TEXT NOT NULL, "
             "state BLOB NOT NULL, "
             "recorded_at INTEGER NOT NULL, "
-            "PRIMARY KEY (originator_id, originator_version))",
+            "UNIQUE (originator_id, originator_version))",
             "CREATE TABLE IF NOT EXISTS ledger_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            *TREE_TABLES,
         ]
 
     def _create_table(self, c: SQLiteCursor) -> None:
@@ -66,21 +78,61 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
             stamps: Sequence[int] = [max(now_micros(), last_recorded)] * len(stored_events)
         else:
             stamps = given
+        # Writers are serialised and new ids are max+1, so the new rows are dense.
+        records = [
+            LogRecord(position, UUID(str(s.originator_id)), s.originator_version, s.topic, s.state, stamp)
+            for position, s, stamp in zip(
+                range(last_position + 1, last_position + 1 + len(stored_events)),
+                stored_events,
+                stamps,
+                strict=True,
+            )
+        ]
         c.executemany(
             self.insert_events_statement,
-            [
-                (
-                    s.originator_id.hex if isinstance(s.originator_id, UUID) else s.originator_id,
-                    s.originator_version,
-                    s.topic,
-                    s.state,
-                    stamp,
-                )
-                for s, stamp in zip(stored_events, stamps, strict=True)
-            ],
+            [(r.originator_id.hex, r.originator_version, r.topic, r.state, r.recorded_at) for r in records],
         )
-        # Writers are serialised and rowids are max+1, so the new rows are dense.
-        return list(range(last_position + 1, last_position + 1 + len(stored_events)))
+        # The Merkle tree grows in the same transaction: log and tree never disagree.
+        self.append_tree(c, records)
+        return [r.position for r in records]
+
+    def select_notifications(
+        self,
+        start: int | None,
+        limit: int,
+        stop: int | None = None,
+        topics: Sequence[str] = (),
+        *,
+        inclusive_of_start: bool = True,
+    ) -> Sequence[Notification]:
+        """Event notifications from ``start`` (see eventsourcing's ApplicationRecorder)."""
+        # eventsourcing reads the position as a column named "rowid", which an
+        # INTEGER PRIMARY KEY renames; this is its query with the column named.
+        clauses: list[str] = []
+        params: list[Any] = []
+        if start is not None:
+            clauses.append("notification_id>=?" if inclusive_of_start else "notification_id>?")
+            params.append(start)
+        if stop is not None:
+            clauses.append("notification_id<=?")
+            params.append(stop)
+        if topics:
+            clauses.append(f"topic IN ({','.join('?' * len(topics))})")
+            params.extend(topics)
+        where = f"WHERE {' AND '.join(clauses)} " if clauses else ""
+        statement = f"SELECT {_COLUMNS} FROM {self.events_table_name} {where}ORDER BY notification_id LIMIT ?"
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(statement, [*params, limit])
+            return [
+                Notification(
+                    id=row[0],
+                    originator_id=self.convert_originator_id(row[1]),
+                    originator_version=row[2],
+                    topic=row[3],
+                    state=row[4],
+                )
+                for row in c.fetchall()
+            ]
 
     def select_log(self, after: int, limit: int, until: int | None = None) -> Sequence[LogRecord]:
         with self.datastore.transaction(commit=False) as c:

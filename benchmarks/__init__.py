@@ -1,0 +1,1 @@
+"""Benchmarks of the ledger; each module runs with ``python -m benchmarks.NAME``."""

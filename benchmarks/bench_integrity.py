@@ -1,0 +1,211 @@
+"""Benchmark integrity: verify against plain hashlib, appending with the tree against without it.
+
+Run ``python -m benchmarks.bench_integrity --events 100000`` (add
+``--million`` for 1,000,000 events too; ``--json FILE`` to keep the figures).
+Every figure is the median of ``--repeat`` runs, and each is set against a
+baseline measured in the same run:
+
+- **verify**: ``Ledger.verify()`` over the whole log (every leaf recomputed
+  and compared, every stored node compared, every checkpoint checked)
+  against (a) SHA-256 of each record's bytes already in memory, and (b)
+  reading the same rows with ``sqlite3`` and hashing them: the floor for
+  any verifier of this file. Peak traced memory of verify is reported to
+  show it streams.
+- **append**: recording the same events through ``Ledger`` with the Merkle
+  tree written in each transaction, against the same recorder with the tree
+  switched off; in batches of 100 and one event per command.
+- **proof**: building one inclusion proof from the stored tree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from eventsourcing.sqlite import SQLiteCursor
+
+from ledger import Ledger, Signer
+from ledger.application import LedgerApplication
+from ledger.backends import backend_for
+from ledger.records import LogRecord
+from ledger.sqlite import SQLiteLogRecorder
+
+DESCRIPTION = (
+    "Reporter covering elections, platform moderation and political advertising; "
+    "previously at a regional daily. Quoted in coverage of deleted posts and campaign finance."
+)
+
+
+class NoTreeRecorder(SQLiteLogRecorder):
+    """The ledger's SQLite recorder with the Merkle tree switched off: the baseline for appends."""
+
+    def append_tree(self, c: SQLiteCursor, records: Sequence[LogRecord]) -> None:
+        del c, records
+
+
+def open_ledger(path: Path, *, tree: bool = True) -> Ledger:
+    """A ledger at ``path``, with or without the Merkle tree written on append."""
+    if tree:
+        return Ledger.open(path, recorded_by="bench")
+    env = dict(backend_for(path).env, APPLICATION_RECORDER_TOPIC=f"{__name__}:NoTreeRecorder")
+    return Ledger(LedgerApplication(env=env), url=str(path), recorded_by="bench")
+
+
+def record(ledger: Ledger, count: int, *, batch: int, prefix: str = "a") -> None:
+    """Record ``count`` actors, ``batch`` per transaction."""
+    for start in range(0, count, batch):
+        with ledger.batch():
+            for i in range(start, min(count, start + batch)):
+                ledger.register_actor(
+                    f"actor/{prefix}-{i}", name=f"Reporter {i}", kind="person", description=DESCRIPTION
+                )
+
+
+def median_time(run: Callable[[], object], repeat: int) -> float:
+    """The median wall time of ``repeat`` runs, in seconds."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def bench_verify(events: int, repeat: int, workdir: Path) -> dict[str, Any]:
+    """Verify throughput at ``events`` against hashlib baselines."""
+    path = workdir / f"verify-{events}.db"
+    print(f"  building a ledger of {events:,} events...", file=sys.stderr)
+    with open_ledger(path) as ledger:
+        record(ledger, events, batch=1000)
+        key = Signer.generate("bench")
+        ledger.checkpoint(key)
+        head = ledger.tree_head()
+        verify = median_time(lambda: ledger.verify(keys=[key.verifier]), repeat)
+        tracemalloc.start()
+        ledger.verify(keys=[key.verifier])
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        proof = median_time(lambda: ledger.prove_inclusion(f"actor/a-{events // 3}"), max(repeat, 5))
+
+    query = "SELECT rowid, originator_id, originator_version, topic, state, recorded_at FROM stored_events"
+
+    def row_bytes(r: tuple[Any, ...]) -> bytes:
+        return b"".join(
+            (str(r[0]).encode(), r[1].encode(), str(r[2]).encode(), r[3].encode(), r[4], str(r[5]).encode())
+        )
+
+    with sqlite3.connect(path) as connection:
+        rows = [row_bytes(r) for r in connection.execute(query)]
+
+        def read_and_hash() -> None:
+            for r in connection.execute(query):
+                hashlib.sha256(row_bytes(r)).digest()
+
+        def hash_only() -> None:
+            for data in rows:
+                hashlib.sha256(data).digest()
+
+        floor = median_time(read_and_hash, repeat)
+        hashing = median_time(hash_only, repeat)
+    connection.close()
+    size = sum(len(r) for r in rows)
+    return {
+        "events": events,
+        "bytes": size,
+        "root": head.root_base64,
+        "verify_s": verify,
+        "verify_events_per_s": events / verify,
+        "verify_mb_per_s": size / verify / 1e6,
+        "sqlite_read_and_hash_s": floor,
+        "hashlib_only_s": hashing,
+        "verify_vs_read_and_hash": verify / floor,
+        "verify_vs_hashlib_only": verify / hashing,
+        "verify_peak_traced_mib": peak / 2**20,
+        "inclusion_proof_ms": proof * 1e3,
+    }
+
+
+def bench_append(events: int, batch: int, repeat: int, workdir: Path) -> dict[str, Any]:
+    """Appending ``events`` in batches of ``batch``, with the tree and without."""
+    results: dict[str, float] = {}
+    for tree in (True, False):
+        times = []
+        for run in range(repeat):
+            path = workdir / f"append-{tree}-{batch}-{run}.db"
+            with open_ledger(path, tree=tree) as ledger:
+                started = time.perf_counter()
+                record(ledger, events, batch=batch)
+                times.append(time.perf_counter() - started)
+        results["with_tree" if tree else "without_tree"] = statistics.median(times)
+    return {
+        "events": events,
+        "batch": batch,
+        "with_tree_s": results["with_tree"],
+        "without_tree_s": results["without_tree"],
+        "with_tree_events_per_s": events / results["with_tree"],
+        "with_vs_without": results["with_tree"] / results["without_tree"],
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
+    """Run the integrity benchmarks and print a table of the figures."""
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.bench_integrity", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--events", type=int, default=100_000, help="Events in the ledger verified (100,000)."
+    )
+    parser.add_argument("--million", action="store_true", help="Also verify a ledger of 1,000,000 events.")
+    parser.add_argument("--append-events", type=int, default=10_000, help="Events appended per run (10,000).")
+    parser.add_argument("--repeat", type=int, default=3, help="Repetitions; medians are reported (3).")
+    parser.add_argument("--json", type=Path, help="Also write the figures to this JSON file.")
+    args = parser.parse_args(argv)
+    sizes = [args.events, *([1_000_000] if args.million else [])]
+    with tempfile.TemporaryDirectory(prefix="bench-integrity-") as tmp:
+        workdir = Path(tmp)
+        verify = [bench_verify(n, args.repeat, workdir) for n in sizes]
+        append = [
+            bench_append(args.append_events, 100, args.repeat, workdir),
+            bench_append(max(args.append_events // 10, 1), 1, args.repeat, workdir),
+        ]
+    results = {"verify": verify, "append": append}
+    print(render(results))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
+    return results
+
+
+def render(results: dict[str, Any]) -> str:
+    """The figures as a Markdown table."""
+    lines = [
+        "| verify | events/s | MB/s | vs sqlite3 read + sha256 | vs sha256 alone "
+        "| peak traced MiB | proof ms |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for v in results["verify"]:
+        lines.append(
+            f"| {v['events']:,} | {v['verify_events_per_s']:,.0f} | {v['verify_mb_per_s']:.1f} "
+            f"| {v['verify_vs_read_and_hash']:.1f}x | {v['verify_vs_hashlib_only']:.1f}x "
+            f"| {v['verify_peak_traced_mib']:.1f} | {v['inclusion_proof_ms']:.2f} |"
+        )
+    lines += ["", "| append | batch | events/s with tree | with / without tree |", "|---:|---:|---:|---:|"]
+    for a in results["append"]:
+        lines.append(
+            f"| {a['events']:,} | {a['batch']} | {a['with_tree_events_per_s']:,.0f} "
+            f"| {a['with_vs_without']:.2f}x |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""Importing case files, and the demo that imports the seed story."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import click
+
+from cli.options import open_ledger, settings
+from cli.tables import timeline_table
+from ledger.demo import COMMENT, POST, load_example
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check every entry against the ledger; write nothing.")
+def import_file(file: Path, dry_run: bool) -> None:
+    """Record every entry of a case file (TOML or JSON Lines) at once, or none.
+
+    Each entry names a recording command and its fields, as on the command
+    line: see examples/labour-harris-2024.toml. A time without a zone is read
+    as UTC. An error names the file, the line and the field, and leaves the
+    ledger as it was. A dry run needs an existing ledger (use --db :memory: to
+    check a file against an empty one).
+
+    \b
+    Example:
+      ledger import examples/labour-harris-2024.toml --dry-run
+      ledger import examples/labour-harris-2024.toml
+    """
+    result = open_ledger(create=not dry_run).import_file(file, dry_run=dry_run)
+    if result.positions is None:
+        click.echo(f"{result.file}: {result.entries} entries are valid; nothing was written (dry run)")
+    else:
+        first, last = result.positions
+        click.echo(f"imported {result.entries} entries from {result.file} (log positions {first}..{last})")
+
+
+@click.command()
+@click.option(
+    "--db",
+    "path",
+    type=click.Path(dir_okay=False),
+    help="Where to create the demo ledger (default: a new temporary file).",
+)
+def demo(path: str | None) -> None:
+    """Load the seed story into a fresh ledger and print its two timelines.
+
+    The story (examples/labour-harris-2024.toml): a LinkedIn post inviting
+    Labour staff to campaign for Kamala Harris, published then deleted; the
+    claims about it and their rebuttals; and the request for comment emailed
+    to Labour's press office. Prints the timeline of the deleted post and of
+    the request for comment.
+
+    \b
+    Example:
+      ledger demo
+      ledger demo --db story.db && ledger --db story.db timeline case/labour-staff-us-campaign
+    """
+    target = path or settings().db or str(Path(tempfile.mkdtemp(prefix="ledger-demo-")) / "ledger.db")
+    ledger = open_ledger(create=True, db=target)
+    result = load_example(ledger)
+    click.echo(f"Loaded {result.entries} entries of the seed story into {target}")
+    for ref in (POST, COMMENT):
+        click.echo()
+        for line in timeline_table(ref, ledger.timeline(ref).entries):
+            click.echo(line)
+    click.echo()
+    click.echo(f"Explore it: ledger --db {target} timeline case/labour-staff-us-campaign")

@@ -1,0 +1,80 @@
+"""What every command shares: the global settings, opening the ledger, common options."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import click
+
+from domain.errors import InvalidError
+from domain.worldtime import WorldTime
+from ledger import Ledger
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+WHEN_HELP = (
+    "a world time: 2024-10-17T14:03Z, 2024-10-17T14:03+01:00, 2024-10-17, 2024-10, 2024, "
+    "or a window 2024-10-16..2024-10-18; a time without a zone is read as UTC"
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The global options: where the ledger is and who records."""
+
+    db: str | None
+    by: str | None
+
+
+def settings() -> Settings:
+    """The global options of the command being run."""
+    return click.get_current_context().find_object(Settings) or Settings(db=None, by=None)
+
+
+def open_ledger(*, create: bool = False, db: str | None = None) -> Ledger:
+    """Open the ledger at ``db``, else where the global options say; closed when the command ends.
+
+    Reading commands pass ``create=False`` so that they never create a file.
+    """
+    given = settings()
+    ledger = Ledger.open(db or given.db, recorded_by=given.by, create=create)
+    return click.get_current_context().with_resource(ledger)
+
+
+def parse_when(ctx: click.Context, param: click.Parameter, value: str | None) -> WorldTime | None:
+    """Read a world time option; a time without a zone is read as UTC."""
+    if value is None:
+        return None
+    try:
+        return WorldTime.parse(value, assume_utc=True)
+    except InvalidError as error:
+        # Bad data, not bad usage: a ledger error (exit 1) that names the option.
+        raise InvalidError(f"{param.opts[0]}: {error}") from None
+
+
+def when_option(
+    name: str = "--at", *, required: bool = True, help: str = "when it happened"
+) -> Callable[[F], F]:
+    """An option taking a world time (``--at`` unless named otherwise)."""
+    return click.option(
+        name, required=required, metavar="WHEN", callback=parse_when, help=f"{help}: {WHEN_HELP}."
+    )
+
+
+def provenance_options(command: F) -> F:
+    """``--source`` (repeatable) and ``--note``, which every recording command takes."""
+    command = click.option("--note", metavar="TEXT", help="A note kept with the entry.")(command)
+    return click.option(
+        "--source",
+        "sources",
+        multiple=True,
+        metavar="SOURCE_REF",
+        help="How we know: a source/... reference (repeatable).",
+    )(command)
+
+
+def refs_option(name: str, metavar: str, help: str) -> Callable[[F], F]:
+    """A repeatable option of references (``--about``, ``--regarding``)."""
+    return click.option(name, multiple=True, metavar=metavar, help=f"{help} (repeatable).")

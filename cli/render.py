@@ -1,0 +1,177 @@
+"""Rendering results: aligned tables for people, JSON and JSON Lines for programs.
+
+One decorator, :func:`output_options`, gives a command ``--json`` (and
+``--nl``) and hands it a ``fmt``; one function, :func:`emit`, streams items
+in that format. JSON is an array of objects (streamed, never built whole),
+``--nl`` one object per line, and both keep the models' field order, so the
+same ledger always prints the same bytes.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import shutil
+import textwrap
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import Any, Literal, TypeVar
+
+import click
+from pydantic import BaseModel
+
+from domain.events import LogEntry
+from domain.worldtime import WorldTime
+
+Format = Literal["table", "json", "nl"]
+T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+
+GAP = "  "
+MIN_WRAP = 30
+
+
+def output_options(*, nl: bool = True) -> Callable[[F], F]:
+    """Add ``--json`` (and ``--nl`` unless ``nl`` is false); the command receives ``fmt``."""
+
+    def decorate(command: F) -> F:
+        @functools.wraps(command)
+        def wrapper(*args: Any, as_json: bool = False, as_nl: bool = False, **kwargs: Any) -> Any:
+            if as_json and as_nl:
+                raise click.UsageError("--json and --nl cannot be used together")
+            fmt: Format = "json" if as_json else "nl" if as_nl else "table"
+            return command(*args, fmt=fmt, **kwargs)
+
+        if nl:
+            wrapper = click.option(
+                "--nl", "as_nl", is_flag=True, help="Print JSON Lines: one object a line, streamed."
+            )(wrapper)
+        return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(wrapper)  # type: ignore[return-value]
+
+    return decorate
+
+
+def emit(
+    items: Iterable[T],
+    fmt: Format,
+    *,
+    to_json: Callable[[T], Any],
+    table: Callable[[Iterable[T]], Iterable[str]],
+) -> None:
+    """Print ``items`` as a table, a JSON array or JSON Lines, streaming as they come."""
+    if fmt == "table":
+        for line in table(items):
+            click.echo(line)
+    elif fmt == "nl":
+        for item in items:
+            click.echo(json.dumps(to_json(item), ensure_ascii=False))
+    else:
+        first = True
+        for item in items:
+            text = json.dumps(to_json(item), ensure_ascii=False, indent=2)
+            click.echo(("[\n" if first else ",\n") + textwrap.indent(text, "  "), nl=False)
+            first = False
+        click.echo("[]" if first else "\n]")
+
+
+def echo_json(value: Any) -> None:
+    """Print one JSON document."""
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+# -- JSON -----------------------------------------------------------------------------------------
+
+
+def iso(moment: datetime) -> str:
+    """A record time as ISO 8601, ``Z`` for UTC (as pydantic writes it)."""
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def state_json(state: BaseModel) -> dict[str, Any]:
+    """A subject's state as JSON, with the values its class derives (``status``, ``text``)."""
+    data = state.model_dump(mode="json")
+    for name, attribute in vars(type(state)).items():
+        if isinstance(attribute, property) and not name.startswith("_"):
+            value = getattr(state, name)
+            data[name] = value.model_dump(mode="json") if isinstance(value, BaseModel) else value
+    return data
+
+
+def entry_json(entry: LogEntry) -> dict[str, Any]:
+    """A logged event as JSON: its position, record time and the event as stored."""
+    return {
+        "position": entry.position,
+        "recorded_at": iso(entry.recorded_at),
+        "subject": entry.subject,
+        "version": entry.version,
+        "type": entry.type,
+        "event": entry.event.model_dump(mode="json"),
+    }
+
+
+# -- text -----------------------------------------------------------------------------------------
+
+
+def world_time(value: WorldTime | None) -> str:
+    """A world time with its precision: ``2024-10-14..2024-10-17 (window)``."""
+    return "" if value is None else f"{value} ({value.precision.value})"
+
+
+def record_time(moment: datetime) -> str:
+    """A record time to the second, for tables."""
+    return moment.strftime("%Y-%m-%d %H:%M:%SZ")
+
+
+def table(
+    headers: Sequence[str], rows: Iterable[Sequence[str]], *, wrap: int | None = None, spaced: bool = False
+) -> Iterator[str]:
+    """Lines of an aligned table; cells may hold several lines.
+
+    Column ``wrap`` is wrapped to what the terminal leaves for it (at least
+    ``MIN_WRAP`` characters); ``spaced`` puts a blank line between rows.
+    """
+    cells = [[cell.splitlines() or [""] for cell in row] for row in rows]
+    widths = [len(h) for h in headers]
+    for row in cells:
+        for index, lines in enumerate(row):
+            widths[index] = max(widths[index], *(len(line) for line in lines))
+    if wrap is not None:
+        others = sum(w for i, w in enumerate(widths) if i != wrap) + len(GAP) * (len(widths) - 1)
+        room = max(MIN_WRAP, shutil.get_terminal_size((120, 24)).columns - others)
+        if widths[wrap] > room:
+            widths[wrap] = room
+            for row in cells:
+                row[wrap] = [
+                    part
+                    for line in row[wrap]
+                    for part in textwrap.wrap(line, room, break_on_hyphens=False) or [""]
+                ]
+    yield _line(headers, widths)
+    yield _line(["-" * w for w in widths], widths)
+    for number, row in enumerate(cells):
+        if spaced and number:
+            yield ""
+        for index in range(max(len(lines) for lines in row)):
+            yield _line([lines[index] if index < len(lines) else "" for lines in row], widths)
+
+
+def _line(values: Sequence[str], widths: Sequence[int]) -> str:
+    return GAP.join(value.ljust(width) for value, width in zip(values, widths, strict=True)).rstrip()
+
+
+def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
+    """``(key, text)`` pairs of a state for reading: nested values under dotted keys."""
+    if isinstance(value, WorldTime):
+        yield prefix, world_time(value)
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from flatten(getattr(value, name), f"{prefix}.{name}" if prefix else name)
+    elif isinstance(value, tuple | list):
+        if not value:
+            yield prefix, "(none)"
+        for index, item in enumerate(value, start=1):
+            yield from flatten(item, f"{prefix}.{index}")
+    elif value is None:
+        yield prefix, "-"
+    else:
+        yield prefix, str(value)

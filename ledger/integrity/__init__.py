@@ -1,0 +1,31 @@
+"""Tamper evidence: the log as an RFC 9162 Merkle tree, signed checkpoints, proofs.
+
+- :mod:`~ledger.integrity.leaves`: each stored event's leaf bytes and hash;
+- :mod:`~ledger.integrity.tree`: RFC 9162 roots, inclusion and consistency
+  proofs, and their verification (``hashlib`` only);
+- :mod:`~ledger.integrity.note`: C2SP signed notes and Ed25519 note keys;
+- :mod:`~ledger.integrity.checkpoint`: C2SP tlog-checkpoints;
+- :mod:`~ledger.integrity.store`: what a backend stores, and the SQL-free
+  computation of it (:mod:`~ledger.integrity.sqlite` for SQLite);
+- :mod:`~ledger.integrity.verify`: verifying a whole ledger, streamed;
+- :mod:`~ledger.integrity.proofs`: self-contained proofs and :func:`check_proof`;
+- :mod:`~ledger.integrity.api`: the methods :class:`ledger.Ledger` gains.
+"""
+
+from ledger.integrity.api import TreeHead
+from ledger.integrity.checkpoint import Checkpoint
+from ledger.integrity.note import Signer, Verifier
+from ledger.integrity.proofs import ConsistencyProof, InclusionProof, ProofCheck, check_proof
+from ledger.integrity.verify import VerifyReport
+
+__all__ = [
+    "Checkpoint",
+    "ConsistencyProof",
+    "InclusionProof",
+    "ProofCheck",
+    "Signer",
+    "TreeHead",
+    "Verifier",
+    "VerifyReport",
+    "check_proof",
+]

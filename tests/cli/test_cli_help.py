@@ -1,0 +1,64 @@
+"""Every command explains itself: help text with an example, -h and --help alike."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from cli.main import ledger as ledger_command
+
+
+def command_paths(
+    group: click.Group = ledger_command, path: tuple[str, ...] = ()
+) -> Iterator[tuple[str, ...]]:
+    """The path of every command and group under ``group``, itself included."""
+    yield path
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        if isinstance(command, click.Group):
+            yield from command_paths(command, (*path, name))
+        else:
+            yield (*path, name)
+
+
+PATHS = list(command_paths())
+
+
+def test_every_command_is_reached() -> None:
+    leaves = {" ".join(p) for p in PATHS}
+    assert {
+        "post publish",
+        "claim rebut",
+        "comment lapse",
+        "list posts",
+        "import",
+        "demo",
+        "replay",
+    } <= leaves
+    assert len(PATHS) > 35
+
+
+@pytest.mark.parametrize("path", PATHS, ids=[" ".join(p) or "ledger" for p in PATHS])
+def test_every_command_has_help_with_an_example(runner: CliRunner, path: tuple[str, ...]) -> None:
+    result = runner.invoke(ledger_command, [*path, "-h"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert runner.invoke(ledger_command, [*path, "--help"]).stdout == result.stdout
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"Usage: ledger {' '.join(path)}".rstrip())
+    assert lines[2].strip(), "a one-line summary"
+    if path and path[0] in {"actor", "source", "post", "claim", "comment", "case", "list"} and len(path) == 1:
+        return  # groups list their commands, which carry the examples
+    example = lines.index("  Example:")
+    assert lines[example + 1].startswith(f"    ledger {' '.join(path)}".rstrip())
+    if "WHEN" in result.stdout:
+        assert "without a zone is read as UTC" in " ".join(result.stdout.split())
+
+
+def test_version(runner: CliRunner) -> None:
+    result = runner.invoke(ledger_command, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("ledger, version ")

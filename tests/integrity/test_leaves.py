@@ -1,0 +1,72 @@
+"""The leaf encoding of stored events."""
+
+from __future__ import annotations
+
+import dataclasses
+from uuid import UUID
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from domain.errors import InvalidError
+from ledger.integrity.leaves import TAG, decode_leaf, encode_leaf, record_leaf_hash
+from ledger.records import LogRecord
+
+RECORD = LogRecord(5, UUID(int=1), 2, "ledger.ActorRegistered.v1", b'{"a":1}', 1_700_000_000_000_000)
+
+records = st.builds(
+    LogRecord,
+    position=st.integers(1, 2**63),
+    originator_id=st.uuids(),
+    originator_version=st.integers(1, 2**63),
+    topic=st.text(max_size=40),
+    state=st.binary(max_size=200),
+    recorded_at=st.integers(0, 2**63),
+)
+
+
+@given(records)
+def test_a_leaf_decodes_to_its_record(record: LogRecord) -> None:
+    assert decode_leaf(encode_leaf(record)) == record
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"position": 6},
+        {"originator_id": UUID(int=2)},
+        {"originator_version": 3},
+        {"topic": "ledger.ActorRegistered.v2"},
+        {"state": b'{"a":2}'},
+        {"recorded_at": 1_700_000_000_000_001},
+    ],
+)
+def test_every_field_changes_the_leaf_hash(change: dict[str, object]) -> None:
+    assert record_leaf_hash(dataclasses.replace(RECORD, **change)) != record_leaf_hash(RECORD)  # type: ignore[arg-type]
+
+
+def test_fields_are_length_prefixed_so_bytes_cannot_move_between_them() -> None:
+    moved = dataclasses.replace(RECORD, topic=RECORD.topic + "{", state=RECORD.state[1:])
+    assert encode_leaf(moved) != encode_leaf(RECORD)
+    assert encode_leaf(RECORD).startswith(len(TAG).to_bytes(4) + TAG)
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "7 fields"),
+        (b"\x00\x00", "cut short"),
+        (encode_leaf(RECORD)[:-1], "cut short"),
+        (encode_leaf(RECORD) + b"\x00\x00\x00\x00", "7 fields"),
+        (encode_leaf(RECORD).replace(TAG, TAG.upper()), "7 fields"),
+    ],
+)
+def test_malformed_leaves_are_refused(data: bytes, reason: str) -> None:
+    with pytest.raises(InvalidError, match=reason):
+        decode_leaf(data)
+
+
+def test_values_out_of_range_are_refused() -> None:
+    with pytest.raises(InvalidError, match="position -1"):
+        encode_leaf(dataclasses.replace(RECORD, position=-1))
