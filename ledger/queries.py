@@ -14,7 +14,7 @@ instants need a zone). It names the last entry recorded by then.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, cast
@@ -246,7 +246,7 @@ class LedgerQueries:
             return min(as_of, head)
         if isinstance(as_of, str) and as_of.strip().isdigit():
             return min(int(as_of.strip()), head)
-        moment = _record_time(as_of)
+        moment = parse_record_time(as_of)
         return self._last_recorded_by(moment)
 
     def _last_recorded_by(self: _Reads, moment: datetime) -> int:
@@ -267,7 +267,7 @@ class LedgerQueries:
         if as_of is None:
             return datetime.now(UTC)
         if isinstance(as_of, datetime) or not str(as_of).strip().isdigit():
-            return _record_time(cast(str | datetime, as_of))
+            return parse_record_time(cast(str | datetime, as_of))
         if position == 0:
             return datetime.now(UTC)
         return next(iter(self.log(position - 1, until=position))).recorded_at
@@ -311,17 +311,19 @@ class LedgerQueries:
     def rows(
         self: _Reads,
         kind: str,
+        filters: Mapping[str, str | None] | None = None,
         *,
         at: When | None = None,
         as_of: AsOf | None = None,
         replay: bool = False,
-        **filters: str | None,
     ) -> list[SubjectRow]:
-        """The rows of every subject of ``kind`` matching ``filters``.
+        """The rows of every subject of ``kind`` (``post``, ``claim``, ...) matching ``filters``.
 
-        The filters of each kind are in :data:`projections.queries.FILTERS`.
+        The filters of each kind are those of :data:`projections.queries.FILTERS`
+        (``{"status": "deleted"}``); None means "any". :meth:`posts`,
+        :meth:`claims` and the other lists take them as keywords.
         """
-        return cast(list[SubjectRow], self._rows(kind, filters, at, as_of, replay))
+        return cast(list[SubjectRow], self._rows(kind, dict(filters or {}), at, as_of, replay))
 
     def _rows(
         self: _Reads,
@@ -331,9 +333,9 @@ class LedgerQueries:
         as_of: AsOf | None,
         replay: bool,
     ) -> list[Any]:
-        chosen = check_filters(kind, filters)
-        position = self._position(as_of)
         world = None if at is None else WorldTime.coerce(at)
+        chosen = check_filters(kind, filters, at=world is not None)
+        position = self._position(as_of)
         if replay:
             rows, points = replay_rows(self.log(until=position), kind)
         else:
@@ -499,14 +501,18 @@ class LedgerQueries:
         return state_at(ref, history, WorldTime.coerce(at), as_of=position)
 
 
-def _record_time(value: str | datetime) -> datetime:
+def parse_record_time(value: str | datetime, *, assume_utc: bool = False) -> datetime:
+    """A record time: an aware datetime, or ISO text of a date or an instant (the date's end).
+
+    An instant without a zone is refused unless ``assume_utc`` (the CLI reads it as UTC).
+    """
     if isinstance(value, datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             raise InvalidError(f"the record time {value.isoformat()} has no time zone")
         return value
     if not isinstance(value, str):
         raise InvalidError(f"as_of must be a log position or a record time, not {value!r}")
-    when = WorldTime.parse(value)
+    when = WorldTime.parse(value, assume_utc=assume_utc)
     if when.precision in (Precision.YEAR, Precision.MONTH, Precision.WINDOW):
         raise InvalidError(
             f"as_of {value!r}: a record time is a date or an instant (at least YYYY-MM-DD), or a log position"

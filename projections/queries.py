@@ -5,8 +5,8 @@ log's entries); either way :func:`finish_rows` then places them at a world
 time, measures how long requests waited and applies the filters, so the two
 paths can only differ in the rows themselves, and tests compare those.
 
-Filters compare text ignoring case; ``about``, ``regarding``, ``subject``
-and ``handle`` match one item of the row's tuple. With a world time,
+Filters (:data:`FILTERS`) compare text ignoring case; ``about``,
+``regarding``, ``subject`` and ``handle`` match one item of the row's tuple. With a world time,
 ``status`` matches the status then (``status_at``: ``unknown`` when the
 times allow more than one).
 """
@@ -24,49 +24,54 @@ from domain.errors import InvalidError
 from domain.events import LogEntry
 from domain.refs import KINDS, ref_kind
 from domain.worldtime import WorldTime
-from projections.clocks import StatusPoint, possibly_happened, status_at, status_points, surely_happened
+from projections.clocks import (
+    STATUS_BEFORE,
+    UNKNOWN,
+    StatusPoint,
+    possibly_happened,
+    status_at,
+    status_points,
+    surely_happened,
+)
+from projections.listing import SUBJECT_FILTERS, SubjectFilter
 from projections.rows import CommentRequestRow, SubjectRow, row_of
+from projections.subject_views import REFERENCE_COLUMNS
 from projections.timeline import Timeline
 
-#: The filters of each kind of row: filter name -> row field. Tuple fields match one item.
-FILTERS: Mapping[str, Mapping[str, str]] = {
-    "actor": {"kind": "kind", "handle": "handles"},
-    "source": {"kind": "kind", "publisher": "publisher"},
-    "post": {"status": "status", "author": "author", "platform": "platform", "in_reply_to": "in_reply_to"},
-    "claim": {
-        "status": "status",
-        "verdict": "verdict",
-        "claimant": "claimant",
-        "post": "post",
-        "about": "about",
-    },
-    "comment": {
-        "status": "status",
-        "requester": "requester",
-        "recipient": "recipient",
-        "channel": "channel",
-        "regarding": "regarding",
-    },
-    "case": {"subject": "subjects"},
+#: The filters of each kind of row (those of :data:`projections.listing.SUBJECT_FILTERS`, so the
+#: CLI's options and every listing agree): filter name -> the specification.
+FILTERS: Mapping[str, Mapping[str, SubjectFilter]] = {
+    kind: {spec.name.replace("-", "_"): spec for spec in specs} for kind, specs in SUBJECT_FILTERS.items()
 }
 
 #: Filters on references: exact matches the views can also make in SQL.
-REFERENCE_FILTERS = frozenset(
-    {"author", "in_reply_to", "claimant", "post", "requester", "recipient", "publisher"}
-)
+REFERENCE_FILTERS = frozenset(name for names in REFERENCE_COLUMNS.values() for name in names)
 
 
-def check_filters(kind: str, filters: Mapping[str, str | None]) -> dict[str, str]:
-    """The filters that are set, after checking each is one ``kind`` takes."""
+def status_choices(kind: str, *, at: bool) -> tuple[str, ...]:
+    """The statuses a list of ``kind`` can be filtered by: at a world time, also before and unknown."""
+    spec = FILTERS[kind].get("status")
+    if spec is None:
+        return ()
+    return (*spec.choices, STATUS_BEFORE[kind], UNKNOWN) if at else spec.choices
+
+
+def check_filters(kind: str, filters: Mapping[str, str | None], *, at: bool = False) -> dict[str, str]:
+    """The filters that are set, after checking each is one ``kind`` takes (and its value, a choice)."""
     if kind not in KINDS:
         raise InvalidError(f"unknown kind {kind!r}: expected one of {', '.join(KINDS)}")
     known = FILTERS[kind]
     chosen = {}
     for name, value in filters.items():
-        if name not in known:
+        spec = known.get(name)
+        if spec is None:
             raise InvalidError(f"{kind} lists have no filter {name!r} (filters: {', '.join(known)})")
-        if value is not None:
-            chosen[name] = value
+        if value is None:
+            continue
+        choices = status_choices(kind, at=at) if name == "status" else spec.choices
+        if choices and value.casefold() not in choices:
+            raise InvalidError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+        chosen[name] = value
     return chosen
 
 
@@ -96,7 +101,7 @@ def finish_rows(
 ) -> list[Any]:
     """Rows placed at world time ``at`` (if given), waiting measured up to ``now`` (or ``at``), filtered."""
     known = FILTERS[kind]
-    wanted = {known[name]: value.casefold() for name, value in filters.items()}
+    wanted = {known[name].attribute: value.casefold() for name, value in filters.items()}
     finished = []
     for found in rows:
         row = found

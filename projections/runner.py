@@ -34,6 +34,9 @@ from projections.timeline_view import Members, TimelineView
 
 T = TypeVar("T")
 
+VIEWS = ("timeline", *VIEW_NAMES.values())
+"""The names of the views, in the order they are reported."""
+
 TRACKING = "view_tracking"
 _READ_ATTEMPTS = 5
 _MOVED_ATTEMPTS = 20

@@ -120,7 +120,7 @@ def test_bad_filters_and_world_times_are_refused(tmp_path: Path) -> None:
     with Ledger.open(tmp_path / "ledger.db") as ledger:
         record_seed_story(ledger)
         with pytest.raises(InvalidError, match="post lists have no filter 'colour'"):
-            ledger.rows("post", colour="red")
+            ledger.rows("post", {"colour": "red"})
         with pytest.raises(InvalidError, match="unknown kind 'tweet'"):
             ledger.rows("tweet")
         with pytest.raises(InvalidError, match="no time zone"):
