@@ -104,7 +104,7 @@ class _Reads(Protocol):
     def _last_recorded_by(self, moment: datetime) -> int: ...
 
 
-class _ImmediateWrites:
+class SQLiteViewWrites:
     """The ledger's SQLite datastore, with the views' write transactions tuned for derived data.
 
     They take the write lock first (``BEGIN IMMEDIATE``): a batch reads
@@ -145,7 +145,7 @@ class _Immediate(SQLiteTransaction):
         return cursor
 
 
-class _LedgerLog:
+class LedgerLog:
     """The ledger's log as the views read it."""
 
     def __init__(self, ledger: _Reads) -> None:
@@ -201,7 +201,7 @@ class LedgerQueries:
             datastore = getattr(self._recorder, "datastore", None)
             if not isinstance(datastore, SQLiteDatastore):
                 raise StorageError(f"the views are not available on {self.url}")
-            self._views = Projections(Database(_ImmediateWrites(datastore), SQLITE), _LedgerLog(self))
+            self._views = Projections(Database(SQLiteViewWrites(datastore), SQLITE), LedgerLog(self))
         return self._views
 
     def projections_status(self: _Reads) -> list[ViewStatus]:

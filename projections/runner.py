@@ -40,10 +40,6 @@ VIEWS = ("timeline", *VIEW_NAMES.values())
 TRACKING = "view_tracking"
 _READ_ATTEMPTS = 5
 _MOVED_ATTEMPTS = 20
-_TRACKING_DDL = (
-    f"CREATE TABLE IF NOT EXISTS {TRACKING} ("
-    "view_name TEXT PRIMARY KEY, position BIGINT NOT NULL, schema_hash TEXT NOT NULL)"
-)
 
 
 class LogSource(Protocol):
@@ -136,8 +132,11 @@ class Projections:
         self.batch_size = batch_size
         self._cache_size = cache_size
         self._rows: OrderedDict[str, Known] = OrderedDict()
-        self.timeline_view = TimelineView(database.dialect)
-        self.subject_views = {kind: SubjectView(kind, database.dialect) for kind in VIEW_NAMES}
+        self.timeline_view = TimelineView(database.dialect, database.table)
+        self.subject_views = {
+            kind: SubjectView(kind, database.dialect, database.table) for kind in VIEW_NAMES
+        }
+        self._tracking = database.table(TRACKING)
         self.views: dict[str, TimelineView | SubjectView] = {self.timeline_view.name: self.timeline_view}
         self.views.update({view.name: view for view in self.subject_views.values()})
         self._ready = False
@@ -161,8 +160,11 @@ class Projections:
         if self._ready:
             return
         with self._db.transaction(write=True) as session:
-            session.execute(_TRACKING_DDL)
-            built = dict(session.query(f"SELECT view_name, schema_hash FROM {TRACKING}"))
+            session.execute(
+                f"CREATE TABLE IF NOT EXISTS {self._tracking} ("
+                "view_name TEXT PRIMARY KEY, position BIGINT NOT NULL, schema_hash TEXT NOT NULL)"
+            )
+            built = dict(session.query(f"SELECT view_name, schema_hash FROM {self._tracking}"))
             for name, view in self.views.items():
                 digest = _schema_hash(view.ddl)
                 if built.get(name) != digest:
@@ -172,15 +174,14 @@ class Projections:
                         session.execute(statement)
         self._ready = True
 
-    @staticmethod
-    def _create(session: Session, view: TimelineView | SubjectView, digest: str, *, drop: bool) -> None:
+    def _create(self, session: Session, view: TimelineView | SubjectView, digest: str, *, drop: bool) -> None:
         if drop:
             for table in view.tables:
                 session.execute(f"DROP TABLE IF EXISTS {table}")
         for statement in view.ddl:
             session.execute(statement)
-        session.execute(f"DELETE FROM {TRACKING} WHERE view_name = ?", (view.name,))
-        session.execute(f"INSERT INTO {TRACKING} VALUES (?, 0, ?)", (view.name, digest))
+        session.execute(f"DELETE FROM {self._tracking} WHERE view_name = ?", (view.name,))
+        session.execute(f"INSERT INTO {self._tracking} VALUES (?, 0, ?)", (view.name, digest))
 
     def positions(self) -> dict[str, int]:
         """The log position each view has processed."""
@@ -189,7 +190,7 @@ class Projections:
             return self._positions(session)
 
     def _positions(self, session: Session) -> dict[str, int]:
-        rows = session.query(f"SELECT view_name, position FROM {TRACKING}")
+        rows = session.query(f"SELECT view_name, position FROM {self._tracking}")
         found = {name: int(position) for name, position in rows}
         return {name: found.get(name, 0) for name in self.views}
 
@@ -268,7 +269,7 @@ class Projections:
         with self._db.transaction(write=True) as session:
             for name, position in plan.start.items():
                 moved = session.one(
-                    f"UPDATE {TRACKING} SET position = ? "
+                    f"UPDATE {self._tracking} SET position = ? "
                     "WHERE view_name = ? AND position = ? RETURNING position",
                     (plan.end, name, position),
                 )

@@ -109,11 +109,18 @@ class Session:
 
 
 class Database:
-    """The views' database: the ledger's own, in one dialect."""
+    """The views' database: the ledger's own, in one dialect (and, in PostgreSQL, the ledger's schema)."""
 
-    def __init__(self, datastore: Transactions, dialect: Dialect = SQLITE) -> None:
+    def __init__(
+        self, datastore: Transactions, dialect: Dialect = SQLITE, *, schema: str | None = None
+    ) -> None:
         self._datastore = datastore
         self.dialect = dialect
+        self.schema = schema
+
+    def table(self, name: str) -> str:
+        """The name of table ``name`` in statements: in the ledger's schema, when it has one."""
+        return f'"{self.schema}"."{name}"' if self.schema else name
 
     @contextmanager
     def transaction(self, *, write: bool = False) -> Iterator[Session]:

@@ -64,11 +64,11 @@ class Known(NamedTuple):
 class SubjectView:
     """The view of one kind of subject (``posts``, ``claims``, ...)."""
 
-    def __init__(self, kind: str, dialect: Dialect) -> None:
+    def __init__(self, kind: str, dialect: Dialect, table: Callable[[str], str] = str) -> None:
         self.kind = kind
         self.name = VIEW_NAMES[kind]
         self.row_class: type[SubjectRow] = ROW_CLASSES[kind]
-        self.table = f"view_{self.name}"
+        self.table = table(f"view_{self.name}")
         self.tables = (self.table,)
         self.references = REFERENCE_COLUMNS[kind]
         columns = ("ref", "version", "status", *self.references)
@@ -79,7 +79,7 @@ class SubjectView:
             "event_earliest TEXT, event_latest TEXT, "
             f"ref TEXT NOT NULL, version BIGINT NOT NULL, status TEXT NOT NULL, {extra}"
             "data TEXT NOT NULL)",
-            f"CREATE UNIQUE INDEX IF NOT EXISTS {self.table}_ref ON {self.table} (ref, version)",
+            f"CREATE UNIQUE INDEX IF NOT EXISTS view_{self.name}_ref ON {self.table} (ref, version)",
         )
         self._insert = (
             f"INSERT INTO {self.table} (valid_from, valid_to, event_earliest, event_latest, "

@@ -22,7 +22,7 @@ copied and nothing scans the log.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from domain.case import SubjectLinked
@@ -35,23 +35,19 @@ JOINS = "view_timeline_joins"
 SINGLES = "view_timeline_singles"
 LINKS = "view_timeline_links"
 
-# A subject joins a timeline once, at the first entry naming it: later attempts change nothing.
-_INSERT_JOIN = f"INSERT INTO {JOINS} VALUES (?,?,?) ON CONFLICT (timeline, subject) DO NOTHING"
-_INSERT_SINGLE = f"INSERT INTO {SINGLES} VALUES (?,?)"
-_INSERT_LINK = f"INSERT INTO {LINKS} VALUES (?,?,?)"
 _CHUNK = 500
 
 
-def timeline_ddl(dialect: Dialect) -> tuple[str, ...]:
-    """The statements that create the timeline view's tables."""
+def timeline_ddl(dialect: Dialect, table: Callable[[str], str] = str) -> tuple[str, ...]:
+    """The statements that create the timeline view's tables (``table`` names them in statements)."""
     return (
-        f"CREATE TABLE IF NOT EXISTS {JOINS} ("
+        f"CREATE TABLE IF NOT EXISTS {table(JOINS)} ("
         "timeline TEXT NOT NULL, subject TEXT NOT NULL, since BIGINT NOT NULL, "
         f"PRIMARY KEY (timeline, subject)){dialect.clustered}",
-        f"CREATE TABLE IF NOT EXISTS {SINGLES} ("
+        f"CREATE TABLE IF NOT EXISTS {table(SINGLES)} ("
         "timeline TEXT NOT NULL, position BIGINT NOT NULL, "
         f"PRIMARY KEY (timeline, position)){dialect.clustered}",
-        f"CREATE TABLE IF NOT EXISTS {LINKS} ("
+        f"CREATE TABLE IF NOT EXISTS {table(LINKS)} ("
         "case_ref TEXT NOT NULL, subject TEXT NOT NULL, since BIGINT NOT NULL, "
         f"PRIMARY KEY (case_ref, subject)){dialect.clustered}",
     )
@@ -70,10 +66,19 @@ class TimelineView:
     """Materialises timelines: indexed lookups per query instead of a scan of the log."""
 
     name = "timeline"
-    tables = (JOINS, SINGLES, LINKS)
 
-    def __init__(self, dialect: Dialect, *, cache_size: int = 20_000) -> None:
-        self.ddl = timeline_ddl(dialect)
+    def __init__(
+        self, dialect: Dialect, table: Callable[[str], str] = str, *, cache_size: int = 20_000
+    ) -> None:
+        self.ddl = timeline_ddl(dialect, table)
+        self.tables = (table(JOINS), table(SINGLES), table(LINKS))
+        self._joins, self._singles, self._links = self.tables
+        # A subject joins a timeline once, at the first entry naming it: later attempts change nothing.
+        self._insert_join = (
+            f"INSERT INTO {self._joins} VALUES (?,?,?) ON CONFLICT (timeline, subject) DO NOTHING"
+        )
+        self._insert_single = f"INSERT INTO {self._singles} VALUES (?,?)"
+        self._insert_link = f"INSERT INTO {self._links} VALUES (?,?,?)"
         # Timelines that recently seen subjects are known to have joined, up to log position
         # _cached_at (batches prepared, maybe not yet committed): a known join is not attempted again.
         self._joined: OrderedDict[str, set[str]] = OrderedDict()
@@ -116,7 +121,11 @@ class TimelineView:
         while len(joined) > self._cache_size:
             joined.popitem(last=False)
         # In key order, consecutive inserts land on the same pages of the index.
-        return [(_INSERT_JOIN, sorted(joins)), (_INSERT_SINGLE, sorted(singles)), (_INSERT_LINK, links)]
+        return [
+            (self._insert_join, sorted(joins)),
+            (self._insert_single, sorted(singles)),
+            (self._insert_link, links),
+        ]
 
     def forget(self) -> None:
         """Drop the cached joins (a batch was not committed, or another process moved on)."""
@@ -128,17 +137,17 @@ class TimelineView:
         targets = [ref]
         if ref_kind(ref) == "case":
             linked = session.query(
-                f"SELECT subject FROM {LINKS} WHERE case_ref = ? AND since <= ?", (ref, as_of)
+                f"SELECT subject FROM {self._links} WHERE case_ref = ? AND since <= ?", (ref, as_of)
             )
-            targets.extend(row[0] for row in linked)
+            targets.extend(sorted(row[0] for row in linked))
         marks = placeholders(len(targets))
         subjects = dict.fromkeys(targets)
         joined = session.query(
-            f"SELECT subject FROM {JOINS} WHERE timeline IN ({marks}) AND since <= ?", (*targets, as_of)
+            f"SELECT subject FROM {self._joins} WHERE timeline IN ({marks}) AND since <= ?", (*targets, as_of)
         )
-        subjects.update(dict.fromkeys(row[0] for row in joined))
+        subjects.update(dict.fromkeys(sorted(row[0] for row in joined)))
         singles = session.query(
-            f"SELECT DISTINCT position FROM {SINGLES} WHERE timeline IN ({marks}) AND position <= ?",
+            f"SELECT DISTINCT position FROM {self._singles} WHERE timeline IN ({marks}) AND position <= ?",
             (*targets, as_of),
         )
         return Members(tuple(subjects), tuple(sorted(row[0] for row in singles)))

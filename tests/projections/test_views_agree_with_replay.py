@@ -23,7 +23,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from domain.refs import KINDS
 from ledger import Ledger, LedgerError, NotFoundError
-from ledger.queries import _ImmediateWrites, _LedgerLog
+from ledger.queries import LedgerLog, SQLiteViewWrites
 from projections.runner import Projections
 from projections.sql import SQLITE, Database
 
@@ -76,7 +76,7 @@ class _FailingCursor:
 class _Interrupting:
     """The ledger's datastore, with every write transaction failing at its n-th statement."""
 
-    def __init__(self, writes: _ImmediateWrites, statements: int) -> None:
+    def __init__(self, writes: SQLiteViewWrites, statements: int) -> None:
         self._writes = writes
         self._statements = statements
 
@@ -320,11 +320,9 @@ class LedgerHistory(RuleBasedStateMachine):
     # -- the views ----------------------------------------------------------------------------------
 
     def _views(self, batch_size: int, datastore: Any = None) -> Projections:
-        writes = _ImmediateWrites(self.ledger._recorder.datastore)  # type: ignore[attr-defined]
+        writes = SQLiteViewWrites(self.ledger._recorder.datastore)  # type: ignore[attr-defined]
         database = Database(datastore(writes) if datastore else writes, SQLITE)
-        return Projections(
-            database, _LedgerLog(self.ledger), batch_size=batch_size, cache_size=batch_size * 2
-        )
+        return Projections(database, LedgerLog(self.ledger), batch_size=batch_size, cache_size=batch_size * 2)
 
     @rule(data=st.data(), batch_size=st.integers(1, 6))
     def catch_up_part_way(self, data: st.DataObject, batch_size: int) -> None:
