@@ -50,7 +50,7 @@ from projections.rows import (
     row_of,
 )
 from projections.runner import Projections, ViewStatus
-from projections.sql import SQLITE, Database
+from projections.sql import POSTGRESQL, SQLITE, Database
 from projections.stored_rows import RawEntry
 from projections.timeline import RelatedScan, Timeline, build_timeline, linked_subjects
 
@@ -198,10 +198,7 @@ class LedgerQueries:
 
     def _projections(self: _Reads) -> Projections:
         if self._views is None:
-            datastore = getattr(self._recorder, "datastore", None)
-            if not isinstance(datastore, SQLiteDatastore):
-                raise StorageError(f"the views are not available on {self.url}")
-            self._views = Projections(Database(SQLiteViewWrites(datastore), SQLITE), LedgerLog(self))
+            self._views = Projections(_views_database(self._recorder, self.url), LedgerLog(self))
         return self._views
 
     def projections_status(self: _Reads) -> list[ViewStatus]:
@@ -499,6 +496,17 @@ class LedgerQueries:
         if at is None:
             return cast("State", list(_states(history))[-1][1])
         return state_at(ref, history, WorldTime.coerce(at), as_of=position)
+
+
+def _views_database(recorder: LogRecorder, url: str) -> Database:
+    """The views' access to the database the log is in: SQLite, or PostgreSQL in the ledger's schema."""
+    datastore = getattr(recorder, "datastore", None)
+    if isinstance(datastore, SQLiteDatastore):
+        return Database(SQLiteViewWrites(datastore), SQLITE)
+    if datastore is not None and type(datastore).__name__ == "PostgresDatastore":
+        # eventsourcing's PostgreSQL datastore (psycopg is an optional extra, so not imported here).
+        return Database(datastore, POSTGRESQL, schema=str(datastore.schema))
+    raise StorageError(f"the views are not available on {url}")
 
 
 def parse_record_time(value: str | datetime, *, assume_utc: bool = False) -> datetime:

@@ -242,7 +242,7 @@ class Projections:
         end = batch[-1].position
         by_view: dict[str, list[RawEntry]] = {}
         for entry in batch:
-            by_view.setdefault(VIEW_NAMES[ref_kind(entry.subject)], []).append(entry)
+            by_view.setdefault(VIEW_NAMES[entry.kind], []).append(entry)
         statements: list[Statement] = []
         folded: dict[str, Known] = {}
         for name, position in behind.items():

@@ -50,18 +50,20 @@ Data = dict[str, Any]
 
 
 class RawEntry(NamedTuple):
-    """An event of the log as catch-up reads it: position, topic, subject, version and decoded JSON."""
+    """An event of the log as catch-up reads it: position, topic, subject (and its kind), version, JSON."""
 
     position: int
     topic: str
     subject: str
+    kind: str
     version: int
     data: Data
 
     @classmethod
     def of(cls, position: int, topic: str, data: Data) -> RawEntry:
         """The entry at ``position`` whose stored JSON decoded to ``data``."""
-        return cls(position, topic, data["subject"], data["originator_version"], data)
+        subject = data["subject"]
+        return cls(position, topic, subject, subject.partition("/")[0], data["originator_version"], data)
 
 
 # -- stored forms ------------------------------------------------------------------------------
@@ -318,17 +320,15 @@ HANDLED = frozenset(_CREATES) | frozenset(_CHANGES)
 """The topics of the events catch-up knows how to fold."""
 
 
-def fold_row(row: Row | None, entry: RawEntry) -> Row:
-    """The stored row of the entry's subject after it (a new dict; ``row`` is left as it was)."""
-    create = _CREATES.get(entry.topic)
+def fold_row(row: Row | None, topic: str, data: Data) -> Row:
+    """The stored row of an event's subject after it (a new dict; ``row`` is left as it was)."""
+    create = _CREATES.get(topic)
     if create is not None:
-        return create(entry.data)
-    change = _CHANGES.get(entry.topic)
+        return create(data)
+    change = _CHANGES.get(topic)
     if change is None or row is None:
-        raise TypeError(
-            f"the views cannot fold {entry.topic} of {entry.subject} at position {entry.position}"
-        )
+        raise TypeError(f"the views cannot fold {topic} of {data['subject']} v{data['originator_version']}")
     changed = dict(row)
-    changed["version"] = entry.data["originator_version"]
-    change(changed, entry.data)
+    changed["version"] = data["originator_version"]
+    change(changed, data)
     return changed

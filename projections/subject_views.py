@@ -110,8 +110,7 @@ class SubjectView:
         closes = []
         last_written: dict[str, list[Any]] = {}
         references = self.references
-        for entry in batch:
-            ref, position, version = entry.subject, entry.position, entry.version
+        for position, topic, ref, _, version, data in batch:
             previous = latest.get(ref)
             if version > 1 and (previous is None or previous.version != version - 1):
                 raise ViewMovedError(f"{self.name} holds {ref} at another version than v{version - 1}")
@@ -120,9 +119,9 @@ class SubjectView:
                 before[1] = position
             elif previous is not None:
                 closes.append((position, previous.position))
-            row = fold_row(previous.row if previous else None, entry)
+            row = fold_row(previous.row if previous else None, topic, data)
             latest[ref] = Known(version, row, position)
-            when = entry.data["occurred_at"]
+            when = data["occurred_at"]
             values = [position, OPEN, None, None, ref, version, row["status"]]
             if when is not None:
                 values[2], values[3] = when["earliest"], when["latest"]

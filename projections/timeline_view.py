@@ -103,7 +103,7 @@ class TimelineView:
                 continue
             subject, position = entry.subject, entry.position
             others = [other for other in dict.fromkeys(named) if other != subject]
-            if ref_kind(subject) in WHOLE_HISTORY_KINDS:
+            if entry.kind in WHOLE_HISTORY_KINDS:
                 mine = joined.get(subject)
                 if mine is None:
                     mine = joined[subject] = set()
