@@ -15,19 +15,16 @@ instants need a zone). It names the last entry recorded by then.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-import orjson
 from eventsourcing.persistence import OperationalError, PersistenceError
-from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTransaction
 
 from domain.errors import ConflictError, InvalidError, NotFoundError, StorageError
 from domain.events import LogEntry
 from domain.refs import parse_ref, ref_kind
 from domain.worldtime import Precision, WorldTime
-from ledger.sqlite import SQLiteLogRecorder
+from ledger.viewstore import open_views
 from projections.clocks import status_points
 from projections.queries import (
     StateAt,
@@ -50,8 +47,6 @@ from projections.rows import (
     row_of,
 )
 from projections.runner import Projections, ViewStatus
-from projections.sql import POSTGRESQL, SQLITE, Database
-from projections.stored_rows import RawEntry
 from projections.timeline import RelatedScan, Timeline, build_timeline, linked_subjects
 
 if TYPE_CHECKING:
@@ -104,80 +99,6 @@ class _Reads(Protocol):
     def _last_recorded_by(self, moment: datetime) -> int: ...
 
 
-class SQLiteViewWrites:
-    """The ledger's SQLite datastore, with the views' write transactions tuned for derived data.
-
-    They take the write lock first (``BEGIN IMMEDIATE``): a batch reads
-    before it writes and, begun deferred, would fail at once in WAL mode when
-    another process wrote in between, instead of waiting its turn. And they
-    commit without waiting for the disk (``synchronous=NORMAL``, for that
-    transaction only): a power cut may undo the last batches of a view, never
-    half of one (rows and position commit together), and catch-up redoes
-    them from the log, which keeps its own full durability.
-    """
-
-    def __init__(self, datastore: SQLiteDatastore) -> None:
-        self._datastore = datastore
-
-    def transaction(self, *, commit: bool) -> AbstractContextManager[Any]:
-        if not commit:
-            return self._datastore.transaction(commit=False)
-        return self._write()
-
-    @contextmanager
-    def _write(self) -> Iterator[SQLiteCursor]:
-        with self._datastore.get_connection(commit=True) as connection:
-            setting = connection.cursor()
-            setting.execute("PRAGMA synchronous")
-            (durability,) = setting.fetchone()
-            setting.execute("PRAGMA synchronous=NORMAL")
-            try:
-                with _Immediate(connection, commit=True) as cursor, cursor:
-                    yield cursor
-            finally:
-                setting.execute(f"PRAGMA synchronous={int(durability)}")
-
-
-class _Immediate(SQLiteTransaction):
-    def __enter__(self) -> SQLiteCursor:
-        cursor = self.connection.cursor()
-        cursor.execute("BEGIN IMMEDIATE")
-        return cursor
-
-
-class LedgerLog:
-    """The ledger's log as the views read it."""
-
-    def __init__(self, ledger: _Reads) -> None:
-        self._ledger = ledger
-
-    def head(self) -> int:
-        return self._ledger.head
-
-    def read(self, after: int, limit: int) -> list[RawEntry]:
-        recorder, mapper = self._ledger._recorder, self._ledger._mapper
-        if isinstance(recorder, SQLiteLogRecorder):
-            datastore = recorder.datastore
-            # Catch-up needs no stream ids nor record times: read just the payloads. In the
-            # SQLite log the position is the notification_id (ledger.sqlite).
-            with datastore.transaction(commit=False) as cursor:
-                cursor.execute(
-                    f"SELECT notification_id, topic, state FROM {recorder.events_table_name} "
-                    "WHERE notification_id > ? ORDER BY notification_id LIMIT ?",
-                    (after, limit),
-                )
-                rows = [(position, topic, state) for position, topic, state in cursor.fetchall()]
-        else:
-            rows = [(r.position, r.topic, r.state) for r in recorder.select_log(after, limit)]
-        entries = []
-        for position, topic, stored in rows:
-            state = mapper.cipher.decrypt(stored) if mapper.cipher else stored
-            if mapper.compressor:
-                state = mapper.compressor.decompress(state)
-            entries.append(RawEntry.of(position, topic, orjson.loads(state)))
-        return entries
-
-
 def _storage(action: str, call: Callable[[], Any], url: str) -> Any:
     try:
         return call()
@@ -198,7 +119,7 @@ class LedgerQueries:
 
     def _projections(self: _Reads) -> Projections:
         if self._views is None:
-            self._views = Projections(_views_database(self._recorder, self.url), LedgerLog(self))
+            self._views = open_views(self._recorder, self._mapper, self.url)
         return self._views
 
     def projections_status(self: _Reads) -> list[ViewStatus]:
@@ -496,17 +417,6 @@ class LedgerQueries:
         if at is None:
             return cast("State", list(_states(history))[-1][1])
         return state_at(ref, history, WorldTime.coerce(at), as_of=position)
-
-
-def _views_database(recorder: LogRecorder, url: str) -> Database:
-    """The views' access to the database the log is in: SQLite, or PostgreSQL in the ledger's schema."""
-    datastore = getattr(recorder, "datastore", None)
-    if isinstance(datastore, SQLiteDatastore):
-        return Database(SQLiteViewWrites(datastore), SQLITE)
-    if datastore is not None and type(datastore).__name__ == "PostgresDatastore":
-        # eventsourcing's PostgreSQL datastore (psycopg is an optional extra, so not imported here).
-        return Database(datastore, POSTGRESQL, schema=str(datastore.schema))
-    raise StorageError(f"the views are not available on {url}")
 
 
 def parse_record_time(value: str | datetime, *, assume_utc: bool = False) -> datetime:

@@ -55,11 +55,6 @@ def micros(moment: datetime) -> int:
     return (moment - _EPOCH) // _MICROSECOND
 
 
-def from_micros(value: int) -> datetime:
-    """The UTC datetime ``value`` microseconds after the Unix epoch."""
-    return _EPOCH + timedelta(microseconds=value)
-
-
 def bounds(when: WorldTime | str | None) -> tuple[int | None, int | None]:
     """The earliest and latest moments of a world time in microseconds (None, None without one)."""
     if when is None:

@@ -19,7 +19,7 @@ import pytest
 from domain.refs import KINDS
 from ledger import Ledger
 from ledger.demo import record_seed_story
-from ledger.queries import LedgerLog
+from ledger.viewstore import LedgerLog
 from projections.runner import Projections
 from projections.sql import POSTGRESQL, Database
 
@@ -71,7 +71,9 @@ def test_the_views_agree_on_postgresql_and_sqlite(tmp_path: Path, schema: str) -
         store = datastore(schema)
         try:
             database = Database(store, POSTGRESQL, schema=schema)
-            on_postgres = Projections(database, LedgerLog(ledger), batch_size=7, cache_size=14)
+            on_postgres = Projections(
+                database, LedgerLog(ledger._recorder, ledger._mapper), batch_size=7, cache_size=14
+            )
             assert on_postgres.catch_up(until=12) == 12
             assert on_postgres.catch_up() == head
             assert {status.position for status in on_postgres.status()} == {head}

@@ -23,7 +23,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from domain.refs import KINDS
 from ledger import Ledger, LedgerError, NotFoundError
-from ledger.queries import LedgerLog, SQLiteViewWrites
+from ledger.viewstore import LedgerLog, SQLiteViewWrites
 from projections.runner import Projections
 from projections.sql import SQLITE, Database
 
@@ -322,7 +322,12 @@ class LedgerHistory(RuleBasedStateMachine):
     def _views(self, batch_size: int, datastore: Any = None) -> Projections:
         writes = SQLiteViewWrites(self.ledger._recorder.datastore)  # type: ignore[attr-defined]
         database = Database(datastore(writes) if datastore else writes, SQLITE)
-        return Projections(database, LedgerLog(self.ledger), batch_size=batch_size, cache_size=batch_size * 2)
+        return Projections(
+            database,
+            LedgerLog(self.ledger._recorder, self.ledger._mapper),
+            batch_size=batch_size,
+            cache_size=batch_size * 2,
+        )
 
     @rule(data=st.data(), batch_size=st.integers(1, 6))
     def catch_up_part_way(self, data: st.DataObject, batch_size: int) -> None:
