@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from cli import claims, exchange, importing, integrity, read, record, retry
+from cli import claims, exchange, importing, integrity, read, record, retry, views
 from cli.options import WHEN_HELP, Settings
 from domain.errors import LedgerError, VerificationError
 
@@ -115,6 +115,7 @@ ledger.add_command(record.correct)
 # Reading
 for command in (read.timeline, read.show, read.list_group, read.log, read.replay):
     ledger.add_command(command)
+ledger.add_command(views.projections)
 # Importing
 ledger.add_command(importing.import_file)
 ledger.add_command(importing.demo)

@@ -21,7 +21,7 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Self, TextIO, TypeVar, cast
+from typing import Self, TextIO, TypeVar, cast, overload
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError, OperationalError, PersistenceError
@@ -59,9 +59,10 @@ from ledger.backends import backend_for
 from ledger.casefile import ImportResult, import_case_file
 from ledger.exchange import ExchangeSummary, export_log, import_log
 from ledger.integrity.api import LedgerIntegrity
+from ledger.queries import AsOf, LedgerQueries
 from ledger.records import LogRecord, micros_to_datetime
 from projections.listing import subject_filter
-from projections.timeline import RelatedScan, Timeline, build_timeline, linked_subjects
+from projections.queries import StateAt
 
 When = WorldTime | str
 """A world time: a :class:`WorldTime`, or ISO 8601 text with a zone (``2024-10-17``,
@@ -128,7 +129,7 @@ class _Work:
         self.events.append(event)
 
 
-class Ledger(LedgerIntegrity):
+class Ledger(LedgerIntegrity, LedgerQueries):
     """A provenance ledger: posts, claims, reviews and requests for comment, never forgotten.
 
     Open one with :meth:`Ledger.open`; close it (or use it as a context
@@ -883,8 +884,28 @@ class Ledger(LedgerIntegrity):
             self._known.add(ref)
         return found
 
-    def get(self, ref: str, version: int | None = None) -> State:
-        """The state of the subject ``ref`` (at ``version``, if given)."""
+    @overload
+    def get(
+        self, ref: str, version: int | None = None, *, at: None = None, as_of: AsOf | None = None
+    ) -> State: ...
+
+    @overload
+    def get(
+        self, ref: str, version: int | None = None, *, at: When, as_of: AsOf | None = None
+    ) -> StateAt: ...
+
+    def get(
+        self, ref: str, version: int | None = None, *, at: When | None = None, as_of: AsOf | None = None
+    ) -> State | StateAt:
+        """The state of the subject ``ref`` (at ``version``, if given), by replay of its own entries.
+
+        ``as_of`` (a log position or record time): as the ledger knew it then.
+        ``at`` (a world time): a :class:`~projections.queries.StateAt` saying
+        where the subject stood then (e.g. a post not yet published, live,
+        deleted, or unknown when its times straddle ``at``).
+        """
+        if at is not None or as_of is not None:
+            return self._get_on_clocks(ref, version, at=at, as_of=as_of)
         parse_ref(ref)
         if version is not None and version < 1:
             raise InvalidError(f"version must be 1 or more, not {version}")
@@ -913,24 +934,6 @@ class Ledger(LedgerIntegrity):
         """Every entry with ``after < position <= until``, in log order, streamed."""
         for record in self._records(after, until):
             yield self._entry(record)
-
-    def timeline(self, ref: str) -> Timeline:
-        """The timeline of ``ref``, replayed from the log (see :mod:`projections.timeline`)."""
-        targets = {ref}
-        own = self.history(ref)
-        if ref_kind(ref) == "case":
-            targets.update(linked_subjects(own))
-        scan = RelatedScan(targets)
-        needles = [f'"{target}"'.encode() for target in targets]
-        prefilter = not (self._mapper.cipher or self._mapper.compressor)
-        for record in self._records(0, None):
-            if prefilter and not any(n in record.state for n in needles):
-                continue
-            scan.feed(self._entry(record))
-        entries = [*scan.entries]
-        for subject in scan.subjects:
-            entries.extend(own if subject == ref else self.history(subject))
-        return build_timeline(ref, entries)
 
     # -- moving the ledger between stores ------------------------------------------------------
 

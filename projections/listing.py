@@ -44,7 +44,10 @@ def _choices(literal: object) -> tuple[str, ...]:
 
 
 SUBJECT_FILTERS: Mapping[str, tuple[SubjectFilter, ...]] = {
-    "actor": (SubjectFilter("kind", "kind", "person or organization", choices=("person", "organization")),),
+    "actor": (
+        SubjectFilter("kind", "kind", "person or organization", choices=("person", "organization")),
+        SubjectFilter("handle", "handles", "with this handle (PLATFORM:HANDLE)", contains=True),
+    ),
     "source": (
         SubjectFilter("kind", "kind", "the kind of source", choices=_choices(SourceKind)),
         SubjectFilter("publisher", "publisher", "published by this actor"),
