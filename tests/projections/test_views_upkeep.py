@@ -1,15 +1,18 @@
-"""Keeping the views: status, freshness across connections, rebuilds, changed definitions, bad input."""
+"""Keeping the views: status, freshness across connections, rebuilds, changed definitions, bad input.
+
+Each test runs on both backends (``ledger_url``: an SQLite file, a PostgreSQL schema).
+"""
 
 from __future__ import annotations
 
 import sqlite3
 from contextlib import closing
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from ledger import InvalidError, Ledger
+from ledger.backends import parse_postgres_url
 from ledger.demo import POST, record_seed_story
 
 
@@ -17,20 +20,40 @@ def views(ledger: Ledger) -> dict[str, tuple[int, int]]:
     return {status.view: (status.position, status.lag) for status in ledger.projections_status()}
 
 
-def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
+def sql(url: str, *statements: str) -> list[list[tuple[object, ...]]]:
+    """Run ``statements`` on the ledger's own database, outside the ledger; the rows of each."""
+    if url.startswith("postgresql://"):
+        from ledger.postgres import connect  # noqa: PLC0415  (psycopg is an optional extra)
+
+        settings = parse_postgres_url(url)
+        with connect(settings) as connection:
+            connection.execute(f'SET search_path TO "{settings.schema}"')
+            results = []
+            for statement in statements:
+                cursor = connection.execute(statement)
+                results.append([tuple(row) for row in cursor.fetchall()] if cursor.description else [])
+            return results
+    with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as db, db:
+        return [db.execute(statement).fetchall() for statement in statements]
+
+
+def dump(url: str) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every view table, in a stable order."""
-    with closing(sqlite3.connect(path)) as connection:
-        tables = [
-            row[0]
-            for row in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'view_%'"
-            )
-        ]
-        return {table: sorted(connection.execute(f"SELECT * FROM {table}").fetchall()) for table in tables}
+    tables = (
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+        "AND table_name LIKE 'view_%'"
+        if url.startswith("postgresql://")
+        else "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'view_%'"
+    )
+    names = [row[0] for row in sql(url, tables)[0]]
+    return {
+        str(name): sorted(rows)
+        for name, rows in zip(names, sql(url, *(f"SELECT * FROM {n}" for n in names)), strict=True)
+    }
 
 
-def test_a_query_brings_every_view_up_to_the_head(tmp_path: Path) -> None:
-    with Ledger.open(tmp_path / "ledger.db") as ledger:
+def test_a_query_brings_every_view_up_to_the_head(ledger_url: str) -> None:
+    with Ledger.open(ledger_url) as ledger:
         record_seed_story(ledger)
         assert set(views(ledger).values()) == {(0, ledger.head)}
         ledger.posts()
@@ -40,8 +63,8 @@ def test_a_query_brings_every_view_up_to_the_head(tmp_path: Path) -> None:
         }  # fmt: skip
 
 
-def test_what_another_connection_records_is_seen_at_the_next_query(tmp_path: Path) -> None:
-    path = tmp_path / "ledger.db"
+def test_what_another_connection_records_is_seen_at_the_next_query(ledger_url: str) -> None:
+    path = ledger_url
     with Ledger.open(path, recorded_by="a") as reader, Ledger.open(path, recorded_by="b") as writer:
         record_seed_story(writer)
         assert len(reader.timeline(POST)) == 8
@@ -53,8 +76,8 @@ def test_what_another_connection_records_is_seen_at_the_next_query(tmp_path: Pat
         assert reader.posts(replay=True) == reader.posts()
 
 
-def test_rebuilding_a_view_gives_the_same_rows(tmp_path: Path) -> None:
-    path = tmp_path / "ledger.db"
+def test_rebuilding_a_view_gives_the_same_rows(ledger_url: str) -> None:
+    path = ledger_url
     with Ledger.open(path) as ledger:
         record_seed_story(ledger)
         ledger.catch_up_projections()
@@ -67,15 +90,17 @@ def test_rebuilding_a_view_gives_the_same_rows(tmp_path: Path) -> None:
             ledger.rebuild_projections("tweets")
 
 
-def test_a_view_whose_definition_changed_is_rebuilt_when_next_used(tmp_path: Path) -> None:
-    path = tmp_path / "ledger.db"
+def test_a_view_whose_definition_changed_is_rebuilt_when_next_used(ledger_url: str) -> None:
+    path = ledger_url
     with Ledger.open(path) as ledger:
         record_seed_story(ledger)
         ledger.catch_up_projections()
     before = dump(path)
-    with closing(sqlite3.connect(path)) as connection, connection:
-        connection.execute("UPDATE view_tracking SET schema_hash = 'older' WHERE view_name = 'claims'")
-        connection.execute("DELETE FROM view_claims")
+    sql(
+        path,
+        "UPDATE view_tracking SET schema_hash = 'older' WHERE view_name = 'claims'",
+        "DELETE FROM view_claims",
+    )
     with Ledger.open(path) as ledger:
         assert views(ledger)["claims"] == (0, ledger.head)
         assert views(ledger)["posts"] == (ledger.head, 0)
@@ -83,8 +108,8 @@ def test_a_view_whose_definition_changed_is_rebuilt_when_next_used(tmp_path: Pat
     assert dump(path) == before
 
 
-def test_every_entry_is_in_the_views_once_whatever_the_batches(tmp_path: Path) -> None:
-    path = tmp_path / "ledger.db"
+def test_every_entry_is_in_the_views_once_whatever_the_batches(ledger_url: str) -> None:
+    path = ledger_url
     with Ledger.open(path) as ledger:
         record_seed_story(ledger)
         views_ = ledger._projections()
@@ -109,15 +134,15 @@ def test_every_entry_is_in_the_views_once_whatever_the_batches(tmp_path: Path) -
         (datetime(2024, 10, 18), "has no time zone"),
     ],
 )
-def test_as_of_must_be_a_position_or_a_record_time(tmp_path: Path, as_of: object, message: str) -> None:
-    with Ledger.open(tmp_path / "ledger.db") as ledger:
+def test_as_of_must_be_a_position_or_a_record_time(ledger_url: str, as_of: object, message: str) -> None:
+    with Ledger.open(ledger_url) as ledger:
         record_seed_story(ledger)
         with pytest.raises(InvalidError, match=message):
             ledger.posts(as_of=as_of)  # type: ignore[arg-type]
 
 
-def test_bad_filters_and_world_times_are_refused(tmp_path: Path) -> None:
-    with Ledger.open(tmp_path / "ledger.db") as ledger:
+def test_bad_filters_and_world_times_are_refused(ledger_url: str) -> None:
+    with Ledger.open(ledger_url) as ledger:
         record_seed_story(ledger)
         with pytest.raises(InvalidError, match="post lists have no filter 'colour'"):
             ledger.rows("post", {"colour": "red"})
@@ -129,15 +154,15 @@ def test_bad_filters_and_world_times_are_refused(tmp_path: Path) -> None:
             ledger.timeline("post/Not Valid")
 
 
-def test_digits_are_a_log_position_and_positions_past_the_head_are_the_head(tmp_path: Path) -> None:
-    with Ledger.open(tmp_path / "ledger.db") as ledger:
+def test_digits_are_a_log_position_and_positions_past_the_head_are_the_head(ledger_url: str) -> None:
+    with Ledger.open(ledger_url) as ledger:
         record_seed_story(ledger)
         assert ledger.timeline(POST, as_of="2024").as_of == ledger.head
         assert ledger.timeline(POST, as_of=" 20 ").as_of == 20
 
 
-def test_record_time_as_of_names_the_last_entry_recorded_by_then(tmp_path: Path) -> None:
-    with Ledger.open(tmp_path / "ledger.db") as ledger:
+def test_record_time_as_of_names_the_last_entry_recorded_by_then(ledger_url: str) -> None:
+    with Ledger.open(ledger_url) as ledger:
         ledger.register_actor("actor/ada", name="Ada", kind="person")
         middle = datetime.now(UTC)
         ledger.register_actor("actor/bob", name="Bob", kind="person")
