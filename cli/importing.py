@@ -13,9 +13,15 @@ from ledger.demo import COMMENT, POST, load_example
 
 
 @click.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option("--dry-run", is_flag=True, help="Check every entry against the ledger; write nothing.")
-def import_file(file: Path, dry_run: bool) -> None:
+@click.option(
+    "--from-export",
+    "export",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Instead of a case file, import a whole ledger written by `ledger export` into this empty one.",
+)
+def import_file(file: Path | None, dry_run: bool, export: Path | None) -> None:
     """Record every entry of a case file (TOML or JSON Lines) at once, or none.
 
     Each entry names a recording command and its fields, as on the command
@@ -24,11 +30,28 @@ def import_file(file: Path, dry_run: bool) -> None:
     ledger as it was. A dry run needs an existing ledger (use --db :memory: to
     check a file against an empty one).
 
+    With --from-export, import a whole ledger written by `ledger export`
+    into this one, which must be empty: the same entries, positions, record
+    times and bytes, on any backend. A corrupted export is refused, naming
+    the line, and nothing is imported.
+
     \b
     Example:
       ledger import examples/labour-harris-2024.toml --dry-run
       ledger import examples/labour-harris-2024.toml
+      ledger --db copy.db import --from-export story.jsonl
     """
+    if export is not None:
+        if file is not None or dry_run:
+            raise click.UsageError("--from-export takes no case file and no --dry-run")
+        summary = open_ledger(create=True).import_export(export)
+        click.echo(
+            f"imported {summary.events} events and {summary.checkpoints} checkpoints from {export} "
+            f"(origin {summary.origin})"
+        )
+        return
+    if file is None:
+        raise click.UsageError("name a case file, or --from-export FILE")
     result = open_ledger(create=not dry_run).import_file(file, dry_run=dry_run)
     if result.positions is None:
         click.echo(f"{result.file}: {result.entries} entries are valid; nothing was written (dry run)")

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from cli import claims, importing, integrity, read, record
+from cli import claims, exchange, importing, integrity, read, record, retry, views
 from cli.options import WHEN_HELP, Settings
 from domain.errors import LedgerError, VerificationError
 
@@ -85,7 +85,8 @@ def _one_line(error: click.UsageError) -> click.ClickException:
 @click.option(
     "--db",
     metavar="URL",
-    help="The ledger: a file path, sqlite:///PATH or :memory: (default: $LEDGER_URL, else ./ledger.db).",
+    help="The ledger: a file path, sqlite:///PATH, :memory: or "
+    "postgresql://USER:PASSWORD@HOST/DB?schema=NAME (default: $LEDGER_URL, else ./ledger.db).",
 )
 @click.option(
     "--by",
@@ -114,11 +115,16 @@ ledger.add_command(record.correct)
 # Reading
 for command in (read.timeline, read.show, read.list_group, read.log, read.replay):
     ledger.add_command(command)
+ledger.add_command(views.projections)
 # Importing
 ledger.add_command(importing.import_file)
 ledger.add_command(importing.demo)
 # Integrity
 integrity.register(ledger)
+# Moving
+ledger.add_command(exchange.export)
+# A command that lost a race with another writer is run again, a bounded number of times.
+retry.retry_every_command(ledger)
 
 
 def main() -> None:

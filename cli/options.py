@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
 import click
@@ -11,6 +12,7 @@ import click
 from domain.errors import InvalidError
 from domain.worldtime import WorldTime
 from ledger import Ledger
+from ledger.queries import parse_record_time
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -61,6 +63,35 @@ def when_option(
     return click.option(
         name, required=required, metavar="WHEN", callback=parse_when, help=f"{help}: {WHEN_HELP}."
     )
+
+
+AS_OF_HELP = (
+    "what the ledger knew then: a log position (as ledger log prints them), or a record time, "
+    "2024-10-18 (by the end of that day) or 2024-10-18T14:03Z; a time without a zone is read as UTC"
+)
+
+
+def parse_as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> int | datetime | None:
+    """Read ``--as-of``: digits are a log position, anything else a record time (UTC unless zoned)."""
+    if value is None:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return int(text)
+    try:
+        return parse_record_time(text, assume_utc=True)
+    except InvalidError as error:
+        raise InvalidError(f"{param.opts[0]}: {error}") from None
+
+
+def clock_options(command: F) -> F:
+    """``--at WHEN`` (a world time) and ``--as-of WHEN|POSITION`` (what the ledger knew), for reading."""
+    command = click.option(
+        "--as-of", "as_of", metavar="WHEN|POSITION", callback=parse_as_of, help=f"As {AS_OF_HELP}."
+    )(command)
+    return when_option(
+        required=False, help="The world then: only what may have happened by that time, and the status then"
+    )(command)
 
 
 def provenance_options(command: F) -> F:

@@ -6,37 +6,61 @@ None of them creates a ledger: they open an existing one or fail.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
-from cli.options import open_ledger
+from cli.options import clock_options, open_ledger
 from cli.render import Format, echo_json, emit, entry_json, output_options, state_json
 from cli.tables import list_table, log_lines, replay_lines, state_table, timeline_table
+from cli.views import clock_lines, row_json, state_at_json, state_at_table
 from domain import State
 from domain.events import LogEntry
+from domain.worldtime import WorldTime
 from projections.listing import SUBJECT_FILTERS
+from projections.queries import status_choices
 from projections.timeline import TimelineEntry
+
+T = TypeVar("T")
 
 
 @click.command()
 @click.argument("ref")
+@clock_options
 @output_options()
-def timeline(ref: str, fmt: Format) -> None:
+def timeline(ref: str, at: WorldTime | None, as_of: int | datetime | None, fmt: Format) -> None:
     """Print the timeline of REF: its entries and those of subjects pointing at it.
 
     Entries are ordered by world time (earliest possible moment first), then
     by the order they were recorded; acts of the ledger itself (registering,
     linking) have no world time and are placed at their record time.
+    --as-of shows it as the ledger knew it then; --at keeps what may have
+    happened by that world time and says where REF stood.
 
     \b
     Example:
       ledger timeline post/labour-linkedin-invite
       ledger timeline comment/newsweek-to-labour-press --json
+      ledger timeline post/labour-linkedin-invite --at 2024-10-16 --as-of 30
     """
-    result = open_ledger().timeline(ref)
-    emit(result.entries, fmt, to_json=_timeline_json, table=functools.partial(timeline_table, result.subject))
+    result = open_ledger().timeline(ref, at=at, as_of=as_of)
+    table = functools.partial(timeline_table, result.subject)
+    if at is not None or as_of is not None:
+        table = functools.partial(_on_clocks, table, clock_lines(result, as_of=as_of is not None))
+    emit(result.entries, fmt, to_json=_timeline_json, table=table)
+
+
+def _on_clocks(
+    table: Callable[[Iterable[T]], Iterator[str]], clocks: list[str], items: Iterable[T]
+) -> Iterator[str]:
+    """A table whose title is followed by what the clocks were set to."""
+    lines = iter(table(items))
+    yield next(lines)
+    yield from clocks
+    yield from lines
 
 
 def _timeline_json(entry: TimelineEntry) -> dict[str, Any]:
@@ -46,20 +70,35 @@ def _timeline_json(entry: TimelineEntry) -> dict[str, Any]:
 @click.command()
 @click.argument("ref")
 @click.option("--version", type=click.IntRange(min=1), metavar="N", help="The state after entry N.")
+@clock_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def show(ref: str, version: int | None, as_json: bool) -> None:
+def show(
+    ref: str, version: int | None, at: WorldTime | None, as_of: int | datetime | None, as_json: bool
+) -> None:
     """Print the current state of REF (or its state at version N).
+
+    --as-of shows what the ledger knew then. --at says where REF stood at that
+    world time (a post not yet published, live, deleted; unknown while the
+    times of its entries straddle it) and its state after the entries that
+    surely had happened by then.
 
     \b
     Example:
       ledger show post/labour-linkedin-invite
       ledger show post/labour-linkedin-invite --version 1 --json
+      ledger show post/labour-linkedin-invite --at 2024-10-16
     """
-    state = open_ledger().get(ref, version=version)
-    if as_json:
-        echo_json(state_json(state))
+    ledger = open_ledger()
+    if at is None:
+        state = ledger.get(ref, version=version, as_of=as_of)
+        lines, data = state_table(state), state_json(state)
     else:
-        for line in state_table(state):
+        placed = ledger.get(ref, version=version, at=at, as_of=as_of)
+        lines, data = state_at_table(placed), state_at_json(placed)
+    if as_json:
+        echo_json(data)
+    else:
+        for line in lines:
             click.echo(line)
 
 
@@ -80,16 +119,22 @@ LISTINGS = {
 
 
 def _listing(name: str, kind: str, example: str) -> click.Command:
-    def command(fmt: Format, **filters: str | None) -> None:
-        states = open_ledger().list_subjects(kind, **filters)
-        emit(states, fmt, to_json=state_json, table=functools.partial(list_table, kind))
+    def command(
+        fmt: Format, at: WorldTime | None, as_of: int | datetime | None, **filters: str | None
+    ) -> None:
+        rows = open_ledger().rows(kind, filters, at=at, as_of=as_of)
+        emit(rows, fmt, to_json=row_json, table=functools.partial(list_table, kind, at=at is not None))
 
     command.__doc__ = (
-        f"List {name}, in the order they were recorded.\n\n\b\nExample:\n  ledger list {name} {example}"
+        f"List {name}, in the order they were recorded.\n\n"
+        "--as-of lists them as the ledger knew them then; with --at, --status is\n"
+        "the status at that world time (or unknown, while the times straddle it).\n\n"
+        f"\b\nExample:\n  ledger list {name} {example}\n  ledger list {name} --at 2024-10-17 --as-of 30"
     )
-    decorated = output_options()(command)
+    decorated = output_options()(clock_options(command))
     for spec in reversed(SUBJECT_FILTERS[kind]):
-        choice = click.Choice(spec.choices) if spec.choices else None
+        choices = status_choices(kind, at=True) if spec.name == "status" else spec.choices
+        choice = click.Choice(choices) if choices else None
         decorated = click.option(f"--{spec.name}", type=choice, help=f"Only those {spec.help}.")(decorated)
     return list_group.command(name)(decorated)
 

@@ -60,7 +60,12 @@ def _attr(name: str) -> Callable[[Any], str]:
 
 
 def _count(name: str) -> Callable[[Any], str]:
-    return lambda state: str(len(getattr(state, name)))
+    # A state holds the items; a listed row may hold their count already.
+    def count(state: Any) -> str:
+        value = getattr(state, name)
+        return str(value if isinstance(value, int) else len(value))
+
+    return count
 
 
 LIST_COLUMNS: dict[str, tuple[tuple[Column, ...], int | None]] = {
@@ -91,6 +96,7 @@ LIST_COLUMNS: dict[str, tuple[tuple[Column, ...], int | None]] = {
             ("AUTHOR", _attr("author")),
             ("PUBLISHED", _attr("published_at")),
             ("DELETED", _attr("deleted_at")),
+            ("LIVED", _attr("lived")),
         ),
         None,
     ),
@@ -114,6 +120,7 @@ LIST_COLUMNS: dict[str, tuple[tuple[Column, ...], int | None]] = {
             ("VIA", _attr("channel")),
             ("REQUESTED", _attr("requested_at")),
             ("DEADLINE", _attr("deadline")),
+            ("WAITED", _attr("waiting")),
         ),
         None,
     ),
@@ -130,9 +137,12 @@ LIST_COLUMNS: dict[str, tuple[tuple[Column, ...], int | None]] = {
 """The columns of each kind's listing, and which one wraps."""
 
 
-def list_table(kind: str, states: Iterable[State]) -> Iterator[str]:
-    """Subjects of one kind as an aligned table, one a row."""
+def list_table(kind: str, states: Iterable[Any], *, at: bool = False) -> Iterator[str]:
+    """Subjects of one kind as an aligned table, one a row; ``at``: with their status at a world time."""
     columns, wrap = LIST_COLUMNS[kind]
+    if at:
+        columns = (columns[0], ("STATUS THEN", _attr("status_at")), *columns[1:])
+        wrap = None if wrap is None else wrap + 1
     rows = [[render(state) for _, render in columns] for state in states]
     yield from table([header for header, _ in columns], rows, wrap=wrap)
 

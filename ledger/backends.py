@@ -2,25 +2,42 @@
 
 A ledger URL is ``sqlite:///relative/file.db`` or
 ``sqlite:////absolute/file.db`` (SQLAlchemy's convention), a plain file path,
-or ``:memory:``. Without one, ``LEDGER_URL`` is read, then ``./ledger.db``.
+``:memory:``, or ``postgresql://USER:PASSWORD@HOST:PORT/DBNAME?schema=NAME``
+(libpq's URL; each ledger lives in a schema of its own, ``public`` unless
+named). Without one, ``LEDGER_URL`` is read, then ``./ledger.db``.
 The backend is chosen by eventsourcing's ``PERSISTENCE_MODULE`` setting,
 never by an import in the application.
 """
 
 from __future__ import annotations
 
+import getpass
 import os
+import re
 import sqlite3
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from domain.errors import StorageError
 from ledger.records import EVENTS_TABLE, FORMAT
 
 DEFAULT_URL = "ledger.db"
 URL_VARIABLE = "LEDGER_URL"
+
+#: Seconds an SQLite writer waits for another's write lock before reporting a conflict.
+SQLITE_BUSY_TIMEOUT = 10
+
+#: eventsourcing's PostgreSQL settings a ledger chooses unless the environment sets them.
+POSTGRES_DEFAULTS = {
+    "POSTGRES_POOL_SIZE": "1",  # a Ledger is used by one thread at a time
+    "POSTGRES_MAX_OVERFLOW": "4",
+    "POSTGRES_CONNECT_TIMEOUT": "10",
+    "POSTGRES_LOCK_TIMEOUT": "2",  # seconds per attempt (eventsourcing tries 10 times)
+}
+
+_SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 
 @dataclass(frozen=True)
@@ -47,7 +64,7 @@ def backend_for(url: str | os.PathLike[str] | None, *, create: bool = True) -> B
         name = f"file:ledger-{uuid.uuid4().hex}?mode=memory&cache=shared"
         return Backend(url=":memory:", env=_sqlite_env(name))
     if text.startswith(("postgres://", "postgresql://")):
-        raise StorageError(f"cannot open {_redact(text)}: the PostgreSQL backend is not installed")
+        return _postgres_backend(text, create=create)
     if "://" in text and not text.startswith("sqlite://"):
         scheme = text.split("://", 1)[0]
         raise StorageError(
@@ -68,9 +85,94 @@ def _sqlite_env(db_name: str) -> dict[str, str]:
     return {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
         "SQLITE_DBNAME": db_name,
+        "SQLITE_LOCK_TIMEOUT": os.environ.get("SQLITE_LOCK_TIMEOUT") or str(SQLITE_BUSY_TIMEOUT),
         "APPLICATION_RECORDER_TOPIC": "ledger.sqlite:SQLiteLogRecorder",
         "CREATE_TABLE": "y",
     }
+
+
+@dataclass(frozen=True)
+class PostgresSettings:
+    """Where a PostgreSQL ledger lives: server, database, credentials and schema."""
+
+    host: str
+    port: int
+    dbname: str
+    user: str
+    password: str
+    schema: str
+
+    @property
+    def display(self) -> str:
+        """The URL with the password hidden, for messages."""
+        secret = ":***" if self.password else ""
+        return (
+            f"postgresql://{quote(self.user, safe='')}{secret}@{quote(self.host, safe='')}:{self.port}"
+            f"/{quote(self.dbname, safe='')}?schema={self.schema}"
+        )
+
+    def env(self) -> dict[str, str]:
+        """eventsourcing's settings (``PERSISTENCE_MODULE=eventsourcing.postgres`` and its keys)."""
+        tuning = {key: os.environ.get(key) or value for key, value in POSTGRES_DEFAULTS.items()}
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "APPLICATION_RECORDER_TOPIC": "ledger.postgres:PostgresLogRecorder",
+            "CREATE_TABLE": "y",
+            "POSTGRES_HOST": self.host,
+            "POSTGRES_PORT": str(self.port),
+            "POSTGRES_DBNAME": self.dbname,
+            "POSTGRES_USER": self.user,
+            "POSTGRES_PASSWORD": self.password,
+            "POSTGRES_SCHEMA": self.schema,
+            **tuning,
+        }
+
+
+def parse_postgres_url(url: str) -> PostgresSettings:
+    """Read ``postgresql://USER:PASSWORD@HOST:PORT/DBNAME?schema=NAME``; libpq's defaults fill gaps.
+
+    >>> settings = parse_postgres_url("postgresql://ann:s%40cret@db.example:6432/news?schema=desk")
+    >>> settings.password, settings.schema
+    ('s@cret', 'desk')
+    >>> settings.display
+    'postgresql://ann:***@db.example:6432/news?schema=desk'
+    """
+    parts = urlsplit(url)
+    shown = _redact(url)
+    try:
+        port = parts.port or int(os.environ.get("PGPORT") or 5432)
+    except ValueError:
+        raise StorageError(f"malformed URL {shown}: the port is not a number") from None
+    query = parse_qs(parts.query, keep_blank_values=True)
+    unknown = sorted(set(query) - {"schema"})
+    if unknown or parts.fragment:
+        raise StorageError(
+            f"malformed URL {shown}: unknown parameter {(unknown or ['#'])[0]!r} (only schema=NAME)"
+        )
+    schema = query.get("schema", ["public"])[-1]
+    if not _SCHEMA_NAME.fullmatch(schema):
+        raise StorageError(
+            f"malformed URL {shown}: schema {schema!r} must be lowercase letters, digits and _ "
+            "(at most 63, not starting with a digit)"
+        )
+    user = unquote(parts.username or "") or os.environ.get("PGUSER") or getpass.getuser()
+    password = os.environ.get("PGPASSWORD", "") if parts.password is None else unquote(parts.password)
+    host = unquote(parts.hostname or "") or os.environ.get("PGHOST") or "localhost"
+    dbname = unquote(parts.path.lstrip("/")) or os.environ.get("PGDATABASE") or user
+    return PostgresSettings(host=host, port=port, dbname=dbname, user=user, password=password, schema=schema)
+
+
+def _postgres_backend(url: str, *, create: bool) -> Backend:
+    settings = parse_postgres_url(url)
+    try:
+        from ledger.postgres import check_ledger_schema  # noqa: PLC0415  (psycopg is optional)
+    except ImportError:
+        raise StorageError(
+            f"cannot open {settings.display}: the PostgreSQL driver is not installed "
+            "(pip install 'provenance-ledger[postgres]')"
+        ) from None
+    check_ledger_schema(settings, create=create)
+    return Backend(url=settings.display, env=settings.env())
 
 
 def _check_sqlite_file(path: Path, *, create: bool) -> None:

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder
+
+if TYPE_CHECKING:
+    from ledger.integrity.store import StoredCheckpoint
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -37,6 +41,22 @@ class LogRecord:
     state: bytes
     recorded_at: int
     """Record time, in microseconds since the Unix epoch (UTC)."""
+
+
+#: Records an import writes at a time, growing the Merkle tree after each chunk.
+IMPORT_CHUNK = 1000
+
+
+def chunked(records: Iterable[LogRecord], size: int = IMPORT_CHUNK) -> Iterator[list[LogRecord]]:
+    """``records`` in lists of ``size`` (the last may be shorter)."""
+    chunk: list[LogRecord] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def now_micros() -> int:
@@ -72,3 +92,17 @@ class LogRecorder(ApplicationRecorder, ABC):
     @abstractmethod
     def get_meta(self, key: str) -> str | None:
         """A value from the ledger's metadata."""
+
+    @abstractmethod
+    def import_log(
+        self, records: Iterable[LogRecord], *, origin: str, checkpoints: Iterable[StoredCheckpoint] = ()
+    ) -> int:
+        """Write ``records`` into an empty log in one transaction, exactly as given.
+
+        Positions, record times and stored bytes are kept, and the Merkle tree
+        is grown over them; ``origin`` becomes the ledger's origin and
+        ``checkpoints`` (read once the records are) are stored as they were,
+        so the exported ledger's signed checkpoints verify here too. Refuses
+        a log that is not empty (:class:`InvalidError`); if iterating raises,
+        nothing is written. Returns how many records were written.
+        """

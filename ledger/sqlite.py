@@ -1,17 +1,35 @@
-"""The SQLite recorder: eventsourcing's, plus record times and log reads."""
+"""The SQLite recorder: eventsourcing's, plus record times and log reads.
+
+Every write transaction takes SQLite's write lock up front (``BEGIN
+IMMEDIATE``). eventsourcing begins them deferred, and a transaction that
+reads (the last position) and then writes must upgrade its lock: in WAL mode
+that upgrade fails at once, without waiting, whenever another process
+committed in between. Taking the lock first makes concurrent writers queue
+for up to the busy timeout instead.
+"""
 
 from __future__ import annotations
 
+import re
+import sqlite3
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import Notification, StoredEvent
-from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
+from eventsourcing.persistence import Notification, OperationalError, StoredEvent
+from eventsourcing.sqlite import (
+    SQLiteApplicationRecorder,
+    SQLiteCursor,
+    SQLiteDatastore,
+    SQLiteTransaction,
+)
 
-from ledger.integrity.sqlite import TREE_TABLES, SQLiteTreeRecorder
-from ledger.records import EVENTS_TABLE, FORMAT, LogRecord, LogRecorder, now_micros
+from domain.errors import InvalidError
+from ledger.integrity.sqlite import CHECKPOINTS_TABLE, TREE_TABLES, SQLiteTreeRecorder
+from ledger.integrity.store import StoredCheckpoint
+from ledger.records import EVENTS_TABLE, FORMAT, LogRecord, LogRecorder, chunked, now_micros
 
 # The state is read as a BLOB whatever a writer stored it as, so its bytes are what is hashed.
 _COLUMNS = "notification_id, originator_id, originator_version, topic, CAST(state AS BLOB), recorded_at"
@@ -41,6 +59,11 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder, SQLiteTreeRecord
         self._select_last = (
             f"SELECT notification_id, recorded_at FROM {table} ORDER BY notification_id DESC LIMIT 1"
         )
+        self._import_statement = (
+            f"INSERT INTO {table} "
+            "(notification_id, originator_id, originator_version, topic, state, recorded_at) "
+            "VALUES (?,?,?,?,?,?)"
+        )
 
     def construct_create_table_statements(self) -> list[str]:
         return [
@@ -58,6 +81,55 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder, SQLiteTreeRecord
             "CREATE TABLE IF NOT EXISTS ledger_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
             *TREE_TABLES,
         ]
+
+    def create_table(self) -> None:
+        # Opening a ledger whose tables all exist takes no write lock, so it never
+        # waits behind (or times out on) another process's writes.
+        tables = {_created_table(statement) for statement in self.create_table_statements}
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            if tables <= {row[0] for row in c.fetchall()}:
+                return
+        with write_transaction(self.datastore) as c:
+            self._create_table(c)
+
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        with write_transaction(self.datastore) as c:
+            return self._insert_events(c, stored_events, **kwargs)
+
+    def import_log(
+        self, records: Iterable[LogRecord], *, origin: str, checkpoints: Iterable[StoredCheckpoint] = ()
+    ) -> int:
+        count = 0
+        with write_transaction(self.datastore) as c:
+            c.execute(self._select_last)
+            last = c.fetchone()
+            if last is not None:
+                raise InvalidError(f"the ledger is not empty (head {last[0]})")
+            c.execute("UPDATE ledger_meta SET value=? WHERE key='origin'", (origin,))
+            for chunk in chunked(records):
+                c.executemany(
+                    self._import_statement,
+                    [
+                        (
+                            r.position,
+                            r.originator_id.hex,
+                            r.originator_version,
+                            r.topic,
+                            r.state,
+                            r.recorded_at,
+                        )
+                        for r in chunk
+                    ],
+                )
+                # The tree grows chunk by chunk, reading the frontier the last chunk stored.
+                self.append_tree(c, chunk)
+                count += len(chunk)
+            c.executemany(
+                f"INSERT INTO {CHECKPOINTS_TABLE} (seq, size, note, recorded_at) VALUES (?,?,?,?)",
+                [(cp.seq, cp.size, cp.note, cp.recorded_at) for cp in checkpoints],
+            )
+        return count
 
     def _create_table(self, c: SQLiteCursor) -> None:
         super()._create_table(c)
@@ -158,6 +230,39 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder, SQLiteTreeRecord
             c.execute("SELECT value FROM ledger_meta WHERE key=?", (key,))
             row = c.fetchone()
             return str(row[0]) if row else None
+
+
+def _created_table(statement: str) -> str:
+    match = re.match(r"CREATE TABLE IF NOT EXISTS (\w+)", statement)
+    if match is None:
+        raise ValueError(f"not a CREATE TABLE IF NOT EXISTS statement: {statement[:60]}")
+    return match.group(1)
+
+
+class _ImmediateTransaction(SQLiteTransaction):
+    """eventsourcing's SQLite transaction, begun with the write lock taken."""
+
+    def __enter__(self) -> SQLiteCursor:
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            cursor.sqlite_cursor.close()
+            raise OperationalError(error) from error
+        return cursor
+
+
+@contextmanager
+def write_transaction(datastore: SQLiteDatastore) -> Iterator[SQLiteCursor]:
+    """A transaction holding SQLite's write lock from its first statement; commits unless it raises."""
+    with (
+        datastore.get_connection(commit=True) as connection,
+        _ImmediateTransaction(connection, commit=True) as cursor,
+    ):
+        try:
+            yield cursor
+        finally:
+            cursor.sqlite_cursor.close()
 
 
 def _record(row: Any) -> LogRecord:

@@ -73,12 +73,22 @@ class TimelineEntry(BaseModel):
 
 
 class Timeline(BaseModel):
-    """The timeline of one subject."""
+    """The timeline of one subject.
+
+    ``as_of`` is the log position it was read at (what the ledger knew);
+    with a world time ``at``, only entries that may have happened by then are
+    kept, and ``status_at`` says where the subject stood (``unknown`` with
+    every ``possible`` status when the times allow more than one).
+    """
 
     model_config = ConfigDict(frozen=True)
 
     subject: str
     entries: tuple[TimelineEntry, ...]
+    as_of: int | None = None
+    at: WorldTime | None = None
+    status_at: str | None = None
+    possible: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.entries)

@@ -522,20 +522,25 @@ class LedgerContract(ABC):
         with pytest.raises(InvalidError, match="cache_size must be 1 or more, not 0"):
             next(world.replay(cache_size=0))
 
-    def test_list_subjects_of_a_kind_with_filters(self, world: Ledger) -> None:
+    @pytest.mark.parametrize("replay", [False, True], ids=["views", "replay"])
+    def test_lists_of_a_kind_with_filters(self, world: Ledger, replay: bool) -> None:
         world.delete_post(REPLY, at="2024-10-18")
-        assert [s.ref for s in world.list_subjects("post")] == [POST, REPLY]
-        assert [s.ref for s in world.list_subjects("post", status="deleted")] == [REPLY]
-        assert [s.ref for s in world.list_subjects("post", platform="x", status="live")] == [POST]
-        assert [s.ref for s in world.list_subjects("post", in_reply_to=POST)] == [REPLY]
-        assert [s.ref for s in world.list_subjects("claim", about=POST, claimant=CRITIC)] == [CLAIM]
-        assert [s.ref for s in world.list_subjects("comment", status="awaiting")] == [REQUEST]
-        assert [s.ref for s in world.list_subjects("actor", kind="organization")] == [DESK]
-        assert world.list_subjects("source", publisher=AUTHOR) == []
-        with pytest.raises(InvalidError, match="post listings have no filter 'colour'"):
-            world.list_subjects("post", colour="red")
-        with pytest.raises(InvalidError, match="unknown kind 'tweet'"):
-            world.list_subjects("tweet")
+
+        def refs(kind: str, /, **filters: str) -> list[str]:
+            return [row.ref for row in world.rows(kind, filters, replay=replay)]
+
+        assert refs("post") == [POST, REPLY]
+        assert refs("post", status="deleted") == [REPLY]
+        assert refs("post", platform="x", status="live") == [POST]
+        assert refs("post", in_reply_to=POST) == [REPLY]
+        assert refs("claim", about=POST, claimant=CRITIC) == [CLAIM]
+        assert refs("comment", status="awaiting") == [REQUEST]
+        assert refs("actor", kind="organization") == [DESK]
+        assert refs("source", publisher=AUTHOR) == []
+        with pytest.raises(InvalidError, match="colour"):
+            refs("post", colour="red")
+        with pytest.raises(InvalidError, match="tweet"):
+            refs("tweet")
 
     def test_a_dry_run_batch_checks_everything_and_writes_nothing(self, world: Ledger) -> None:
         head = world.head
