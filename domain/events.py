@@ -33,7 +33,7 @@ Version = Annotated[int, Field(ge=1)]
 class Frozen(BaseModel):
     """Base of the domain's immutable value objects."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Correction(Frozen):

@@ -51,7 +51,7 @@ class WorldTime(BaseModel):
     '2024-10-16..2024-10-18'
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     earliest: AwareDatetime
     latest: AwareDatetime

@@ -149,7 +149,7 @@ class Span(BaseModel):
     '1 day 2 hours'
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     shortest: timedelta
     longest: timedelta

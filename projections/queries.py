@@ -161,7 +161,7 @@ class StateAt(BaseModel):
     surely had.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     ref: str
     at: WorldTime

@@ -29,7 +29,7 @@ from projections.clocks import Span, status_of
 class SubjectRow(BaseModel):
     """What every row has: the subject, its version and its status."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     KIND: ClassVar[str] = ""
     QUERY_ONLY: ClassVar[frozenset[str]] = frozenset({"status_at", "possible"})
@@ -204,7 +204,7 @@ class CaseRow(SubjectRow):
 class CaseSubjectRow(BaseModel):
     """A subject linked to a case, with its status."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     case: str
     subject: str

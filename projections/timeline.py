@@ -37,7 +37,7 @@ _BASE_FIELDS = frozenset(Event.model_fields)
 class CorrectionNote(BaseModel):
     """A correction attached to the entry it corrects."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     version: int
     position: int
@@ -48,7 +48,7 @@ class CorrectionNote(BaseModel):
 class TimelineEntry(BaseModel):
     """One line of a timeline: what happened, when (both clocks), who, how we know."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     position: int
     recorded_at: datetime
@@ -81,7 +81,7 @@ class Timeline(BaseModel):
     every ``possible`` status when the times allow more than one).
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     subject: str
     entries: tuple[TimelineEntry, ...]
