@@ -8,7 +8,6 @@ Commands live in their own modules and are registered at the end of this one.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import click
@@ -19,10 +18,19 @@ from domain.errors import LedgerError, VerificationError
 
 
 def _version() -> str:
+    # importlib.metadata is slow to import: only when --version is asked for.
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+
     try:
         return version("provenance-ledger")
     except PackageNotFoundError:
         return "unknown"
+
+
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(f"ledger, version {_version()}")
+        ctx.exit()
 
 
 class FailedError(click.ClickException):
@@ -81,7 +89,14 @@ def _one_line(error: click.UsageError) -> click.ClickException:
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog=f"WHEN, wherever a command takes one, is {WHEN_HELP}.",
 )
-@click.version_option(_version(), prog_name="ledger")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Show the version and exit.",
+)
 @click.option(
     "--db",
     metavar="URL",

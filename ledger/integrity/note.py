@@ -29,10 +29,6 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
 from domain.errors import InvalidError, VerificationError
 
 ED25519 = 0x01
@@ -103,6 +99,9 @@ class Verifier:
 
     def verify(self, message: bytes, signature: bytes) -> bool:
         """Whether ``signature`` is this key's signature of ``message``."""
+        from cryptography.exceptions import InvalidSignature  # noqa: PLC0415 (slow import: only when keys are used)
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey  # noqa: PLC0415
+
         try:
             Ed25519PublicKey.from_public_bytes(self.public_key).verify(signature, message)
         except InvalidSignature:
@@ -121,6 +120,8 @@ class Signer:
     @classmethod
     def generate(cls, name: str) -> Signer:
         """A new random key pair named ``name``."""
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: PLC0415
+
         check_name(name)
         seed = Ed25519PrivateKey.generate().private_bytes_raw()
         return cls(name, key_id(name, _public_key(seed)), seed)
@@ -147,6 +148,8 @@ class Signer:
 
     def sign(self, message: bytes) -> bytes:
         """The Ed25519 signature of ``message``."""
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: PLC0415
+
         return Ed25519PrivateKey.from_private_bytes(self.seed).sign(message)
 
     def __repr__(self) -> str:
@@ -154,6 +157,10 @@ class Signer:
 
 
 def _public_key(seed: bytes) -> bytes:
+    # cryptography costs a tenth of the CLI's start: imported only when a key is used.
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: PLC0415
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat  # noqa: PLC0415
+
     return (
         Ed25519PrivateKey.from_private_bytes(seed).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     )
