@@ -123,6 +123,7 @@ def run(ctx: Context) -> list[Figure]:
                 PYTHON_START,
                 base,
                 Target("value", "<=", 0.4),
+                events=0,  # one query's whole process, not a cost per event of the ledger
             )
         )
     return figures

@@ -105,7 +105,7 @@ def run(ctx: Context) -> list[Figure]:
                 timeline,
                 "Ledger.get(post): its own stream only",
                 single,
-                events=size,
+                events=0,  # a query's latency, not a cost per event of the ledger
                 note=f"the timeline of {probe}, the last post deleted in the workload",
             ),
         ]
