@@ -24,7 +24,7 @@ from ledger.integrity.tree import (
     verify_inclusion,
 )
 
-VECTORS = Path(__file__).resolve().parents[3] / "shared" / "testdata" / "rfc9162"
+VECTORS = Path(__file__).resolve().parent / "vectors" / "rfc9162"
 
 
 def _vectors(kind: str) -> list[Any]:
