@@ -75,6 +75,13 @@ def test_one_flipped_byte_of_a_stored_event(postgres_url: str, key: Signer) -> N
     assert str(error).startswith("position 7: the stored entry does not match the leaf recorded with it")
 
 
+def test_a_changed_event_type(postgres_url: str, key: Signer) -> None:
+    signed(postgres_url, key, 5)
+    with raw(postgres_url) as db:
+        db.execute("UPDATE stored_events SET topic = 'ledger.SourceRegistered.v1' WHERE notification_id = 3")
+    assert failure(postgres_url, key).position == 3
+
+
 def test_a_moved_record_time(postgres_url: str, key: Signer) -> None:
     signed(postgres_url, key, 5)
     with raw(postgres_url) as db:
@@ -126,6 +133,16 @@ def test_a_checkpoint_removed_from_the_middle(postgres_url: str, key: Signer) ->
         db.execute("DELETE FROM checkpoints WHERE seq = 2")
     error = failure(postgres_url, key)
     assert (error.checkpoint, str(error)) == (2, "checkpoint #2 is missing: checkpoints were removed")
+
+
+def test_a_checkpoint_signed_by_an_unknown_key(postgres_url: str, key: Signer) -> None:
+    signed(postgres_url, key, 3)
+    with Ledger.open(postgres_url, recorded_by="test") as ledger:
+        ledger.register_actor("actor/late", name="Late", kind="person")
+        ledger.checkpoint(Ledger.generate_key("intruder"))
+    error = failure(postgres_url, key)
+    assert error.checkpoint == 2
+    assert str(error).startswith("checkpoint #2: not signed by any of the given keys (signed by intruder+")
 
 
 def test_a_ledger_rolled_back_to_an_earlier_checkpoint(postgres_url: str, key: Signer) -> None:
