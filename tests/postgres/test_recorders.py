@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from pathlib import Path
 
@@ -23,6 +24,7 @@ class _Recorders:
 
     url = ""
     factories: list[InfrastructureFactory[ApplicationRecorder]]  # type: ignore[type-var]
+    threads_before: set[threading.Thread]
 
     def create_recorder(self) -> LogRecorder:
         env = Environment(LedgerApplication.name, backend_for(self.url).env)
@@ -33,6 +35,12 @@ class _Recorders:
         return recorder
 
     def tearDown(self) -> None:
+        # eventsourcing's concurrency tests stop their reader threads without joining them:
+        # closing the connections under a thread still in a query crashes sqlite3 (a segfault).
+        # (Daemon threads, such as a connection pool's workers, live until the factory closes.)
+        for thread in set(threading.enumerate()) - self.threads_before:
+            if not thread.daemon:
+                thread.join(timeout=30)
         for factory in self.factories:
             factory.close()
 
@@ -41,14 +49,14 @@ class _SQLite(_Recorders):
     @pytest.fixture(autouse=True)
     def _file(self, tmp_path: Path) -> None:
         self.url = f"sqlite:///{tmp_path / 'ledger.db'}"
-        self.factories = []
+        self.factories, self.threads_before = [], set(threading.enumerate())
 
 
 class _Postgres(_Recorders):
     @pytest.fixture(autouse=True)
     def _schema(self, postgres_url: str) -> None:
         self.url = postgres_url
-        self.factories = []
+        self.factories, self.threads_before = [], set(threading.enumerate())
 
 
 class TestSQLiteLogRecorder(_SQLite, ApplicationRecorderTestCase[LogRecorder]):
