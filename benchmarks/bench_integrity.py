@@ -36,9 +36,9 @@ from eventsourcing.sqlite import SQLiteCursor
 
 from ledger import Ledger, Signer
 from ledger.application import LedgerApplication
-from ledger.backends import backend_for
-from ledger.records import LogRecord
-from ledger.sqlite import SQLiteLogRecorder
+from ledger.storage.backends import backend_for
+from ledger.storage.records import LogRecord
+from ledger.storage.sqlite import SQLiteLogRecorder
 
 DESCRIPTION = (
     "Reporter covering elections, platform moderation and political advertising; "

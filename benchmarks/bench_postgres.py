@@ -45,8 +45,8 @@ from benchmarks.generator import Command
 from benchmarks.measure import Stopwatch, rate
 from benchmarks.results import Figure
 from ledger import Ledger
-from ledger.backends import PostgresSettings, parse_postgres_url
-from ledger.postgres import connect
+from ledger.storage.backends import PostgresSettings, parse_postgres_url
+from ledger.storage.postgres import connect
 
 URL_VARIABLE = "LEDGER_BENCH_POSTGRES_URL"
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"

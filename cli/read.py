@@ -9,20 +9,25 @@ import functools
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from itertools import islice
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import click
 
 from cli.options import clock_options, open_ledger
-from cli.render import Format, echo_json, emit, entry_json, output_options, state_json
+from cli.render import Format, echo_json, emit, output_options
 from cli.tables import list_table, log_lines, replay_lines, state_table, timeline_table
-from cli.views import clock_lines, row_json, state_at_json, state_at_table
-from domain import State
-from domain.events import LogEntry
+from cli.views import clock_lines, state_at_table
 from domain.worldtime import WorldTime
+from ledger.formats.shapes import (
+    entry_json,
+    replayed_json,
+    row_json,
+    state_at_json,
+    state_json,
+    timeline_entry_json,
+)
 from projections.listing import SUBJECT_FILTERS
 from projections.queries import status_choices
-from projections.timeline import TimelineEntry
 
 T = TypeVar("T")
 
@@ -50,7 +55,7 @@ def timeline(ref: str, at: WorldTime | None, as_of: int | datetime | None, fmt: 
     table = functools.partial(timeline_table, result.subject)
     if at is not None or as_of is not None:
         table = functools.partial(_on_clocks, table, clock_lines(result, as_of=as_of is not None))
-    emit(result.entries, fmt, to_json=_timeline_json, table=table)
+    emit(result.entries, fmt, to_json=timeline_entry_json, table=table)
 
 
 def _on_clocks(
@@ -61,10 +66,6 @@ def _on_clocks(
     yield next(lines)
     yield from clocks
     yield from lines
-
-
-def _timeline_json(entry: TimelineEntry) -> dict[str, Any]:
-    return entry.model_dump(mode="json")
 
 
 @click.command()
@@ -172,9 +173,4 @@ def replay(until: int | None, fmt: Format) -> None:
       ledger replay --until 20
       ledger replay --nl > replay.jsonl
     """
-    emit(open_ledger().replay(until=until), fmt, to_json=_replayed_json, table=replay_lines)
-
-
-def _replayed_json(replayed: tuple[LogEntry, State]) -> dict[str, Any]:
-    entry, state = replayed
-    return {**entry_json(entry), "state": state_json(state)}
+    emit(open_ledger().replay(until=until), fmt, to_json=replayed_json, table=replay_lines)

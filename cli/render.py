@@ -20,7 +20,6 @@ from typing import Any, Literal, TypeVar
 import click
 from pydantic import BaseModel
 
-from domain.events import LogEntry
 from domain.worldtime import WorldTime
 
 Format = Literal["table", "json", "nl"]
@@ -77,36 +76,6 @@ def emit(
 def echo_json(value: Any) -> None:
     """Print one JSON document."""
     click.echo(json.dumps(value, ensure_ascii=False, indent=2))
-
-
-# -- JSON -----------------------------------------------------------------------------------------
-
-
-def iso(moment: datetime) -> str:
-    """A record time as ISO 8601, ``Z`` for UTC (as pydantic writes it)."""
-    return moment.isoformat().replace("+00:00", "Z")
-
-
-def state_json(state: BaseModel) -> dict[str, Any]:
-    """A subject's state as JSON, with the values its class derives (``status``, ``text``)."""
-    data = state.model_dump(mode="json")
-    for name, attribute in vars(type(state)).items():
-        if isinstance(attribute, property) and not name.startswith("_"):
-            value = getattr(state, name)
-            data[name] = value.model_dump(mode="json") if isinstance(value, BaseModel) else value
-    return data
-
-
-def entry_json(entry: LogEntry) -> dict[str, Any]:
-    """A logged event as JSON: its position, record time and the event as stored."""
-    return {
-        "position": entry.position,
-        "recorded_at": iso(entry.recorded_at),
-        "subject": entry.subject,
-        "version": entry.version,
-        "type": entry.type,
-        "event": entry.event.model_dump(mode="json"),
-    }
 
 
 # -- text -----------------------------------------------------------------------------------------

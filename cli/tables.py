@@ -6,10 +6,11 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from cli.render import flatten, record_time, state_json, table, world_time
+from cli.render import flatten, record_time, table, world_time
 from domain import State
 from domain.events import LogEntry
 from domain.worldtime import WorldTime
+from ledger.formats.shapes import state_json
 from projections.timeline import TimelineEntry
 
 TIMELINE_HEADERS = ("WHEN", "WHAT", "WHO / SOURCES", "RECORDED")

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 import click
 
 from cli.options import open_ledger
-from cli.render import Format, emit, output_options, state_json, table, world_time
+from cli.render import Format, emit, output_options, table, world_time
 from cli.tables import state_table
+from ledger.formats.shapes import view_status_json
 from projections.queries import StateAt
-from projections.rows import SubjectRow
 from projections.runner import VIEWS, ViewStatus
 from projections.timeline import Timeline
 
@@ -34,18 +33,6 @@ def clock_lines(timeline: Timeline, *, as_of: bool) -> list[str]:
             f"At {world_time(timeline.at)}: {timeline.subject} {status}; only what may have happened by then."
         )
     return lines
-
-
-def row_json(row: SubjectRow) -> dict[str, Any]:
-    """A listed row as JSON, with what it derives (``lived``, ``days_waiting``)."""
-    return row.model_dump(mode="json")
-
-
-def state_at_json(placed: StateAt) -> dict[str, Any]:
-    """A subject at a world time as JSON; its state as ``ledger show`` prints states."""
-    data = placed.model_dump(mode="json", exclude={"state"})
-    data["state"] = None if placed.state is None else state_json(placed.state)
-    return data
 
 
 def state_at_table(placed: StateAt) -> Iterator[str]:
@@ -90,11 +77,7 @@ def status(fmt: Format) -> None:
       ledger projections status
       ledger projections status --json
     """
-    emit(open_ledger().projections_status(), fmt, to_json=_status_json, table=_status_table)
-
-
-def _status_json(view: ViewStatus) -> dict[str, Any]:
-    return {"view": view.view, "position": view.position, "head": view.head, "lag": view.lag}
+    emit(open_ledger().projections_status(), fmt, to_json=view_status_json, table=_status_table)
 
 
 def _status_table(views: Iterable[ViewStatus]) -> Iterator[str]:

@@ -16,8 +16,8 @@ from domain.errors import (
 )
 from domain.events import LogEntry
 from domain.worldtime import WorldTime
-from ledger.casefile import ImportResult
 from ledger.facade import Ledger
+from ledger.formats.casefile import ImportResult
 from ledger.integrity import Checkpoint, Signer, Verifier, check_proof
 from projections.timeline import Timeline, TimelineEntry
 

@@ -13,7 +13,7 @@ from eventsourcing.persistence import Mapper, Recording
 from domain.events import Event, SubjectState
 from domain.refs import subject_id
 from ledger.mapper import PydanticMapper
-from ledger.records import LogRecorder
+from ledger.storage.records import LogRecorder
 
 
 class LedgerApplication(Application[UUID]):

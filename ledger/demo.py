@@ -28,8 +28,8 @@ from importlib.resources import as_file, files
 from typing import TextIO
 
 from domain.errors import InvalidError
-from ledger.casefile import ImportResult
 from ledger.facade import Ledger
+from ledger.formats.casefile import ImportResult
 from projections.timeline import Timeline
 
 POST = "post/labour-linkedin-invite"

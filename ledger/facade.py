@@ -42,13 +42,13 @@ from domain.events import (
 )
 from domain.refs import parse_ref, subject_id
 from ledger.application import LedgerApplication
-from ledger.backends import backend_for
-from ledger.casefile import ImportResult, import_case_file
-from ledger.exchange import ExchangeSummary, export_log, import_log
+from ledger.formats.casefile import ImportResult, import_case_file
+from ledger.formats.exchange import ExchangeSummary, export_log, import_log
 from ledger.integrity.api import LedgerIntegrity
 from ledger.queries import AsOf, LedgerQueries
 from ledger.recording import LedgerRecording, UnitOfWork, When
-from ledger.records import LogRecord, micros_to_datetime
+from ledger.storage.backends import backend_for
+from ledger.storage.records import LogRecord, micros_to_datetime
 from projections.queries import StateAt
 
 LOG_BATCH = 500
@@ -259,7 +259,7 @@ class Ledger(LedgerRecording, LedgerIntegrity, LedgerQueries):
     # -- moving the ledger between stores ------------------------------------------------------
 
     def export(self, target: TextIO | str | os.PathLike[str]) -> ExchangeSummary:
-        """Write the whole log as JSON Lines (see :mod:`ledger.exchange`), streamed.
+        """Write the whole log as JSON Lines (see :mod:`ledger.formats.exchange`), streamed.
 
         ``target`` is a text stream, or a file path: the file appears only once
         the export is complete. The export stops at the head it found.
@@ -321,7 +321,7 @@ class Ledger(LedgerRecording, LedgerIntegrity, LedgerQueries):
 
         Every error is a :class:`CaseFileError` naming the file, the line and
         the field. With ``dry_run``, everything is checked and nothing written.
-        See :mod:`ledger.casefile` for the format.
+        See :mod:`ledger.formats.casefile` for the format.
         """
         return import_case_file(self, path, dry_run=dry_run)
 

@@ -24,7 +24,7 @@ from domain.errors import ConflictError, InvalidError, NotFoundError, StorageErr
 from domain.events import LogEntry
 from domain.refs import parse_ref, ref_kind
 from domain.worldtime import Precision, WorldTime
-from ledger.viewstore import open_views
+from ledger.storage.viewstore import open_views
 from projections.clocks import status_points
 from projections.queries import (
     StateAt,
@@ -52,7 +52,7 @@ from projections.timeline import RelatedScan, Timeline, build_timeline, linked_s
 if TYPE_CHECKING:
     from domain import State
     from ledger.mapper import PydanticMapper
-    from ledger.records import LogRecord, LogRecorder
+    from ledger.storage.records import LogRecord, LogRecorder
 
 AsOf = int | str | datetime
 """What the ledger knew: a log position, or a record time (see :mod:`ledger.queries`)."""

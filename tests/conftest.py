@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from domain.errors import StorageError
-from ledger.backends import parse_postgres_url
+from ledger.storage.backends import parse_postgres_url
 
 POSTGRES_URL_VARIABLE = "LEDGER_TEST_POSTGRES_URL"
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -34,7 +34,7 @@ def _unreachable() -> str | None:
     """Why the test server cannot be used, or None when it answers."""
     settings = parse_postgres_url(os.environ.get(POSTGRES_URL_VARIABLE) or DEFAULT_POSTGRES_URL)
     try:
-        from ledger.postgres import connect  # noqa: PLC0415  (psycopg is an optional extra)
+        from ledger.storage.postgres import connect  # noqa: PLC0415  (psycopg is an optional extra)
 
         connect(settings).close()
     except ImportError:
@@ -89,7 +89,7 @@ def postgres_server() -> str:
 
 def drop_schema(server: str, schema: str) -> None:
     """Drop a test schema and everything in it."""
-    from ledger.postgres import connect  # noqa: PLC0415
+    from ledger.storage.postgres import connect  # noqa: PLC0415
 
     with connect(parse_postgres_url(server)) as connection:
         connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')

@@ -27,7 +27,7 @@ from ledger.integrity.proofs import ConsistencyProof, InclusionProof, TreeState,
 from ledger.integrity.store import TreeRecorder
 from ledger.integrity.tree import consistency_proof, inclusion_proof, root_from
 from ledger.integrity.verify import TreeReplay, VerifyReport, verify_log
-from ledger.records import LogRecorder
+from ledger.storage.records import LogRecorder
 
 DEFAULT_KEY_NAME = "provenance-ledger"
 

@@ -21,7 +21,7 @@ must be as evident as editing its payload. The leaf hash is RFC 6962's
 This module is plain Python, so every backend computes the same leaves.
 
 >>> from uuid import UUID
->>> from ledger.records import LogRecord
+>>> from ledger.storage.records import LogRecord
 >>> record = LogRecord(1, UUID(int=7), 1, "ActorRegistered", b"{}", 1_700_000_000_000_000)
 >>> decode_leaf(encode_leaf(record)) == record
 True
@@ -36,7 +36,7 @@ import struct
 from uuid import UUID
 
 from domain.errors import InvalidError
-from ledger.records import LogRecord
+from ledger.storage.records import LogRecord
 
 TAG = b"provenance-ledger/event/v1"
 

@@ -18,7 +18,7 @@ from domain.errors import ConflictError, StorageError
 from ledger.integrity.sqlite import CHECKPOINTS_TABLE, NODES_TABLE
 from ledger.integrity.store import StoredCheckpoint, TreeRecorder, TreeRow, row_key, tree_rows
 from ledger.integrity.tree import CompactRange, NodeKey
-from ledger.records import LogRecord, now_micros
+from ledger.storage.records import LogRecord, now_micros
 
 
 def tree_tables(schema: str) -> list[Composed]:

@@ -33,7 +33,7 @@ from ledger.integrity.checkpoint import Checkpoint, open_checkpoint, parse_check
 from ledger.integrity.leaves import decode_leaf
 from ledger.integrity.note import Verifier, decode_base64, encode_base64
 from ledger.integrity.tree import leaf_hash, verify_consistency, verify_inclusion
-from ledger.records import LogRecord
+from ledger.storage.records import LogRecord
 
 INCLUSION: Final = "provenance-ledger/inclusion/v1"
 CONSISTENCY: Final = "provenance-ledger/consistency/v1"

@@ -15,7 +15,7 @@ from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore
 from domain.errors import ConflictError, StorageError
 from ledger.integrity.store import StoredCheckpoint, TreeRecorder, TreeRow, row_key, tree_rows
 from ledger.integrity.tree import CompactRange, NodeKey
-from ledger.records import LogRecord, now_micros
+from ledger.storage.records import LogRecord, now_micros
 
 NODES_TABLE = "merkle_nodes"
 CHECKPOINTS_TABLE = "checkpoints"

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from domain.errors import StorageError
 from ledger.integrity.leaves import record_leaf_hash
 from ledger.integrity.tree import CompactRange, NodeKey
-from ledger.records import LogRecord
+from ledger.storage.records import LogRecord
 
 TreeRow = tuple[int, int, bytes]
 """A stored node: (last position covered, level, hash)."""

@@ -33,7 +33,7 @@ from ledger.integrity.leaves import record_leaf_hash
 from ledger.integrity.note import Verifier, encode_base64
 from ledger.integrity.store import StoredCheckpoint, TreeRecorder, TreeRow
 from ledger.integrity.tree import EMPTY_ROOT, CompactRange
-from ledger.records import LogRecord, LogRecorder
+from ledger.storage.records import LogRecord, LogRecorder
 
 BATCH = 2000
 

@@ -10,8 +10,8 @@ import pytest
 from cli_helpers import EXAMPLE, Run, assert_one_error_line, log_snapshot
 
 from ledger import CaseFileError, Ledger
-from ledger.casefile import read_case_file
 from ledger.demo import CASE, POST
+from ledger.formats.casefile import read_case_file
 
 ADA = '[[entry]]\ncommand = "actor add"\nref = "actor/ada"\nname = "Ada"\nkind = "person"\n'
 ADA_POST = (

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from cli_helpers import Run
 
-from cli.render import state_json
 from ledger import Ledger
 from ledger.demo import COMMENT, POST
+from ledger.formats.shapes import state_json
 
 TIMELINE_KEYS = [
     "position",

@@ -12,9 +12,9 @@ from cli_helpers import EXAMPLE, Run
 
 from cli.main import ledger as ledger_command
 from ledger import Ledger
-from ledger.casefile import read_case_file
 from ledger.commands import COMMANDS
 from ledger.demo import CASE, COMMENT, POST, record_seed_story
+from ledger.formats.casefile import read_case_file
 
 TIMELINES = (POST, COMMENT, CASE, "claim/musk-this-is-illegal", "actor/newsweek")
 POSITIONAL = {"ref", "subject"}  # given as arguments on the command line, not options

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from domain.errors import InvalidError
 from ledger.integrity.leaves import TAG, decode_leaf, encode_leaf, record_leaf_hash
-from ledger.records import LogRecord
+from ledger.storage.records import LogRecord
 
 RECORD = LogRecord(5, UUID(int=1), 2, "ledger.ActorRegistered.v1", b'{"a":1}', 1_700_000_000_000_000)
 

@@ -12,8 +12,8 @@ import pytest
 from domain.errors import VerificationError
 from ledger import Checkpoint, Ledger, Signer
 from ledger.integrity.store import tree_rows
-from ledger.records import LogRecord
-from ledger.sqlite import _COLUMNS
+from ledger.storage.records import LogRecord
+from ledger.storage.sqlite import _COLUMNS
 from tests.integrity.helpers import raw, record_actors
 
 MakeLedger = Callable[..., Path]

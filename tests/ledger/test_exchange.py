@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from ledger import InvalidError, Ledger, StorageError
 from ledger.demo import COMMENT, POST, record_seed_story
-from ledger.exchange import EXPORT_FORMAT
+from ledger.formats.exchange import EXPORT_FORMAT
 
 Lines = list[str]
 

@@ -21,8 +21,8 @@ from domain import actor
 from domain.events import Provenance
 from domain.refs import subject_id
 from ledger.application import LedgerApplication
-from ledger.backends import backend_for
-from ledger.records import LogRecord, LogRecorder
+from ledger.storage.backends import backend_for
+from ledger.storage.records import LogRecord, LogRecorder
 
 EVENTS = 100_000
 MIB = 1024 * 1024

@@ -15,9 +15,9 @@ from domain.events import Event, event_classes
 from domain.refs import subject_id
 from ledger import Ledger, StorageError
 from ledger.application import LedgerApplication
-from ledger.backends import backend_for
 from ledger.demo import COMMENT, POST, record_seed_story
 from ledger.mapper import PydanticMapper
+from ledger.storage.backends import backend_for
 from tests.strategies import events
 
 TOPICS = sorted(event_classes())

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from ledger import Ledger, StorageError
-from ledger.records import datetime_to_micros
+from ledger.storage.records import datetime_to_micros
 from tests.ledger.contract import LedgerContract
 
 

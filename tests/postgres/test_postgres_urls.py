@@ -6,14 +6,14 @@ import psycopg
 import pytest
 
 from ledger import Ledger, StorageError
-from ledger.backends import backend_for, parse_postgres_url
+from ledger.storage.backends import backend_for, parse_postgres_url
 
 
 def test_url_gives_eventsourcing_settings() -> None:
     settings = parse_postgres_url("postgresql://ann:p%40ss%3Aword@db.example:6432/news?schema=desk")
     env = settings.env()
     assert env["PERSISTENCE_MODULE"] == "eventsourcing.postgres"
-    assert env["APPLICATION_RECORDER_TOPIC"] == "ledger.postgres:PostgresLogRecorder"
+    assert env["APPLICATION_RECORDER_TOPIC"] == "ledger.storage.postgres:PostgresLogRecorder"
     assert (env["POSTGRES_HOST"], env["POSTGRES_PORT"], env["POSTGRES_DBNAME"]) == (
         "db.example",
         "6432",

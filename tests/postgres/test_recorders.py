@@ -15,8 +15,8 @@ from eventsourcing.tests.persistence import (
 from eventsourcing.utils import Environment
 
 from ledger.application import LedgerApplication
-from ledger.backends import backend_for
-from ledger.records import LogRecorder
+from ledger.storage.backends import backend_for
+from ledger.storage.records import LogRecorder
 
 
 class _Recorders:

@@ -16,8 +16,8 @@ import pytest
 
 from domain.errors import VerificationError
 from ledger import Checkpoint, Ledger, Signer
-from ledger.backends import parse_postgres_url
-from ledger.postgres import connect
+from ledger.storage.backends import parse_postgres_url
+from ledger.storage.postgres import connect
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ import pytest
 from domain.refs import KINDS
 from ledger import Ledger
 from ledger.demo import record_seed_story
-from ledger.viewstore import LedgerLog
+from ledger.storage.viewstore import LedgerLog
 from projections.runner import Projections
 from projections.sql import POSTGRESQL, Database
 

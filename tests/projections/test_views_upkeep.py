@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 import pytest
 
 from ledger import InvalidError, Ledger
-from ledger.backends import parse_postgres_url
 from ledger.demo import POST, record_seed_story
+from ledger.storage.backends import parse_postgres_url
 
 
 def views(ledger: Ledger) -> dict[str, tuple[int, int]]:
@@ -23,7 +23,7 @@ def views(ledger: Ledger) -> dict[str, tuple[int, int]]:
 def sql(url: str, *statements: str) -> list[list[tuple[object, ...]]]:
     """Run ``statements`` on the ledger's own database, outside the ledger; the rows of each."""
     if url.startswith("postgresql://"):
-        from ledger.postgres import connect  # noqa: PLC0415  (psycopg is an optional extra)
+        from ledger.storage.postgres import connect  # noqa: PLC0415  (psycopg is an optional extra)
 
         settings = parse_postgres_url(url)
         with connect(settings) as connection:

@@ -16,8 +16,8 @@ from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTransactio
 
 from domain.errors import StorageError
 from ledger.mapper import PydanticMapper
-from ledger.records import LogRecorder
-from ledger.sqlite import SQLiteLogRecorder
+from ledger.storage.records import LogRecorder
+from ledger.storage.sqlite import SQLiteLogRecorder
 from projections.runner import Projections
 from projections.sql import POSTGRESQL, SQLITE, Database
 from projections.stored_rows import RawEntry
@@ -95,7 +95,7 @@ class LedgerLog:
         if isinstance(recorder, SQLiteLogRecorder):
             datastore = recorder.datastore
             # Catch-up needs no stream ids nor record times: read just the payloads. In the
-            # SQLite log the position is the notification_id (ledger.sqlite).
+            # SQLite log the position is the notification_id (ledger.storage.sqlite).
             with datastore.transaction(commit=False) as cursor:
                 cursor.execute(
                     f"SELECT notification_id, topic, state FROM {recorder.events_table_name} "

@@ -42,7 +42,7 @@ from ledger.integrity.leaves import record_leaf_hash
 from ledger.integrity.store import StoredCheckpoint, TreeRecorder
 from ledger.integrity.tree import CompactRange
 from ledger.mapper import PydanticMapper
-from ledger.records import FORMAT, LogRecord, LogRecorder, datetime_to_micros, micros_to_datetime
+from ledger.storage.records import FORMAT, LogRecord, LogRecorder, datetime_to_micros, micros_to_datetime
 
 EXPORT_FORMAT = "provenance-ledger-export/1"
 

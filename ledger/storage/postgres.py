@@ -23,11 +23,11 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 from domain.errors import InvalidError, StorageError
-from ledger.backends import POSTGRES_DEFAULTS, PostgresSettings
 from ledger.integrity.postgres import PostgresTreeRecorder, tree_tables
 from ledger.integrity.sqlite import CHECKPOINTS_TABLE, NODES_TABLE
 from ledger.integrity.store import StoredCheckpoint
-from ledger.records import EVENTS_TABLE, FORMAT, LogRecord, LogRecorder, chunked
+from ledger.storage.backends import POSTGRES_DEFAULTS, PostgresSettings
+from ledger.storage.records import EVENTS_TABLE, FORMAT, LogRecord, LogRecorder, chunked
 
 META_TABLE = "ledger_meta"
 

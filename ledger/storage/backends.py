@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from domain.errors import StorageError
-from ledger.records import EVENTS_TABLE, FORMAT
+from ledger.storage.records import EVENTS_TABLE, FORMAT
 
 DEFAULT_URL = "ledger.db"
 URL_VARIABLE = "LEDGER_URL"
@@ -86,7 +86,7 @@ def _sqlite_env(db_name: str) -> dict[str, str]:
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
         "SQLITE_DBNAME": db_name,
         "SQLITE_LOCK_TIMEOUT": os.environ.get("SQLITE_LOCK_TIMEOUT") or str(SQLITE_BUSY_TIMEOUT),
-        "APPLICATION_RECORDER_TOPIC": "ledger.sqlite:SQLiteLogRecorder",
+        "APPLICATION_RECORDER_TOPIC": "ledger.storage.sqlite:SQLiteLogRecorder",
         "CREATE_TABLE": "y",
     }
 
@@ -116,7 +116,7 @@ class PostgresSettings:
         tuning = {key: os.environ.get(key) or value for key, value in POSTGRES_DEFAULTS.items()}
         return {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
-            "APPLICATION_RECORDER_TOPIC": "ledger.postgres:PostgresLogRecorder",
+            "APPLICATION_RECORDER_TOPIC": "ledger.storage.postgres:PostgresLogRecorder",
             "CREATE_TABLE": "y",
             "POSTGRES_HOST": self.host,
             "POSTGRES_PORT": str(self.port),
@@ -165,7 +165,7 @@ def parse_postgres_url(url: str) -> PostgresSettings:
 def _postgres_backend(url: str, *, create: bool) -> Backend:
     settings = parse_postgres_url(url)
     try:
-        from ledger.postgres import check_ledger_schema  # noqa: PLC0415  (psycopg is optional)
+        from ledger.storage.postgres import check_ledger_schema  # noqa: PLC0415  (psycopg is optional)
     except ImportError:
         raise StorageError(
             f"cannot open {settings.display}: the PostgreSQL driver is not installed "

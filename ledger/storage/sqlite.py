@@ -29,7 +29,7 @@ from eventsourcing.sqlite import (
 from domain.errors import InvalidError
 from ledger.integrity.sqlite import CHECKPOINTS_TABLE, TREE_TABLES, SQLiteTreeRecorder
 from ledger.integrity.store import StoredCheckpoint
-from ledger.records import EVENTS_TABLE, FORMAT, LogRecord, LogRecorder, chunked, now_micros
+from ledger.storage.records import EVENTS_TABLE, FORMAT, LogRecord, LogRecorder, chunked, now_micros
 
 # The state is read as a BLOB whatever a writer stored it as, so its bytes are what is hashed.
 _COLUMNS = "notification_id, originator_id, originator_version, topic, CAST(state AS BLOB), recorded_at"
