@@ -15,6 +15,7 @@ import orjson
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTransaction
 
 from domain.errors import StorageError
+from ledger.integrity.content import strip_extras
 from ledger.mapper import PydanticMapper
 from ledger.storage.records import LogRecorder
 from ledger.storage.sqlite import SQLiteLogRecorder
@@ -110,5 +111,5 @@ class LedgerLog:
             state = mapper.cipher.decrypt(stored) if mapper.cipher else stored
             if mapper.compressor:
                 state = mapper.compressor.decompress(state)
-            entries.append(RawEntry.of(position, topic, orjson.loads(state)))
+            entries.append(RawEntry.of(position, topic, orjson.loads(strip_extras(state))))
         return entries
