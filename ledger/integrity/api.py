@@ -31,6 +31,7 @@ from ledger.integrity.cosignature import (
 from ledger.integrity.leaves import encode_leaf
 from ledger.integrity.note import Signer, Verifier, encode_base64, parse_note
 from ledger.integrity.proofs import ConsistencyProof, InclusionProof, TreeState, check_proof
+from ledger.integrity.redaction import Redaction, redact_entry
 from ledger.integrity.store import TreeRecorder
 from ledger.integrity.tree import consistency_proof, inclusion_proof, root_from
 from ledger.integrity.verify import TreeReplay, VerifyReport, verify_log
@@ -171,6 +172,17 @@ class LedgerIntegrity:
             last.note, witness_keys, min_witnesses, what=f"latest checkpoint (#{last.seq})"
         )
         return replace(report, cosigned_by=tuple(c.name for c in cosigned))
+
+    def redact(self, ref: str, *, version: int, reason: str, recorded_by: str | None = None) -> Redaction:
+        """Erase the content of entry ``version`` of ``ref`` (a legal request), keeping every proof.
+
+        Appends a redaction event naming the entry, its salted content digest,
+        the reason and who redacted, then erases the entry's content and salt
+        and drops the views (rebuilt when next read), in one transaction. See
+        :mod:`ledger.integrity.redaction` for what is erased where.
+        :class:`InvalidError` for an entry with a v1 leaf or one already redacted.
+        """
+        return redact_entry(self, ref, version, reason, recorded_by)
 
     def witness_request(self, old_size: int = 0) -> str:
         """The C2SP tlog-witness ``add-checkpoint`` body for the latest checkpoint, from ``old_size``.
