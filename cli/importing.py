@@ -21,7 +21,12 @@ from ledger.demo import COMMENT, POST, load_example
     type=click.Path(dir_okay=False, path_type=Path),
     help="Instead of a case file, import a whole ledger written by `ledger export` into this empty one.",
 )
-def import_file(file: Path | None, dry_run: bool, export: Path | None) -> None:
+@click.option(
+    "--upgrade-leaves",
+    is_flag=True,
+    help="With --from-export: salt entries with v1 leaves so they can be redacted (a new root).",
+)
+def import_file(file: Path | None, dry_run: bool, export: Path | None, upgrade_leaves: bool) -> None:
     """Record every entry of a case file (TOML or JSON Lines) at once, or none.
 
     Each entry names a recording command and its fields, as on the command
@@ -44,12 +49,14 @@ def import_file(file: Path | None, dry_run: bool, export: Path | None) -> None:
     if export is not None:
         if file is not None or dry_run:
             raise click.UsageError("--from-export takes no case file and no --dry-run")
-        summary = open_ledger(create=True).import_export(export)
+        summary = open_ledger(create=True).import_export(export, upgrade_leaves=upgrade_leaves)
         click.echo(
             f"imported {summary.events} events and {summary.checkpoints} checkpoints from {export} "
             f"(origin {summary.origin})"
         )
         return
+    if upgrade_leaves:
+        raise click.UsageError("--upgrade-leaves goes with --from-export")
     if file is None:
         raise click.UsageError("name a case file, or --from-export FILE")
     result = open_ledger(create=not dry_run).import_file(file, dry_run=dry_run)

@@ -276,15 +276,19 @@ class Ledger(LedgerRecording, LedgerIntegrity, LedgerQueries):
         except PersistenceError as error:
             raise StorageError(f"cannot read {self.url}: {error}") from None
 
-    def import_export(self, source: TextIO | str | os.PathLike[str]) -> ExchangeSummary:
+    def import_export(
+        self, source: TextIO | str | os.PathLike[str], *, upgrade_leaves: bool = False
+    ) -> ExchangeSummary:
         """Import an export into this ledger, which must be empty: the same log, byte for byte.
 
         Every entry keeps its position, stream, version, record time and
         stored bytes. A corrupted export is refused, naming the line, and
-        nothing is imported.
+        nothing is imported. ``upgrade_leaves`` salts every entry with a v1
+        leaf (a new root; the old checkpoints are not carried): see
+        docs/auditing.md.
         """
         try:
-            summary = import_log(self._recorder, self._mapper, source)
+            summary = import_log(self._recorder, self._mapper, source, upgrade_leaves=upgrade_leaves)
         except PersistenceError as error:
             raise StorageError(f"cannot import into {self.url}: {error}") from None
         self._known.clear()

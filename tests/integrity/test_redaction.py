@@ -149,7 +149,10 @@ def test_redaction_refusals(story: Path) -> None:
             ledger.redact("post/p", version=9, reason="r")
 
 
-def test_a_v1_entry_cannot_be_redacted_and_still_verifies(tmp_path: Path) -> None:
+def test_a_v1_entry_cannot_be_redacted_until_the_ledger_moves_to_v2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
     # A ledger made before v2 leaves: the same export with the salts taken out of every entry.
     with Ledger.open(tmp_path / "new.db", recorded_by="desk") as ledger:
         _story(ledger)
@@ -172,6 +175,18 @@ def test_a_v1_entry_cannot_be_redacted_and_still_verifies(tmp_path: Path) -> Non
         assert old.verify().redacted == ()
         with pytest.raises(InvalidError, match="v1 leaf"):
             old.redact("post/p", version=1, reason="r")
+        old_root = old.tree_head().root
+    # Moving it to v2 leaves: export, then import with the leaves upgraded (a new root).
+    moved = run("--db", "old.db", "export", "--output", "old.jsonl")
+    assert moved.exit_code == 0, moved.output
+    upgraded = run("--db", "upgraded.db", "import", "--from-export", "old.jsonl", "--upgrade-leaves")
+    assert upgraded.exit_code == 0, upgraded.output
+    with Ledger.open(tmp_path / "upgraded.db", recorded_by="desk") as new:
+        assert new.tree_head().root != old_root
+        with Ledger.open(tmp_path / "old.db") as old:
+            assert list(new.log()) == list(old.log())  # the same entries, record times, positions
+        new.redact("post/p", version=1, reason="r")
+        assert new.verify().redacted == (3,)
 
 
 def run(*args: str, url: str = "ledger.db") -> Result:
