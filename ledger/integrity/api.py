@@ -1,4 +1,4 @@
-"""The integrity methods of :class:`ledger.Ledger`: keys, checkpoints, verify, proofs.
+"""The integrity part of :class:`ledger.Ledger`: keys, checkpoints, verify, proofs.
 
 >>> from ledger import Ledger, check_proof
 >>> key = Ledger.generate_key("desk")
@@ -53,16 +53,16 @@ def _verifiers(keys: Sequence[Verifier | str]) -> list[Verifier]:
     return [k if isinstance(k, Verifier) else Verifier.parse(k) for k in keys]
 
 
-class LedgerIntegrity:
-    """Mixed into :class:`ledger.Ledger`: the tamper-evidence of its log."""
+class Integrity:
+    """The tamper-evidence of a ledger's log: held by :class:`ledger.Ledger`, which delegates to it.
 
-    _recorder: LogRecorder
+    ``recorder`` reads the log; ``tree`` is the Merkle tree and checkpoints
+    stored beside it (:class:`~ledger.integrity.sqltree.SQLTreeStore`).
+    """
 
-    @property
-    def _tree(self) -> TreeRecorder:
-        if not isinstance(self._recorder, TreeRecorder):
-            raise StorageError(f"{type(self._recorder).__name__} keeps no Merkle tree")
-        return self._recorder
+    def __init__(self, recorder: LogRecorder, tree: TreeRecorder) -> None:
+        self._recorder = recorder
+        self._tree = tree
 
     @property
     def origin(self) -> str:
