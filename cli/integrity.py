@@ -191,7 +191,7 @@ def check_proof_command(proof: str, keys: Sequence[str], fmt: Format) -> None:
         click.echo(result.summary())
 
 
-COMMANDS: list[click.Command] = [
+INTEGRITY_COMMANDS: list[click.Command] = [
     keys_group,
     checkpoint,
     verify,
@@ -202,5 +202,5 @@ COMMANDS: list[click.Command] = [
 
 def register(group: click.Group) -> None:
     """Add the integrity commands to the ``ledger`` group."""
-    for command in COMMANDS:
+    for command in INTEGRITY_COMMANDS:
         group.add_command(command)
