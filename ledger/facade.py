@@ -146,6 +146,8 @@ class Ledger(LedgerRecording):
     verify = delegate("_integrity", Integrity.verify)
     prove_inclusion = delegate("_integrity", Integrity.prove_inclusion)
     prove_consistency = delegate("_integrity", Integrity.prove_consistency)
+    witness_request = delegate("_integrity", Integrity.witness_request)
+    add_cosignatures = delegate("_integrity", Integrity.add_cosignatures)
 
     @property
     def origin(self) -> str:
