@@ -319,7 +319,7 @@ def redact(ref: str, version: int, reason: str, fmt: Format) -> None:
 # Last: the witness commands reuse this module's helpers.
 from cli.witness import witness_group  # noqa: E402
 
-COMMANDS: list[click.Command] = [
+INTEGRITY_COMMANDS: list[click.Command] = [
     keys_group,
     witness_group,
     checkpoint,
@@ -332,5 +332,5 @@ COMMANDS: list[click.Command] = [
 
 def register(group: click.Group) -> None:
     """Add the integrity commands to the ``ledger`` group."""
-    for command in COMMANDS:
+    for command in INTEGRITY_COMMANDS:
         group.add_command(command)

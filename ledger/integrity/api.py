@@ -1,4 +1,4 @@
-"""The integrity methods of :class:`ledger.Ledger`: keys, checkpoints, verify, proofs.
+"""The integrity part of :class:`ledger.Ledger`: keys, checkpoints, verify, proofs.
 
 >>> from ledger import Ledger, check_proof
 >>> key = Ledger.generate_key("desk")
@@ -31,7 +31,6 @@ from ledger.integrity.cosignature import (
 from ledger.integrity.leaves import encode_leaf
 from ledger.integrity.note import Signer, Verifier, encode_base64, parse_note
 from ledger.integrity.proofs import ConsistencyProof, InclusionProof, TreeState, check_proof
-from ledger.integrity.redaction import Redaction, redact_entry
 from ledger.integrity.store import TreeRecorder
 from ledger.integrity.tree import consistency_proof, inclusion_proof, root_from
 from ledger.integrity.verify import TreeReplay, VerifyReport, verify_log
@@ -62,16 +61,16 @@ def _verifiers(keys: Sequence[Verifier | str]) -> list[Verifier]:
     return [k if isinstance(k, Verifier) else Verifier.parse(k) for k in keys]
 
 
-class LedgerIntegrity:
-    """Mixed into :class:`ledger.Ledger`: the tamper-evidence of its log."""
+class Integrity:
+    """The tamper-evidence of a ledger's log: held by :class:`ledger.Ledger`, which delegates to it.
 
-    _recorder: LogRecorder
+    ``recorder`` reads the log; ``tree`` is the Merkle tree and checkpoints
+    stored beside it (:class:`~ledger.integrity.sqltree.SQLTreeStore`).
+    """
 
-    @property
-    def _tree(self) -> TreeRecorder:
-        if not isinstance(self._recorder, TreeRecorder):
-            raise StorageError(f"{type(self._recorder).__name__} keeps no Merkle tree")
-        return self._recorder
+    def __init__(self, recorder: LogRecorder, tree: TreeRecorder) -> None:
+        self._recorder = recorder
+        self._tree = tree
 
     @property
     def origin(self) -> str:
@@ -172,17 +171,6 @@ class LedgerIntegrity:
             last.note, witness_keys, min_witnesses, what=f"latest checkpoint (#{last.seq})"
         )
         return replace(report, cosigned_by=tuple(c.name for c in cosigned))
-
-    def redact(self, ref: str, *, version: int, reason: str, recorded_by: str | None = None) -> Redaction:
-        """Erase the content of entry ``version`` of ``ref`` (a legal request), keeping every proof.
-
-        Appends a redaction event naming the entry, its salted content digest,
-        the reason and who redacted, then erases the entry's content and salt
-        and drops the views (rebuilt when next read), in one transaction. See
-        :mod:`ledger.integrity.redaction` for what is erased where.
-        :class:`InvalidError` for an entry with a v1 leaf or one already redacted.
-        """
-        return redact_entry(self, ref, version, reason, recorded_by)
 
     def witness_request(self, old_size: int = 0) -> str:
         """The C2SP tlog-witness ``add-checkpoint`` body for the latest checkpoint, from ``old_size``.

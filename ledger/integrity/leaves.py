@@ -65,13 +65,13 @@ def _parts(record: LogRecord) -> tuple[bytes, ...]:
             topic,
             _LENGTH.pack(len(record.state)),
             record.state,
-            _TAIL.pack(8, record.recorded_at),
+            _TAIL.pack(8, record.recorded_us),
         )  # fmt: skip
     except struct.error:
         # Positions, versions and record times are unsigned 64-bit numbers.
         raise InvalidError(
             f"position {record.position}, version {record.originator_version} or record time "
-            f"{record.recorded_at} cannot be encoded in a leaf"
+            f"{record.recorded_us} cannot be encoded in a leaf"
         ) from None
 
 
@@ -84,13 +84,13 @@ def _parts_v2(record: LogRecord) -> tuple[bytes, ...]:
     parts = content.split(record.state)
     try:
         numbers = [
-            struct.pack(">Q", n) for n in (record.position, record.originator_version, record.recorded_at)
+            struct.pack(">Q", n) for n in (record.position, record.originator_version, record.recorded_us)
         ]
     except struct.error:
         raise InvalidError(
             f"position {record.position} or its version or record time cannot be encoded"
         ) from None
-    position, version, recorded_at = numbers
+    position, version, recorded_us = numbers
     return (
         _field(TAG_V2),
         _field(position),
@@ -99,7 +99,7 @@ def _parts_v2(record: LogRecord) -> tuple[bytes, ...]:
         _field(record.topic.encode()),
         _field(parts.structure),
         _field(parts.digest),
-        _field(recorded_at),
+        _field(recorded_us),
     )
 
 
@@ -154,15 +154,15 @@ def _decode(data: bytes) -> tuple[LogRecord, bytes | None]:
         offset += length
     digest = None
     if len(fields) == 8 and fields[0] == TAG_V2:
-        tag, position, stream, version, topic, state, digest, recorded_at = fields
+        tag, position, stream, version, topic, state, digest, recorded_us = fields
         if len(digest) != 32:
             raise InvalidError("malformed leaf: the content digest is not 32 bytes")
     elif len(fields) == 7 and fields[0] == TAG:
-        tag, position, stream, version, topic, state, recorded_at = fields
+        tag, position, stream, version, topic, state, recorded_us = fields
     else:
         raise InvalidError(f"malformed leaf: not a {TAG.decode()} leaf of 7 fields nor a v2 leaf of 8")
     del tag
-    if len(stream) != 16 or {len(position), len(version), len(recorded_at)} != {8}:
+    if len(stream) != 16 or {len(position), len(version), len(recorded_us)} != {8}:
         raise InvalidError("malformed leaf: a fixed-size field has the wrong size")
     try:
         topic_text = topic.decode()
@@ -174,6 +174,6 @@ def _decode(data: bytes) -> tuple[LogRecord, bytes | None]:
         originator_version=int.from_bytes(version),
         topic=topic_text,
         state=state,
-        recorded_at=int.from_bytes(recorded_at),
+        recorded_us=int.from_bytes(recorded_us),
     )
     return record, digest

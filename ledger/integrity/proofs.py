@@ -134,7 +134,7 @@ class ProofCheck:
                 "stream": str(r.originator_id),
                 "version": r.originator_version,
                 "type": r.topic,
-                "recorded_at": r.recorded_at,
+                "recorded_at": r.recorded_us,
                 "state": encode_base64(r.state),
             }
         return {

@@ -110,14 +110,14 @@ def _names(record: LogRecord) -> tuple[int, str] | None:
 
 
 def _rewrite(recorder: LogRecorder, record: LogRecord, erased: bytes, ledger: Any) -> None:
-    datastore = getattr(recorder, "datastore", None)
-    if type(datastore).__name__ == "SQLiteDatastore":
-        _rewrite_sqlite(recorder, datastore, record, erased)
-    elif type(datastore).__name__ == "PostgresDatastore":
-        _rewrite_postgres(recorder, datastore, record, erased)
+    storage = ledger._storage
+    if storage.kind.name == "sqlite":
+        _rewrite_sqlite(recorder, storage.datastore, record, erased)
+    elif storage.kind.name == "postgresql":
+        _rewrite_postgres(recorder, storage.datastore, record, erased)
     else:
         raise StorageError(f"cannot redact on {ledger.url}")
-    ledger._views = None  # the views are rebuilt from the redacted log when next read
+    ledger._views.forget()  # the views are rebuilt from the redacted log when next read
     cache = ledger._app.repository.cache
     if cache is not None:
         # States in memory hold the erased text too. (eventsourcing's LRUCache.clear

@@ -14,7 +14,7 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from cli.integrity import COMMANDS
+from cli.integrity import INTEGRITY_COMMANDS
 from cli.main import ledger as ledger_group
 from domain.errors import LedgerError
 from ledger import Ledger, check_proof
@@ -211,7 +211,7 @@ def test_no_ledger_is_created_by_verifying_a_missing_one(workdir: Path) -> None:
 
 def _all_commands() -> list[click.Command]:
     found: list[click.Command] = []
-    for command in COMMANDS:
+    for command in INTEGRITY_COMMANDS:
         found.append(command)
         if isinstance(command, click.Group):
             found.extend(command.commands.values())
