@@ -50,8 +50,7 @@ import base64
 import binascii
 import hashlib
 import os
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -104,8 +103,7 @@ def strip_extras(state: bytes) -> bytes:
     return state
 
 
-@dataclass(frozen=True)
-class Split:
+class Split(NamedTuple):
     """An entry's stored JSON, split: its structure, and its content's salted digest."""
 
     structure: bytes
@@ -122,11 +120,23 @@ def is_v2(state: bytes) -> bool:
 
 
 def _walk(value: Any, path: str, found: list[list[Any]], key: str | None) -> Any:
-    if isinstance(value, dict):
-        return {k: _walk(v, f"{path}/{k}", found, k) for k, v in value.items()}
-    if isinstance(value, list):
+    """``value`` with its content strings nulled; each one appended to ``found`` as [path, text]."""
+    kind = type(value)
+    if kind is dict:
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            vkind = type(v)
+            if vkind is str and k in CONTENT_FIELDS:
+                found.append([f"{path}/{k}", v])
+                out[k] = None
+            elif vkind is dict or (vkind is list and v):
+                out[k] = _walk(v, f"{path}/{k}", found, k)
+            else:
+                out[k] = v
+        return out
+    if kind is list:
         return [_walk(v, f"{path}/{i}", found, key) for i, v in enumerate(value)]
-    if isinstance(value, str) and key in CONTENT_FIELDS:
+    if kind is str and key in CONTENT_FIELDS:
         found.append([path, value])
         return None
     return value
