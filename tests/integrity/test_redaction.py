@@ -229,3 +229,35 @@ def test_verify_catches_a_redaction_event_naming_the_wrong_digest(story: Path) -
             ledger.verify()
     assert caught.value.position == 10
     assert "names the content digest" in str(caught.value)
+
+
+def test_a_redaction_interrupted_after_its_event_is_reported_and_finished_by_running_it_again(
+    story: Path,
+) -> None:
+    from domain.events import redact  # noqa: PLC0415
+
+    with Ledger.open(story, recorded_by="desk") as ledger:
+        with raw(story) as db:
+            state = bytes(db.execute("SELECT state FROM stored_events WHERE notification_id=3").fetchone()[0])
+        digest = base64.b64encode(split(state).digest).decode()
+        with ledger._unit() as work:  # the event alone, as if the erasure had failed
+            provenance = ledger._provenance(None, (), None).checked(work)
+            work.add(
+                redact(
+                    work.any_state("post/p"),
+                    version=1,
+                    position=3,
+                    content_sha256=digest,
+                    reason="erasure request",
+                    provenance=provenance,
+                )
+            )
+        report = ledger.verify()
+        assert (report.redacted, report.redactions_pending) == ((), (3,))
+        assert "redactions not yet applied at positions 3" in report.summary()
+        head = ledger.tree_head().size
+        done = ledger.redact("post/p", version=1, reason="erasure request")
+        assert done.event_position == head  # no second event
+        assert ledger.tree_head().size == head
+        report = ledger.verify()
+        assert (report.redacted, report.redactions_pending) == ((3,), ())
