@@ -118,7 +118,9 @@ def ledger(ctx: click.Context, db: str | None, by: str | None) -> None:
     """A provenance ledger of posts, claims, reviews and requests for comment.
 
     Record with one command per thing that happened; read timelines, states,
-    listings, the log and its replay; import case files.
+    listings, the log and its replay; import case files. Subjects are named
+    KIND/SLUG (actor/, source/, post/, claim/, comment/, case/); a comment/...
+    is a request for comment sent to someone, not a reader's comment.
 
     \b
     Example:
