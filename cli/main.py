@@ -1,8 +1,8 @@
 """The ``ledger`` command line.
 
 Errors are turned into one line on stderr in one place, :class:`LedgerGroup`:
-a ledger error exits 1, a usage error 2, a failed verification 3; bad input
-never shows a traceback.
+a ledger error exits 1, a usage error 2, a failed verification or a damaged
+store 3 (``domain.errors.EXIT_CODES``); bad input never shows a traceback.
 Commands live in their own modules and are registered at the end of this one.
 """
 
@@ -14,7 +14,8 @@ import click
 
 from cli import claims, exchange, importing, integrity, read, record, retry, views
 from cli.options import WHEN_HELP, Settings
-from domain.errors import LedgerError, VerificationError
+from domain.errors import DamagedStoreError, DamagedViewError, LedgerError, exit_code
+from ledger.storage.damage import STORE_ERRORS, storage_error
 
 
 def _version() -> str:
@@ -71,10 +72,21 @@ class LedgerGroup(click.Group):
             return super().invoke(ctx)
         except click.UsageError as error:
             raise _one_line(error) from None
-        except VerificationError as error:
-            raise NotVerifiedError(str(error)) from None
         except LedgerError as error:
-            raise FailedError(str(error)) from None
+            raise _failed(error, ctx) from None
+        except STORE_ERRORS as error:
+            # The ledger translates its store's errors; this catches any that slips past.
+            raise _failed(storage_error(error, "the ledger"), ctx) from None
+
+
+def _failed(error: LedgerError, ctx: click.Context) -> click.ClickException:
+    """One line for a ledger error, with its exit code (see domain.errors.EXIT_CODES) and the way out."""
+    message = str(error)
+    if isinstance(error, DamagedViewError):
+        message += "; `ledger projections rebuild` makes the views again from the log"
+    elif isinstance(error, DamagedStoreError) and ctx.invoked_subcommand != "verify":
+        message += "; `ledger verify` checks the whole store"
+    return NotVerifiedError(message) if exit_code(error) == 3 else FailedError(message)
 
 
 def _one_line(error: click.UsageError) -> click.ClickException:

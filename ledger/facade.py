@@ -30,10 +30,12 @@ from domain import State
 from domain.errors import (
     AlreadyExistsError,
     ConflictError,
+    DamagedStoreError,
     InvalidError,
     LedgerError,
     NotFoundError,
     StorageError,
+    UnreadableEntryError,
 )
 from domain.events import (
     Event,
@@ -48,6 +50,7 @@ from ledger.integrity.api import LedgerIntegrity
 from ledger.queries import AsOf, LedgerQueries
 from ledger.recording import LedgerRecording, UnitOfWork, When
 from ledger.storage.backends import backend_for
+from ledger.storage.damage import STORE_ERRORS, storage_error, translate_storage_errors
 from ledger.storage.records import LogRecord, micros_to_datetime
 from projections.queries import StateAt
 
@@ -65,6 +68,7 @@ def default_user() -> str:
         return "unknown"
 
 
+@translate_storage_errors
 class Ledger(LedgerRecording, LedgerIntegrity, LedgerQueries):
     """A provenance ledger: posts, claims, reviews and requests for comment, never forgotten.
 
@@ -273,8 +277,8 @@ class Ledger(LedgerRecording, LedgerIntegrity, LedgerQueries):
         """
         try:
             return export_log(self._recorder, target)
-        except PersistenceError as error:
-            raise StorageError(f"cannot read {self.url}: {error}") from None
+        except STORE_ERRORS as error:
+            raise storage_error(error, self.url) from None
 
     def import_export(self, source: TextIO | str | os.PathLike[str]) -> ExchangeSummary:
         """Import an export into this ledger, which must be empty: the same log, byte for byte.
@@ -285,8 +289,8 @@ class Ledger(LedgerRecording, LedgerIntegrity, LedgerQueries):
         """
         try:
             summary = import_log(self._recorder, self._mapper, source)
-        except PersistenceError as error:
-            raise StorageError(f"cannot import into {self.url}: {error}") from None
+        except STORE_ERRORS as error:
+            raise storage_error(error, self.url) from None
         self._known.clear()
         return summary
 
@@ -329,16 +333,27 @@ class Ledger(LedgerRecording, LedgerIntegrity, LedgerQueries):
 
     def _records(self, after: int, until: int | None) -> Iterator[LogRecord]:
         while True:
-            batch = self._recorder.select_log(after, LOG_BATCH, until)
+            try:
+                batch = self._recorder.select_log(after, LOG_BATCH, until)
+            except STORE_ERRORS as error:
+                damage = storage_error(error, f"{self.url} after position {after}")
+                if isinstance(damage, DamagedStoreError):
+                    damage.position = after + 1
+                raise damage from None
             yield from batch
             if len(batch) < LOG_BATCH:
                 return
             after = batch[-1].position
 
     def _entry(self, record: LogRecord) -> LogEntry:
-        event = self._mapper.decode(
-            record.topic, record.state, record.originator_id, record.originator_version
-        )
+        try:
+            event = self._mapper.decode(
+                record.topic, record.state, record.originator_id, record.originator_version
+            )
+        except UnreadableEntryError as error:
+            raise UnreadableEntryError(
+                f"position {record.position}: {error}", position=record.position
+            ) from None
         return LogEntry(
             position=record.position, recorded_at=micros_to_datetime(record.recorded_at), event=event
         )

@@ -26,7 +26,7 @@ from eventsourcing.sqlite import (
     SQLiteTransaction,
 )
 
-from domain.errors import InvalidError
+from domain.errors import InvalidError, UnreadableEntryError
 from ledger.integrity.sqlite import CHECKPOINTS_TABLE, TREE_TABLES, SQLiteTreeRecorder
 from ledger.integrity.store import StoredCheckpoint
 from ledger.storage.records import EVENTS_TABLE, FORMAT, LogRecord, LogRecorder, chunked, now_micros
@@ -266,11 +266,29 @@ def write_transaction(datastore: SQLiteDatastore) -> Iterator[SQLiteCursor]:
 
 
 def _record(row: Any) -> LogRecord:
-    return LogRecord(
-        position=row[0],
-        originator_id=UUID(row[1]),
-        originator_version=row[2],
-        topic=row[3],
-        state=bytes(row[4]),
-        recorded_at=row[5],
+    """The record of a row; a row that is not one (written outside the ledger) is named by position."""
+    position, stream, version, topic, state, recorded_at = row
+    try:
+        originator_id = UUID(stream)
+    except (ValueError, TypeError, AttributeError):
+        raise _unreadable(position, f"its stream id {_short(stream)} is not a UUID") from None
+    for name, value, kind in (
+        ("version", version, int),
+        ("topic", topic, str),
+        ("record time", recorded_at, int),
+    ):
+        if not isinstance(value, kind):
+            raise _unreadable(position, f"its {name} {_short(value)} is not {kind.__name__}")
+    return LogRecord(position, originator_id, version, topic, bytes(state), recorded_at)
+
+
+def _unreadable(position: Any, why: str) -> UnreadableEntryError:
+    return UnreadableEntryError(
+        f"position {position}: the stored entry cannot be read ({why})",
+        position=position if isinstance(position, int) else None,
     )
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
