@@ -8,6 +8,8 @@ prints its result; ``check-proof`` needs no ledger at all. A
 from __future__ import annotations
 
 import os
+import shlex
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from cli.options import open_ledger
 from cli.render import Format, echo_json, output_options
 from domain.errors import InvalidError
 from ledger.facade import Ledger
+from ledger.formats.output import write_text
 from ledger.integrity.api import DEFAULT_KEY_NAME
 from ledger.integrity.note import Signer, Verifier
 from ledger.integrity.proofs import check_proof
@@ -47,15 +50,16 @@ def _verifiers(keys: Sequence[str]) -> list[Verifier]:
     return verifiers
 
 
-def _write_new(path: Path, text: str, mode: int) -> None:
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    except FileExistsError:
-        raise InvalidError(f"{path} already exists; not overwriting a key") from None
-    except OSError as error:
-        raise InvalidError(f"cannot write {path}: {error.strerror}") from None
-    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-        file.write(text)
+def _read_signer(path: str) -> Signer:
+    """The signer key in ``path``, refused (as ssh does) when others than its owner may read it."""
+    signer = Signer.parse(_read(path, "signer key"))
+    mode = os.stat(path).st_mode
+    if stat.S_ISREG(mode) and mode & 0o077:
+        raise InvalidError(
+            f"signer key {path} is readable by others (mode {stat.S_IMODE(mode):04o}); "
+            f"make it private first: chmod 600 {shlex.quote(path)}"
+        )
+    return signer
 
 
 @click.group("keys")
@@ -89,8 +93,12 @@ def generate_key(name: str, out: str) -> None:
     private, public = Path(out), Path(out + ".pub")
     if public.exists():
         raise InvalidError(f"{public} already exists; not overwriting a key")
-    _write_new(private, signer.encode() + "\n", 0o600)
-    _write_new(public, signer.verifier.encode() + "\n", 0o644)
+    write_text(private, signer.encode() + "\n", mode=0o600, replace=False, what="key")
+    try:
+        write_text(public, signer.verifier.encode() + "\n", mode=0o644, replace=False, what="key")
+    except BaseException:
+        private.unlink(missing_ok=True)  # written by us a moment ago: a retry must not trip on it
+        raise
     click.echo(f"signer key: {private} (keep it secret)\nverifier key: {public}: {signer.verifier.encode()}")
 
 
@@ -103,7 +111,7 @@ def checkpoint(key_file: str) -> None:
     Example:
       ledger checkpoint --key newsroom.key > checkpoint-42.txt
     """
-    signer = Signer.parse(_read(key_file, "signer key"))
+    signer = _read_signer(key_file)
     click.echo(open_ledger().checkpoint(signer).note, nl=False)
 
 

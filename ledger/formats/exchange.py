@@ -37,6 +37,7 @@ from typing import Any, TextIO
 from uuid import UUID
 
 from domain.errors import InvalidError, LedgerError, StorageError
+from ledger.formats.output import open_output
 from ledger.integrity.checkpoint import parse_checkpoint
 from ledger.integrity.leaves import record_leaf_hash
 from ledger.integrity.store import StoredCheckpoint, TreeRecorder
@@ -141,18 +142,9 @@ def export_log(recorder: LogRecorder, target: TextIO | str | os.PathLike[str]) -
     if not isinstance(target, str | os.PathLike):
         target.writelines(export_lines(recorder, summary.events))
         return summary
-    path = Path(target)
-    partial = path.with_name(path.name + ".partial")
-    try:
-        with partial.open("w", encoding="utf-8") as out:
-            out.writelines(export_lines(recorder, summary.events))
-        partial.replace(path)
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise StorageError(f"cannot write export {path}: {error.strerror or error}") from None
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    # A FIFO or device is written in place; a file appears only once complete (ledger.formats.output).
+    with open_output(target, what="export") as out:
+        out.writelines(export_lines(recorder, summary.events))
     return summary
 
 
