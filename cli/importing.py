@@ -10,6 +10,7 @@ import click
 from cli.options import open_ledger, settings
 from cli.tables import timeline_table
 from ledger.demo import COMMENT, POST, load_example
+from ledger.formats.restore import restore
 
 
 @click.command("import")
@@ -44,7 +45,9 @@ def import_file(file: Path | None, dry_run: bool, export: Path | None) -> None:
     if export is not None:
         if file is not None or dry_run:
             raise click.UsageError("--from-export takes no case file and no --dry-run")
-        summary = open_ledger(create=True).import_export(export)
+        given = settings()
+        # The ledger appears only once the import is complete (ledger.formats.restore).
+        summary = restore(given.db, export, recorded_by=given.by)
         click.echo(
             f"imported {summary.events} events and {summary.checkpoints} checkpoints from {export} "
             f"(origin {summary.origin})"

@@ -24,10 +24,17 @@ from ledger.integrity.api import DEFAULT_KEY_NAME
 from ledger.integrity.note import Signer, Verifier
 from ledger.integrity.proofs import check_proof
 
+#: The largest key, checkpoint or proof file read, in bytes (a proof of a 2**63 log is a few KiB).
+MAX_FILE = 16 * 1024 * 1024
+
 
 def _read(path: str, what: str) -> str:
     try:
-        return Path(path).read_text(encoding="utf-8")
+        with Path(path).open("rb") as file:
+            data = file.read(MAX_FILE + 1)
+        if len(data) > MAX_FILE:
+            raise InvalidError(f"cannot read {what} {path}: larger than {MAX_FILE:,} bytes, so not one")
+        return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise InvalidError(
             f"cannot read {what} {path}: {getattr(error, 'strerror', None) or error}"
@@ -153,7 +160,10 @@ def prove_group() -> None:
 @click.option(
     "--checkpoint", "checkpoint_file", type=click.Path(dir_okay=False), help="Checkpoint to prove against."
 )
-def prove_inclusion(ref: str, version: int | None, checkpoint_file: str | None) -> None:
+@click.option(
+    "--key", "keys", multiple=True, help="Verifier key (file or text) the checkpoint must be signed by."
+)
+def prove_inclusion(ref: str, version: int | None, checkpoint_file: str | None, keys: Sequence[str]) -> None:
     """Print a JSON proof that an entry of REF is in the signed log.
 
     Against --checkpoint, else the latest stored checkpoint, else the current tree.
@@ -163,13 +173,17 @@ def prove_inclusion(ref: str, version: int | None, checkpoint_file: str | None) 
       ledger prove inclusion post/labour-linkedin-invite --version 2 > proof.json
     """
     note = None if checkpoint_file is None else _read(checkpoint_file, "checkpoint")
-    click.echo(open_ledger().prove_inclusion(ref, version, note).to_json(), nl=False)
+    proof = open_ledger().prove_inclusion(ref, version, note, keys=_verifiers(keys))
+    click.echo(proof.to_json(), nl=False)
 
 
 @prove_group.command("consistency")
 @click.argument("old", type=click.Path(dir_okay=False))
 @click.argument("new", required=False, type=click.Path(dir_okay=False))
-def prove_consistency(old: str, new: str | None) -> None:
+@click.option(
+    "--key", "keys", multiple=True, help="Verifier key (file or text) the checkpoints must be signed by."
+)
+def prove_consistency(old: str, new: str | None, keys: Sequence[str]) -> None:
     """Print a JSON proof that the log of checkpoint OLD is a prefix of NEW (default: the latest).
 
     \b
@@ -178,7 +192,8 @@ def prove_consistency(old: str, new: str | None) -> None:
     """
     old_note = _read(old, "checkpoint")
     new_note = None if new is None else _read(new, "checkpoint")
-    click.echo(open_ledger().prove_consistency(old_note, new_note).to_json(), nl=False)
+    proof = open_ledger().prove_consistency(old_note, new_note, keys=_verifiers(keys))
+    click.echo(proof.to_json(), nl=False)
 
 
 @click.command("check-proof")
@@ -192,7 +207,11 @@ def check_proof_command(proof: str, keys: Sequence[str], fmt: Format) -> None:
     Example:
       ledger check-proof proof.json --key newsroom.key.pub
     """
-    result = check_proof(_read(proof, "proof"), _verifiers(keys))
+    verifiers = _verifiers(keys)
+    try:
+        result = check_proof(_read(proof, "proof"), verifiers)
+    except InvalidError as error:
+        raise InvalidError(f"{proof}: {error}") from None
     if fmt == "json":
         echo_json(result.as_json())
     else:

@@ -150,6 +150,7 @@ ledger.add_command(importing.demo)
 integrity.register(ledger)
 # Moving
 ledger.add_command(exchange.export)
+ledger.add_command(exchange.init)
 # A command that lost a race with another writer is run again, a bounded number of times.
 retry.retry_every_command(ledger)
 

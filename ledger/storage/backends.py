@@ -137,8 +137,11 @@ def parse_postgres_url(url: str) -> PostgresSettings:
     >>> settings.display
     'postgresql://ann:***@db.example:6432/news?schema=desk'
     """
-    parts = urlsplit(url)
     shown = _redact(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:  # a malformed IPv6 host, say
+        raise StorageError(f"malformed URL {shown}: {error}") from None
     try:
         port = parts.port or int(os.environ.get("PGPORT") or 5432)
     except ValueError:
@@ -176,6 +179,10 @@ def _postgres_backend(url: str, *, create: bool) -> Backend:
 
 
 def _check_sqlite_file(path: Path, *, create: bool) -> None:
+    """Refuse what is not a ledger; only ``create`` may make one, on a missing path or an empty file.
+
+    The file is only read (``mode=ro``): a refused file is left byte for byte as it was.
+    """
     if path.is_dir():
         raise StorageError(f"cannot open ledger {path}: it is a directory")
     if not path.exists():
@@ -185,14 +192,29 @@ def _check_sqlite_file(path: Path, *, create: bool) -> None:
             raise StorageError(f"cannot create ledger {path}: directory {path.parent} does not exist")
         return
     try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise StorageError(f"cannot open ledger {path}: {error.strerror}") from None
+    if size == 0:
+        if not create:
+            raise StorageError(f"{path} is an empty file, not a ledger (`ledger init` makes one there)")
+        return
+    _check_sqlite_schema(path, create=create)
+
+
+def _check_sqlite_schema(path: Path, *, create: bool) -> None:
+    try:
         # As a URI, quoted: unquoted, '#', '?' and '%' in the file name would name another file.
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            tables = {
-                row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            }
-            if tables and "ledger_meta" not in tables:
+            objects = dict(connection.execute("SELECT name, type FROM sqlite_master").fetchall())
+            tables = {name for name, kind in objects.items() if kind == "table"}
+            if objects and "ledger_meta" not in tables:
                 raise StorageError(f"{path} is not a ledger: it is an SQLite database of something else")
+            if not objects and not create:
+                raise StorageError(
+                    f"{path} is an empty SQLite database, not a ledger (`ledger init` makes one)"
+                )
             if "ledger_meta" in tables:
                 row = connection.execute("SELECT value FROM ledger_meta WHERE key='format'").fetchone()
                 if row is None or row[0] != FORMAT or EVENTS_TABLE not in tables:
