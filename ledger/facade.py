@@ -87,6 +87,8 @@ class Ledger(LedgerRecording, LedgerIntegrity, LedgerQueries):
         self.recorded_by = recorded_by
         """Who records, unless a command says otherwise."""
         self._known: set[str] = set()
+        self.read_only = False
+        """The store cannot be written (a read-only file or file system): queries replay the log."""
         self._work: UnitOfWork | None = None
 
     # -- opening and closing --------------------------------------------------
@@ -110,7 +112,9 @@ class Ledger(LedgerRecording, LedgerIntegrity, LedgerQueries):
             app = LedgerApplication(env=backend.env)
         except (PersistenceError, OSError) as error:
             raise StorageError(f"cannot open ledger {backend.url}: {error}") from None
-        return cls(app, url=backend.url, recorded_by=recorded_by or default_user())
+        ledger = cls(app, url=backend.url, recorded_by=recorded_by or default_user())
+        ledger.read_only = backend.read_only
+        return ledger
 
     def close(self) -> None:
         """Release the ledger's connections."""

@@ -68,6 +68,7 @@ class _Reads(Protocol):
     _mapper: PydanticMapper
     _views: Projections | None
     url: str
+    read_only: bool
 
     @property
     def head(self) -> int: ...
@@ -202,6 +203,7 @@ class LedgerQueries:
         ``replay=True`` reads the log instead of the views.
         """
         parse_ref(ref)
+        replay = replay or self.read_only  # views cannot be written on a read-only store
         position = self._position(as_of)
         world = None if at is None else WorldTime.coerce(at)
         own = _history_as_of(self, ref, position)
@@ -254,7 +256,7 @@ class LedgerQueries:
         world = None if at is None else WorldTime.coerce(at)
         chosen = check_filters(kind, filters, at=world is not None)
         position = self._position(as_of)
-        if replay:
+        if replay or self.read_only:  # views cannot be written on a read-only store
             rows, points = replay_rows(self.log(until=position), kind)
         else:
             views = self._fresh(position)
@@ -386,7 +388,7 @@ class LedgerQueries:
         position = self._position(as_of)
         world = None if at is None else WorldTime.coerce(at)
         kind = ref_kind(ref)
-        if replay:
+        if replay or self.read_only:  # views cannot be written on a read-only store
             history = _history_as_of(self, ref, position)
             folded = list(_states(history))
             row = row_of(folded[-1][1])

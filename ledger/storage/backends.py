@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from domain.errors import StorageError
+from domain.errors import ReadOnlyError, StorageError
 from ledger.storage.records import EVENTS_TABLE, FORMAT
 
 DEFAULT_URL = "ledger.db"
@@ -48,6 +48,8 @@ class Backend:
     env: dict[str, str]
     path: Path | None = None
     """The SQLite file, for a file-based ledger."""
+    read_only: bool = False
+    """The store can be read but not written (a read-only file or file system): no views are kept."""
 
 
 def resolve_url(url: str | os.PathLike[str] | None) -> str:
@@ -78,7 +80,42 @@ def backend_for(url: str | os.PathLike[str] | None, *, create: bool = True) -> B
     else:
         path = Path(text)
     _check_sqlite_file(path, create=create)
+    if path.exists() and _is_read_only(path):
+        if create:
+            raise ReadOnlyError(
+                f"cannot write to ledger {path}: it is read-only (a read-only file or file system); "
+                "reading commands still work"
+            )
+        env = {**_sqlite_env(_read_only_uri(path)), "CREATE_TABLE": "n"}
+        return Backend(url=f"sqlite:///{path}", env=env, path=path, read_only=True)
     return Backend(url=f"sqlite:///{path}", env=_sqlite_env(str(path)), path=path)
+
+
+def _is_read_only(path: Path) -> bool:
+    """True when the file, or its folder (where SQLite keeps its journal), cannot be written.
+
+    ``os.access`` reports a read-only file system even to root.
+    """
+    return not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
+
+
+def _read_only_uri(path: Path) -> str:
+    """An SQLite URI reading ``path`` without writing anything, not even a lock or a journal.
+
+    ``immutable=1`` when the file holds everything; when a write-ahead log
+    beside it still holds entries, ``mode=ro``, which reads it (SQLite needs
+    its ``-shm`` file there too).
+    """
+    uri = path.resolve().as_uri()
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        if not Path(f"{path}-shm").exists():
+            raise StorageError(
+                f"cannot read ledger {path}: it is read-only and its write-ahead log {wal.name} "
+                f"cannot be read without {path.name}-shm; copy all three to a writable folder"
+            )
+        return f"{uri}?mode=ro"
+    return f"{uri}?immutable=1"
 
 
 def _sqlite_env(db_name: str) -> dict[str, str]:
@@ -205,7 +242,8 @@ def _check_sqlite_file(path: Path, *, create: bool) -> None:
 def _check_sqlite_schema(path: Path, *, create: bool) -> None:
     try:
         # As a URI, quoted: unquoted, '#', '?' and '%' in the file name would name another file.
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        uri = _read_only_uri(path) if _is_read_only(path) else f"{path.resolve().as_uri()}?mode=ro"
+        connection = sqlite3.connect(uri, uri=True)
         try:
             objects = dict(connection.execute("SELECT name, type FROM sqlite_master").fetchall())
             tables = {name for name, kind in objects.items() if kind == "table"}
