@@ -1,8 +1,8 @@
 """The ``ledger`` command line.
 
-Errors are turned into one line on stderr in one place, :class:`LedgerGroup`:
-a ledger error exits 1, a usage error 2, a failed verification or a damaged
-store 3 (``domain.errors.EXIT_CODES``); bad input never shows a traceback.
+Errors are turned into one line on stderr in one place, :class:`LedgerGroup`,
+with the exit codes of :mod:`ledger.policy` (a ledger error 1, a usage error 2,
+a failed verification or a damaged store 3); bad input never shows a traceback.
 Commands live in their own modules and are registered at the end of this one.
 """
 
@@ -14,7 +14,8 @@ import click
 
 from cli import claims, exchange, importing, integrity, read, record, retry, views
 from cli.options import WHEN_HELP, Settings
-from domain.errors import DamagedStoreError, DamagedViewError, LedgerError, exit_code
+from domain.errors import DamagedStoreError, DamagedViewError, LedgerError
+from ledger.policy import EXIT_FAILED, EXIT_NOT_VERIFIED, EXIT_USAGE, exit_code
 from ledger.storage.damage import STORE_ERRORS, storage_error
 
 
@@ -37,19 +38,30 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
 class FailedError(click.ClickException):
     """A ledger error, shown as one line (``Error: ...``); exit code 1."""
 
-    exit_code = 1
+    exit_code = EXIT_FAILED
 
 
 class NotVerifiedError(click.ClickException):
     """The ledger, a checkpoint or a proof does not verify; exit code 3."""
 
-    exit_code = 3
+    exit_code = EXIT_NOT_VERIFIED
+
+
+def _failure(error: LedgerError, ctx: click.Context) -> click.ClickException:
+    """``error`` as one line on stderr, with the exit code :mod:`ledger.policy` gives it and the way out."""
+    message = str(error)
+    if isinstance(error, DamagedViewError):
+        message += "; `ledger projections rebuild` makes the views again from the log"
+    elif isinstance(error, DamagedStoreError) and ctx.invoked_subcommand != "verify":
+        message += "; `ledger verify` checks the whole store"
+    shown = {EXIT_FAILED: FailedError, EXIT_NOT_VERIFIED: NotVerifiedError}[exit_code(error)]
+    return shown(message)
 
 
 class MisusedError(click.ClickException):
     """A usage error, shown as one line with a pointer to the help; exit code 2."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 class LedgerGroup(click.Group):
@@ -73,20 +85,10 @@ class LedgerGroup(click.Group):
         except click.UsageError as error:
             raise _one_line(error) from None
         except LedgerError as error:
-            raise _failed(error, ctx) from None
+            raise _failure(error, ctx) from None
         except STORE_ERRORS as error:
             # The ledger translates its store's errors; this catches any that slips past.
-            raise _failed(storage_error(error, "the ledger"), ctx) from None
-
-
-def _failed(error: LedgerError, ctx: click.Context) -> click.ClickException:
-    """One line for a ledger error, with its exit code (see domain.errors.EXIT_CODES) and the way out."""
-    message = str(error)
-    if isinstance(error, DamagedViewError):
-        message += "; `ledger projections rebuild` makes the views again from the log"
-    elif isinstance(error, DamagedStoreError) and ctx.invoked_subcommand != "verify":
-        message += "; `ledger verify` checks the whole store"
-    return NotVerifiedError(message) if exit_code(error) == 3 else FailedError(message)
+            raise _failure(storage_error(error, "the ledger"), ctx) from None
 
 
 def _one_line(error: click.UsageError) -> click.ClickException:

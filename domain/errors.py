@@ -16,8 +16,9 @@ callers may catch either::
     │       ├── UnreadableEntryError (ValueError) a stored entry that cannot be decoded
     │       └── DamagedViewError             a materialised view that cannot be read
     └── VerificationError                    the log, a checkpoint or a proof does not verify
+        └── MalformedProofError (InvalidError)   a proof that cannot even be read
 
-The CLI maps them to exit codes in one place: :data:`EXIT_CODES`.
+Interfaces map them to exit codes in one place: :func:`ledger.policy.exit_code`.
 """
 
 from __future__ import annotations
@@ -117,15 +118,5 @@ class VerificationError(LedgerError):
         self.checkpoint = checkpoint
 
 
-#: The exit code of the command line for each kind of error (the first match wins); others exit 1.
-#: 0 is success and 2 a usage error (click's own).
-EXIT_CODES: tuple[tuple[type[LedgerError], int], ...] = (
-    (VerificationError, 3),
-    (DamagedStoreError, 3),
-    (LedgerError, 1),
-)
-
-
-def exit_code(error: LedgerError) -> int:
-    """The exit code of the command line for ``error`` (see :data:`EXIT_CODES`)."""
-    return next(code for kind, code in EXIT_CODES if isinstance(error, kind))
+class MalformedProofError(VerificationError, InvalidError):
+    """A proof that cannot be read (bad JSON, field, base64 or leaf): it does not verify either."""

@@ -14,14 +14,13 @@ from __future__ import annotations
 import getpass
 import os
 import re
-import sqlite3
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from domain.errors import ReadOnlyError, StorageError
-from ledger.storage.records import EVENTS_TABLE, FORMAT
+from ledger.storage.sqlite import check_ledger_file, is_read_only, read_only_uri
 
 DEFAULT_URL = "ledger.db"
 URL_VARIABLE = "LEDGER_URL"
@@ -79,43 +78,16 @@ def backend_for(url: str | os.PathLike[str] | None, *, create: bool = True) -> B
         path = Path(unquote(text.removeprefix("sqlite:///")))
     else:
         path = Path(text)
-    _check_sqlite_file(path, create=create)
-    if path.exists() and _is_read_only(path):
+    check_ledger_file(path, create=create)
+    if path.exists() and is_read_only(path):
         if create:
             raise ReadOnlyError(
                 f"cannot write to ledger {path}: it is read-only (a read-only file or file system); "
                 "reading commands still work"
             )
-        env = {**_sqlite_env(_read_only_uri(path)), "CREATE_TABLE": "n"}
+        env = {**_sqlite_env(read_only_uri(path)), "CREATE_TABLE": "n"}
         return Backend(url=f"sqlite:///{path}", env=env, path=path, read_only=True)
     return Backend(url=f"sqlite:///{path}", env=_sqlite_env(str(path)), path=path)
-
-
-def _is_read_only(path: Path) -> bool:
-    """True when the file, or its folder (where SQLite keeps its journal), cannot be written.
-
-    ``os.access`` reports a read-only file system even to root.
-    """
-    return not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
-
-
-def _read_only_uri(path: Path) -> str:
-    """An SQLite URI reading ``path`` without writing anything, not even a lock or a journal.
-
-    ``immutable=1`` when the file holds everything; when a write-ahead log
-    beside it still holds entries, ``mode=ro``, which reads it (SQLite needs
-    its ``-shm`` file there too).
-    """
-    uri = path.resolve().as_uri()
-    wal = Path(f"{path}-wal")
-    if wal.exists() and wal.stat().st_size > 0:
-        if not Path(f"{path}-shm").exists():
-            raise StorageError(
-                f"cannot read ledger {path}: it is read-only and its write-ahead log {wal.name} "
-                f"cannot be read without {path.name}-shm; copy all three to a writable folder"
-            )
-        return f"{uri}?mode=ro"
-    return f"{uri}?immutable=1"
 
 
 def _sqlite_env(db_name: str) -> dict[str, str]:
@@ -213,54 +185,6 @@ def _postgres_backend(url: str, *, create: bool) -> Backend:
         ) from None
     check_ledger_schema(settings, create=create)
     return Backend(url=settings.display, env=settings.env())
-
-
-def _check_sqlite_file(path: Path, *, create: bool) -> None:
-    """Refuse what is not a ledger; only ``create`` may make one, on a missing path or an empty file.
-
-    The file is only read (``mode=ro``): a refused file is left byte for byte as it was.
-    """
-    if path.is_dir():
-        raise StorageError(f"cannot open ledger {path}: it is a directory")
-    if not path.exists():
-        if not create:
-            raise StorageError(f"no ledger at {path}")
-        if not path.parent.is_dir():
-            raise StorageError(f"cannot create ledger {path}: directory {path.parent} does not exist")
-        return
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise StorageError(f"cannot open ledger {path}: {error.strerror}") from None
-    if size == 0:
-        if not create:
-            raise StorageError(f"{path} is an empty file, not a ledger (`ledger init` makes one there)")
-        return
-    _check_sqlite_schema(path, create=create)
-
-
-def _check_sqlite_schema(path: Path, *, create: bool) -> None:
-    try:
-        # As a URI, quoted: unquoted, '#', '?' and '%' in the file name would name another file.
-        uri = _read_only_uri(path) if _is_read_only(path) else f"{path.resolve().as_uri()}?mode=ro"
-        connection = sqlite3.connect(uri, uri=True)
-        try:
-            objects = dict(connection.execute("SELECT name, type FROM sqlite_master").fetchall())
-            tables = {name for name, kind in objects.items() if kind == "table"}
-            if objects and "ledger_meta" not in tables:
-                raise StorageError(f"{path} is not a ledger: it is an SQLite database of something else")
-            if not objects and not create:
-                raise StorageError(
-                    f"{path} is an empty SQLite database, not a ledger (`ledger init` makes one)"
-                )
-            if "ledger_meta" in tables:
-                row = connection.execute("SELECT value FROM ledger_meta WHERE key='format'").fetchone()
-                if row is None or row[0] != FORMAT or EVENTS_TABLE not in tables:
-                    raise StorageError(f"{path} is not a ledger of format {FORMAT}")
-        finally:
-            connection.close()
-    except sqlite3.DatabaseError as error:
-        raise StorageError(f"cannot open ledger {path}: {error}") from None
 
 
 def _redact(url: str) -> str:

@@ -99,25 +99,42 @@ def _guard(method: Callable[..., Any]) -> Callable[..., Any]:
     return guarded
 
 
+class _GuardedDescriptor:
+    """A descriptor (such as :func:`ledger.delegation.delegate`) whose bound methods are guarded."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.__doc__ = getattr(inner, "__doc__", None)
+
+    def __get__(self, obj: object | None, owner: type[Any]) -> Any:
+        value = self.inner.__get__(obj, owner)
+        if obj is None or not callable(value):
+            return value
+        return functools.partial(_guard(lambda _self, *a, **k: value(*a, **k)), obj)
+
+
 C = TypeVar("C", bound=type)
 
 
 def translate_storage_errors(cls: C) -> C:
     """Make every public method and property of ``cls`` raise ledger errors, never a driver's.
 
-    Generators are wrapped too, so errors raised while a caller iterates
-    (``log``, ``replay``) are translated as well.
+    Methods defined on ``cls`` or reached through descriptors (delegated to
+    its parts) are wrapped; generators too, so errors raised while a caller
+    iterates (``log``, ``replay``) are translated as well. Class and static
+    methods are left alone.
     """
     for name in dir(cls):
         if name.startswith("_"):
             continue
         attribute = inspect.getattr_static(cls, name)
         if isinstance(attribute, property) and attribute.fget is not None:
-            setattr(
-                cls, name, property(_guard(attribute.fget), attribute.fset, attribute.fdel, attribute.__doc__)
-            )
-        elif isinstance(attribute, classmethod):
-            continue  # opening: backend_for and Ledger.open translate their own errors
+            guarded = property(_guard(attribute.fget), attribute.fset, attribute.fdel, attribute.__doc__)
+            setattr(cls, name, guarded)
+        elif isinstance(attribute, classmethod | staticmethod):
+            continue  # opening and key generation: backend_for and Ledger.open translate their own errors
         elif inspect.isfunction(attribute):
             setattr(cls, name, _guard(attribute))
+        elif hasattr(attribute, "__get__"):
+            setattr(cls, name, _GuardedDescriptor(attribute))
     return cls

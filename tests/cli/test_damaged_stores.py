@@ -18,7 +18,7 @@ from click.testing import Result
 
 from domain.errors import DamagedViewError, UnreadableEntryError
 from ledger import Ledger
-from ledger.storage.records import EVENTS_TABLE
+from ledger.storage.tables import EVENTS_TABLE
 
 PAGE = 4096
 POST = "post/labour-linkedin-invite"

@@ -207,7 +207,8 @@ def test_deep_nesting_in_a_proof_is_one_line_naming_file_and_line(
     proof = tmp_path / "proof.json"
     proof.write_text(opening + "[" * 100_000)
     result = run("check-proof", str(proof), "--key", str(tmp_path / "desk.key.pub"), expect=None)
-    assert_one_error_line(result, 1, f"{proof}: not a valid proof (line {line}: JSON nested too deeply)")
+    # A proof that cannot be read does not verify: exit 3, as every broken proof (ledger.policy).
+    assert_one_error_line(result, 3, f"{proof}: not a valid proof (line {line}: JSON nested too deeply)")
 
 
 def test_a_malformed_ipv6_host_is_one_line_and_the_password_never_shown(run: Run):
