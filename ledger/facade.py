@@ -47,9 +47,11 @@ from ledger.formats.exchange import ExchangeSummary, export_log, import_log
 from ledger.integrity.api import LedgerIntegrity
 from ledger.queries import AsOf, LedgerQueries
 from ledger.recording import LedgerRecording, UnitOfWork, When
+from ledger.search import search as _search
 from ledger.storage.backends import backend_for
 from ledger.storage.records import LogRecord, micros_to_datetime
 from projections.queries import StateAt
+from projections.search_view import SearchHit
 
 LOG_BATCH = 500
 
@@ -255,6 +257,35 @@ class Ledger(LedgerRecording, LedgerIntegrity, LedgerQueries):
         """Every entry with ``after < position <= until``, in log order, streamed."""
         for record in self._records(after, until):
             yield self._entry(record)
+
+    def search(
+        self,
+        text: str,
+        *,
+        kind: str | None = None,
+        at: When | None = None,
+        as_of: AsOf | None = None,
+        limit: int | None = 20,
+        replay: bool = False,
+    ) -> list[SearchHit]:
+        """Every text the ledger holds that contains each word of ``text``, ignoring case, best first.
+
+        Texts: posts' in every version (deleted ones too), claims, verdicts,
+        rationales, evidence quotes, questions, answers, notes, titles and
+        names. Each :class:`~projections.search_view.SearchHit` names the
+        subject, version, log position and field, with a snippet and the
+        matches' offsets in it. ``kind``: only subjects of that kind; ``at``
+        (a world time): only entries that may have happened by then;
+        ``as_of``: what the ledger held then; ``limit``: at most that many
+        (None: all). ``replay=True`` scans the log instead (hits in log
+        order). Raises :class:`InvalidError` for an empty query or a bad kind.
+
+        >>> with Ledger.open(":memory:") as ledger:
+        ...     _ = ledger.register_actor("actor/wang", name="王小明", kind="person")
+        ...     [(hit.subject, hit.field, hit.highlights) for hit in ledger.search("小明")]
+        [('actor/wang', 'name', ((1, 3),))]
+        """
+        return _search(self, text, kind=kind, at=at, as_of=as_of, limit=limit, replay=replay)
 
     # -- moving the ledger between stores ------------------------------------------------------
 
