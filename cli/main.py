@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from cli import claims, exchange, importing, integrity, read, record, retry, views
+from cli import claims, exchange, importing, integrity, read, record, retry, search, views
 from cli.options import WHEN_HELP, Settings
 from domain.errors import LedgerError, VerificationError
 
@@ -131,6 +131,7 @@ ledger.add_command(record.correct)
 for command in (read.timeline, read.show, read.list_group, read.log, read.replay):
     ledger.add_command(command)
 ledger.add_command(views.projections)
+ledger.add_command(search.search)
 # Importing
 ledger.add_command(importing.import_file)
 ledger.add_command(importing.demo)

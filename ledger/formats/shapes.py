@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from projections.queries import StateAt
     from projections.rows import SubjectRow
     from projections.runner import ViewStatus
+    from projections.search_view import SearchHit
     from projections.timeline import TimelineEntry
 
 
@@ -78,3 +79,9 @@ def state_at_json(placed: StateAt) -> dict[str, Any]:
 def view_status_json(view: ViewStatus) -> dict[str, Any]:
     """Where a materialised view stands: its position, the log's head and the lag between."""
     return {"view": view.view, "position": view.position, "head": view.head, "lag": view.lag}
+
+
+def search_hit_json(hit: SearchHit) -> dict[str, Any]:
+    """A search hit as JSON: ``subject``, ``kind``, ``version``, ``position``, ``field``, ``snippet``,
+    and ``highlights``, the ``[start, end)`` character offsets of the matches in the snippet."""
+    return hit.model_dump(mode="json")
