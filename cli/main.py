@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from cli import claims, exchange, importing, integrity, read, record, retry, search, views
+from cli import claims, exchange, importing, integrity, read, record, retry, search, serve, views
 from cli.options import WHEN_HELP, Settings
 from domain.errors import LedgerError, VerificationError
 
@@ -132,6 +132,7 @@ for command in (read.timeline, read.show, read.list_group, read.log, read.replay
     ledger.add_command(command)
 ledger.add_command(views.projections)
 ledger.add_command(search.search)
+ledger.add_command(serve.serve)
 # Importing
 ledger.add_command(importing.import_file)
 ledger.add_command(importing.demo)
