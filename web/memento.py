@@ -72,8 +72,7 @@ def parse_accept_datetime(text: str) -> datetime:
         moment = None
     if moment is None or moment.tzinfo is None or not text.rstrip().endswith("GMT"):
         raise InvalidError(
-            "expected an HTTP date such as 'Thu, 17 Oct 2024 14:03:00 GMT', "
-            f"not {text[:60]!r}"
+            f"expected an HTTP date such as 'Thu, 17 Oct 2024 14:03:00 GMT', not {text[:60]!r}"
         )
     return moment
 

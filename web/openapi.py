@@ -72,7 +72,27 @@ def _models() -> dict[str, Any]:
         [(model, "serialization") for model in models], ref_template="#/components/schemas/{model}"
     )
     found: dict[str, Any] = schemas.get("$defs", {})
+    _durations(found)
     return found
+
+
+DURATION = r"^-?P(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?$"
+"""An ISO 8601 duration as pydantic writes a ``timedelta`` (``P4DT23H59M59.999999S``, ``P2Y43DT1H``)."""
+
+
+def _durations(schema: Any) -> None:
+    # pydantic says format "duration", which is RFC 3339's, without fractions of a second; its
+    # durations have them: say what they are instead.
+    if isinstance(schema, dict):
+        if schema.get("format") == "duration":
+            del schema["format"]
+            schema["pattern"] = DURATION
+            schema.setdefault("description", "An ISO 8601 duration, with fractions of a second.")
+        for value in schema.values():
+            _durations(value)
+    elif isinstance(schema, list):
+        for item in schema:
+            _durations(item)
 
 
 def document(operations: Sequence[Operation], *, version: str) -> dict[str, Any]:
@@ -80,10 +100,9 @@ def document(operations: Sequence[Operation], *, version: str) -> dict[str, Any]
     paths: dict[str, Any] = {}
     for op in operations:
         status = str(op.ok["status"])
-        ok: dict[str, Any] = {
-            "description": op.description or op.summary,
-            "content": {op.ok["media"]: {"schema": op.ok["schema"]}},
-        }
+        ok: dict[str, Any] = {"description": op.description or op.summary}
+        if op.ok["media"]:
+            ok["content"] = {op.ok["media"]: {"schema": op.ok["schema"]}}
         if op.headers:
             ok["headers"] = {
                 name: {"description": text, "schema": {"type": "string"}} for name, text in op.headers.items()

@@ -29,6 +29,7 @@ from ledger.formats.shapes import (
     state_json,
     timeline_entry_json,
 )
+from projections.rows import ROW_CLASSES
 from projections.search_view import MAX_QUERY
 from web import memento
 from web.params import CLOCKS, KIND, SLUG, VERSION, Param, filter_params, integer, one_of
@@ -246,7 +247,7 @@ def operations(log: Handler) -> tuple[Operation, ...]:
                   (*SUBJECT, Param("Accept-Datetime", "header", {"type": "string", "maxLength": 100},
                                    "An HTTP date (Thu, 17 Oct 2024 14:03:00 GMT); default: now.",
                                    memento.parse_accept_datetime)),
-                  _timegate, _ok({"type": "string"}, "text/plain", 302),
+                  _timegate, _ok({}, "", 302),
                   "302 to the version the ledger held at Accept-Datetime (the first one, if asked "
                   "for a time before it).",
                   headers={"Location": "The memento", "Vary": "accept-datetime",
@@ -256,7 +257,7 @@ def operations(log: Handler) -> tuple[Operation, ...]:
                   SUBJECT, _timemap, _ok({"type": "string"}, memento.LINK_FORMAT), tags=("memento",)),
         *(
             Operation(f"/{name}", f"list_{name}", f"List {name}, in the order recorded",
-                      (*filter_params(kind), *CLOCKS), _list(kind), _ok(_array(f"{kind.title()}Row")),
+                      (*filter_params(kind), *CLOCKS), _list(kind), _ok(_array(ROW_CLASSES[kind].__name__)),
                       f"As `ledger list {name} --json`.", errors=(400,), tags=("lists",))
             for name, kind in LISTS.items()
         ),

@@ -121,12 +121,16 @@ WHEN_TEXT = (
     "a time without a zone is read as UTC."
 )
 
-KIND = Param("kind", "path", {"type": "string", "enum": list(KINDS)}, "The kind of subject.", one_of(KINDS))
+KIND = Param(
+    "kind", "path", {"type": "string", "enum": list(KINDS)}, "The kind of subject.", one_of(KINDS),
+    extra={"example": "post"},
+)  # fmt: skip
 SLUG = Param(
     "slug",
     "path",
     {"type": "string", "pattern": SLUG_PATTERN, "minLength": 1, "maxLength": MAX_SLUG_LENGTH},
     "The subject's slug: with the kind, the reference KIND/SLUG (post/labour-linkedin-invite).",
+    extra={"example": "labour-linkedin-invite"},
 )
 AT = Param(
     "at",
