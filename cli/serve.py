@@ -31,8 +31,8 @@ def serve(host: str, port: int, public: bool) -> None:
 
     \b
     Example:
-      ledger --db story.db serve --port 8000
-      curl -s localhost:8000/subjects/post/labour-linkedin-invite/timeline
+      ledger serve --port 8000
+      ledger --db story.db serve --host 0.0.0.0 --public
     """
     if not _loopback(host) and not public:
         raise click.UsageError(f"--host {host} is not a loopback address: add --public to serve it")
