@@ -7,7 +7,9 @@ texts: the tests hold the two equal.
 
 from __future__ import annotations
 
-from domain.errors import InvalidError
+from eventsourcing.persistence import PersistenceError
+
+from domain.errors import InvalidError, StorageError
 from domain.instants import micros
 from domain.refs import KINDS
 from domain.worldtime import When, WorldTime
@@ -62,7 +64,10 @@ class Search:
         position = self._known(as_of).position
         if not replay:
             views = self._views.fresh(position)
-            return views.search(terms, position, kind=kind, until=until, limit=limit)
+            try:
+                return views.search(terms, position, kind=kind, until=until, limit=limit)
+            except PersistenceError as error:
+                raise StorageError(f"cannot search the views: {error}") from None
         hits: list[SearchHit] = []
         for entry in self._log.log(until=position):
             if kind is not None and entry.subject.partition("/")[0] != kind:

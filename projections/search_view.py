@@ -136,6 +136,8 @@ def terms_of(query: str) -> list[str]:
     """The terms of a query: its words split on white space; :class:`InvalidError` if none or too long."""
     if len(query) > MAX_QUERY:
         raise InvalidError(f"a search is at most {MAX_QUERY} characters, not {len(query)}")
+    if "\x00" in query:
+        raise InvalidError("a search cannot contain NUL characters")
     terms = list(dict.fromkeys(query.split()))
     if not terms:
         raise InvalidError("a search needs at least one word")

@@ -85,6 +85,10 @@ def test_hostile_queries_are_text_not_syntax(ledger: Ledger) -> None:
             "x" * 500,
         ):
             assert ledger.search(query) == []
+        for query in ('"""', "***", "NOT AND OR", "\"a\" OR \"b\""):
+            assert ledger.search(query) == []
+        with pytest.raises(InvalidError, match="NUL"):
+            ledger.search("哈里斯\x00")
         with pytest.raises(InvalidError, match="at least one word"):
             ledger.search(" \t")
         with pytest.raises(InvalidError, match="at most 500"):
