@@ -144,7 +144,11 @@ def _rewrite_sqlite(recorder: Any, datastore: Any, record: LogRecord, erased: by
         )
         if c.sqlite_cursor.rowcount != 1:
             raise StorageError(f"position {record.position} changed while it was being redacted; try again")
-        c.execute(f"SELECT name FROM sqlite_master WHERE type='table' AND ({_derived('name')})")
+        # Virtual tables (a full-text index) first: dropping one drops its shadow tables.
+        c.execute(
+            f"SELECT name FROM sqlite_master WHERE type='table' AND ({_derived('name')}) "
+            "ORDER BY sql LIKE 'CREATE VIRTUAL%' DESC"
+        )
         for (name,) in c.fetchall():
             c.execute(f'DROP TABLE IF EXISTS "{name}"')
     with datastore.get_connection(commit=True) as connection:
@@ -171,7 +175,8 @@ def _rewrite_postgres(recorder: Any, datastore: Any, record: LogRecord, erased: 
         )
         for row in curs.fetchall():
             name = row["tablename"] if isinstance(row, dict) else row[0]
-            curs.execute(SQL("DROP TABLE IF EXISTS {}.{}").format(schema, Identifier(name)))
+            # CASCADE: the flat SQL views over them go too, and are made again with them.
+            curs.execute(SQL("DROP TABLE IF EXISTS {}.{} CASCADE").format(schema, Identifier(name)))
     with datastore.get_connection() as connection:
         autocommit = connection.autocommit
         connection.autocommit = True

@@ -105,7 +105,11 @@ def test_a_redacted_text_cannot_be_confirmed_from_anything_left(story: Path, tmp
     with Ledger.open(story, recorded_by="desk") as ledger:
         assert any(g in _everything(tmp_path) for g in _guesses())  # the test can fail
         ledger.timeline("post/p")  # the views hold copies of the text, too
+        assert [hit.subject for hit in ledger.search("07700")] == ["post/p"]  # and the search index
         ledger.redact("post/p", version=1, reason="erasure request", recorded_by="legal")
+        assert ledger.search("07700") == []
+        assert ledger.search("07700", replay=True) == []
+        assert [hit.subject for hit in ledger.search("erasure request")]  # the index is rebuilt
         ledger.redact("claim/c", version=2, reason="erasure request", recorded_by="legal")
         proof = ledger.prove_inclusion("post/p", 1).to_json()
         export_dir = tmp_path / "out"

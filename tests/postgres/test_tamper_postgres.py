@@ -174,6 +174,7 @@ def _redacted(url: str, key: Signer) -> None:
     signed(url, key, 10)
     with Ledger.open(url, recorded_by="test") as ledger:
         ledger.timeline("actor/batch0-3")  # views holding the name, purged by the redaction
+        assert ledger.search("Batch0 3")  # and the search index
         ledger.redact("actor/batch0-3", version=1, reason="erasure request", recorded_by="legal")
         ledger.checkpoint(key)
 
@@ -201,6 +202,9 @@ def test_a_redacted_ledger_verifies_and_keeps_its_root_through_export(
         root = ledger.tree_head()
         ledger.export(tmp_path / "ledger.jsonl")
     assert "[redacted on " in shown.summary
+    with Ledger.open(postgres_url) as ledger:
+        assert [h.subject for h in ledger.search("Batch0 3")] == []
+        assert ledger.search("Batch0 4")
     assert b"Batch0 3" not in _state(postgres_url, 4)
     with raw(postgres_url) as db:
         for (table,) in db.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"):
