@@ -91,6 +91,7 @@ def test_a_redaction_keeps_the_tree_and_every_proof(story: Path, key: Signer, tm
         checked = check_proof(proof, [key.verifier])
         assert checked.record is not None
         assert checked.record.position == 3
+    assert check_proof(proof_after).as_json()["entry"]["content_sha256"] == done.content_sha256
     leaf = decode_leaf_v2(base64.b64decode(json.loads(proof_after)["record"]))
     assert leaf is not None
     assert base64.b64encode(leaf.content_digest).decode() == done.content_sha256
