@@ -334,7 +334,11 @@ class _ExportReader:
             record = self._record(value)
             self._check_sequence(record, last, versions.get(record.originator_id, 0))
             self._decode(record)
-            tree.push(record_leaf_hash(record))
+            try:
+                leaf = record_leaf_hash(record)
+            except InvalidError as error:  # a salt or redaction that is not well formed
+                raise self._error(f"its entry has no leaf: {error}") from None
+            tree.push(leaf)
             self._check_roots(record.position, tree)
             versions[record.originator_id] = record.originator_version
             last = record
