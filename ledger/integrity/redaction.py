@@ -6,9 +6,10 @@ then, in one transaction, rewrites the stored entry (content replaced by
 "[redacted on DATE by WHO: REASON]", salt dropped, digest kept: see
 :mod:`ledger.integrity.content`) and drops every materialised view, which
 the next query rebuilds from the redacted log. On SQLite the rewrite runs
-with ``PRAGMA secure_delete`` (freed bytes are zeroed) and the write-ahead
-log is truncated afterwards, so the erased text lingers nowhere in the
-files; on PostgreSQL the table is rewritten (``VACUUM FULL``) so no dead
+with ``PRAGMA secure_delete`` (freed bytes are zeroed), then the file is
+rewritten (``VACUUM``: copies freed earlier without zeroing, by the views
+and the search index, go too) and the write-ahead log truncated, so the
+erased text lingers nowhere in the files; on PostgreSQL the table is rewritten (``VACUUM FULL``) so no dead
 row version keeps it. Backups and copies made before are out of reach.
 
 :class:`RedactionAudit` is what ``verify`` runs over the log: every erased
@@ -134,10 +135,9 @@ def _derived(column: str) -> str:
 def _rewrite_sqlite(recorder: Any, datastore: Any, record: LogRecord, erased: bytes) -> None:
     from ledger.storage.sqlite import write_transaction  # noqa: PLC0415 (storage imports integrity)
 
-    with datastore.get_connection(commit=True) as connection:
-        setting = connection.cursor()
-        setting.execute("PRAGMA secure_delete=ON")
     with write_transaction(datastore) as c:
+        # On the connection that writes: freed bytes (the old entry, dropped views) are zeroed.
+        c.execute("PRAGMA secure_delete=ON")
         c.execute(
             f"UPDATE {recorder.events_table_name} SET state=? WHERE notification_id=? AND state=?",
             (erased, record.position, record.state),
@@ -151,8 +151,12 @@ def _rewrite_sqlite(recorder: Any, datastore: Any, record: LogRecord, erased: by
         )
         for (name,) in c.fetchall():
             c.execute(f'DROP TABLE IF EXISTS "{name}"')
+    # Copies of the text freed earlier by connections that did not zero them (the views' and the
+    # search index's rewrites) may linger in free pages: VACUUM rewrites the file without them.
     with datastore.get_connection(commit=True) as connection:
         cursor = connection.cursor()
+        cursor.execute("PRAGMA secure_delete=ON")
+        cursor.execute("VACUUM")
         cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -102,6 +104,22 @@ def test_a_redaction_keeps_the_tree_and_every_proof(story: Path, key: Signer, tm
     assert state.text.startswith("[redacted on ")  # type: ignore[union-attr]
 
 
+@pytest.fixture(params=["default", "secure_delete off"])
+def sqlite_builds(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As this SQLite is built (it zeroes freed bytes by default), and as builds that do not."""
+    if request.param == "default":
+        return
+    connect = sqlite3.connect
+
+    def connect_without_secure_delete(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        connection = connect(*args, **kwargs)
+        connection.execute("PRAGMA secure_delete=OFF")
+        return connection
+
+    monkeypatch.setattr(sqlite3, "connect", connect_without_secure_delete)
+
+
+@pytest.mark.usefixtures("sqlite_builds")
 def test_a_redacted_text_cannot_be_confirmed_from_anything_left(story: Path, tmp_path: Path) -> None:
     with Ledger.open(story, recorded_by="desk") as ledger:
         assert any(g in _everything(tmp_path) for g in _guesses())  # the test can fail
