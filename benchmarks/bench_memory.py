@@ -2,7 +2,8 @@
 
 Each task runs as ``python -m benchmarks.peak TASK DB``; its baseline is the
 same process that only opens the ledger (imports, connection), so the ratio
-is what the task itself adds. Tasks the ledger does not have yet (verify,
+is what the task itself adds. The import of an export (written first, not
+measured) runs as ``python -m benchmarks.peak import EXPORT``. Tasks the ledger does not have yet (verify,
 export) are reported as not landed.
 """
 
@@ -16,6 +17,7 @@ from benchmarks.results import Figure, Target, not_landed
 from ledger import Ledger
 
 OPEN_ONLY = "open the ledger only"
+IMPORT_NAME = "import --from-export: the export of the whole log into a new ledger"
 TASK_NAMES = {
     "replay": f"replay: {replay_name()}",
     "log": "Ledger.log(): stream and decode every entry",
@@ -38,6 +40,16 @@ def run(ctx: Context) -> list[Figure]:
             figures.append(
                 Figure("memory", name, size, "MB", peaks, OPEN_ONLY, floor, Target("value", "<=", 300))
             )
+        export = ctx.ledger_path(size).with_suffix(".export.jsonl")
+        with Ledger.open(path, create=False) as ledger:
+            ledger.export(export)
+        try:
+            peaks = [run_task("import", str(export))["peak_rss_mb"] for _ in range(ctx.repeat)]
+        finally:
+            export.unlink(missing_ok=True)
+        figures.append(
+            Figure("memory", IMPORT_NAME, size, "MB", peaks, OPEN_ONLY, floor, Target("value", "<=", 300))
+        )
     for method in OPTIONAL_TASKS:
         if not hasattr(Ledger, method):
             figures.append(not_landed("memory", f"{method}: peak RSS", f"Ledger has no {method}() yet"))

@@ -4,7 +4,9 @@ Tasks: ``open`` (open the ledger and read its head: the floor every task
 starts from), ``log`` (stream and decode every entry), ``replay`` (the
 auditor's replay: every entry applied to its subject's state), and, when the
 ledger has them, ``verify`` (``Ledger.verify()``) and ``export``
-(``Ledger.export()`` to /dev/null). Prints one JSON line: the task, the
+(``Ledger.export()`` to /dev/null). ``import EXPORT`` takes an export file
+instead of a ledger and imports it into a new ledger, as
+``ledger import --from-export`` does. Prints one JSON line: the task, the
 events it handled, its seconds and its peak resident set size in MB.
 """
 
@@ -14,6 +16,7 @@ import json
 import os
 import resource
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +24,7 @@ from typing import Any
 
 from benchmarks.bench_replay import replay_states
 from ledger import Ledger
+from ledger.formats.restore import restore
 
 
 def _open(ledger: Ledger) -> int:
@@ -48,6 +52,12 @@ def _export(ledger: Ledger) -> int:
     return ledger.head
 
 
+def _import(export: Path) -> int:
+    """``ledger import --from-export``: the export at ``export`` into a new ledger beside it, then gone."""
+    with tempfile.TemporaryDirectory(dir=export.parent) as folder:
+        return restore(Path(folder) / "imported.db", export).events
+
+
 TASKS: dict[str, Callable[[Ledger], int]] = {"open": _open, "log": _log, "replay": _replay}
 #: Tasks of features that may not be on main yet, by the Ledger method they need.
 OPTIONAL_TASKS: dict[str, Callable[[Ledger], int]] = {"verify": _verify, "export": _export}
@@ -56,13 +66,16 @@ TASKS.update({name: task for name, task in OPTIONAL_TASKS.items() if hasattr(Led
 
 def main(argv: list[str]) -> int:
     """Run the task named in ``argv`` and print its report."""
-    if len(argv) != 2 or argv[0] not in TASKS:
+    if len(argv) != 2 or argv[0] not in {*TASKS, "import"}:
         print(f"usage: python -m benchmarks.peak {{{','.join(TASKS)}}} LEDGER_DB", file=sys.stderr)
         return 2
     task, db = argv
     started = time.perf_counter()
-    with Ledger.open(Path(db), create=False) as ledger:
-        events = TASKS[task](ledger)
+    if task == "import":
+        events = _import(Path(db))
+    else:
+        with Ledger.open(Path(db), create=False) as ledger:
+            events = TASKS[task](ledger)
     seconds = time.perf_counter() - started
     print(json.dumps({"task": task, "events": events, "seconds": seconds, "peak_rss_mb": peak_rss_mb()}))
     return 0
