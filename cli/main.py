@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from cli import claims, exchange, importing, integrity, read, record, retry, views
+from cli import claims, exchange, importing, integrity, read, record, retry, search, serve, views
 from cli.options import WHEN_HELP, Settings
 from domain.errors import DamagedStoreError, DamagedViewError, LedgerError
 from ledger.policy import EXIT_FAILED, EXIT_NOT_VERIFIED, EXIT_USAGE, exit_code
@@ -127,7 +127,9 @@ def ledger(ctx: click.Context, db: str | None, by: str | None) -> None:
     """A provenance ledger of posts, claims, reviews and requests for comment.
 
     Record with one command per thing that happened; read timelines, states,
-    listings, the log and its replay; import case files.
+    listings, the log and its replay; import case files. Subjects are named
+    KIND/SLUG (actor/, source/, post/, claim/, comment/, case/); a comment/...
+    is a request for comment sent to someone, not a reader's comment.
 
     \b
     Example:
@@ -145,6 +147,8 @@ ledger.add_command(record.correct)
 for command in (read.timeline, read.show, read.list_group, read.log, read.replay):
     ledger.add_command(command)
 ledger.add_command(views.projections)
+ledger.add_command(search.search)
+ledger.add_command(serve.serve)
 # Importing
 ledger.add_command(importing.import_file)
 ledger.add_command(importing.demo)

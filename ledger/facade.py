@@ -50,6 +50,7 @@ from ledger.integrity.api import Integrity
 from ledger.log import LogReader
 from ledger.queries import AsOf, Queries
 from ledger.recording import LedgerRecording, UnitOfWork
+from ledger.search import Search
 from ledger.storage.backends import backend_for
 from ledger.storage.damage import STORE_ERRORS, storage_error, translate_storage_errors
 from ledger.storage.records import LogRecord
@@ -101,6 +102,7 @@ class Ledger(LedgerRecording):
         self._views = self.construct_views()
         self._queries = self.construct_queries()
         self._integrity = self.construct_integrity()
+        self._search = Search(self._reader, self._views)
         self._known: set[str] = set()
         self.read_only = False
         """The store cannot be written (a read-only file or file system): queries replay the log."""
@@ -138,6 +140,8 @@ class Ledger(LedgerRecording):
     sources = delegate("_queries", Queries.sources)
     cases = delegate("_queries", Queries.cases)
     case_subjects = delegate("_queries", Queries.case_subjects)
+    # Full-text search (ledger.search).
+    search = delegate("_search", Search.search)
     # The views' upkeep (ledger.views).
     projections_status = delegate("_views", Views.projections_status)
     catch_up_projections = delegate("_views", Views.catch_up_projections)

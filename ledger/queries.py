@@ -83,10 +83,11 @@ class Queries:
         position = self.known(as_of).position
         own = self._history_as_of(ref, position)
         replay = replay or self.replay_only
-        if replay:
+        views = None if replay else self._views.fresh(position)
+        if views is None:
             members, singles = self._replay_members(ref, own, position)
         else:
-            found = self._views.fresh(position).members(ref, position)
+            found = views.members(ref, position)
             members = found.subjects
             singles = [e for p in found.singles for e in self._log.log(p - 1, until=p)]
         entries = [*own, *singles]
@@ -95,10 +96,10 @@ class Queries:
         timeline = build_timeline(ref, entries).model_copy(update={"as_of": position})
         if world is None:
             return timeline
-        if replay:
+        if views is None:
             points = status_points(_states(own))
         else:
-            points = self._views.fresh(position).points(ref_kind(ref), [ref], position).get(ref, [])
+            points = views.points(ref_kind(ref), [ref], position).get(ref, [])
         return timeline_at(timeline, ref_kind(ref), points, world)
 
     # -- lists ---------------------------------------------------------------------------------------
