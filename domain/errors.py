@@ -20,7 +20,16 @@ from __future__ import annotations
 
 
 class LedgerError(Exception):
-    """Base class of every error the ledger raises on purpose."""
+    """Base class of every error the ledger raises on purpose.
+
+    ``field`` names the argument at fault (a command's keyword, such as
+    ``at`` or ``author``) when the error is about one, so that a caller can
+    point at it (a case file names its line) without reading the message.
+    """
+
+    def __init__(self, *args: object, field: str | None = None) -> None:
+        super().__init__(*args)
+        self.field = field
 
 
 class NotFoundError(LedgerError, LookupError):
