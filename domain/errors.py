@@ -73,13 +73,13 @@ class CaseFileError(InvalidError):
         self.entry = entry
         """The entry's number in the file (1-based)."""
         self.command = command
-        self.field = field
         where = file if line is None else f"{file}:{line}"
         if entry is not None:
             where += f": entry {entry}" + (f" ({command})" if command else "")
         if field is not None:
             where += f", field {field!r}" if entry is not None else f": field {field!r}"
-        super().__init__(f"{where}: {reason}")
+        # ``field`` is the entry's field as the case file names it (``deleted-by``).
+        super().__init__(f"{where}: {reason}", field=field)
 
 
 class VerificationError(LedgerError):
