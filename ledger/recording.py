@@ -1,30 +1,20 @@
-"""The ledger's recording commands: :meth:`LedgerRecording.execute`, and one typed method per command.
+"""The ledger's typed recording methods: each builds its command's model and executes it.
 
-Each command is a model in :mod:`ledger.commands`; ``execute`` checks it
-against the domain's rules and the subjects already recorded (or pending in
-the same batch), appends its event (one per linked subject for
-:meth:`LedgerRecording.link_to_case`) and returns the reference it recorded.
-The typed methods build the model from their keywords and execute it. Every
-command takes ``sources`` (references of ``source/...`` subjects that say how
-we know), ``note`` and ``recorded_by``.
+The models are in :mod:`ledger.commands`; :meth:`~ledger.unit_of_work.LedgerExecution.execute`
+runs them. Every command takes ``sources`` (references of ``source/...``
+subjects that say how we know), ``note`` and ``recorded_by``, and returns the
+reference it recorded.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractContextManager
-from typing import Any
-
-from pydantic import ValidationError
 
 from domain.actor import Handle
 from domain.claim import Evidence
-from domain.errors import InvalidError, LedgerError
-from domain.events import Provenance, as_tuple, describe_validation_error
 from domain.worldtime import WorldTime
 from ledger import commands
-from ledger.commands.base import Command
-from ledger.unit_of_work import UnitOfWork
+from ledger.unit_of_work import LedgerExecution, UnitOfWork
 
 __all__ = ["LedgerRecording", "UnitOfWork", "When"]
 
@@ -33,52 +23,8 @@ When = WorldTime | str
 ``2024-10-17T14:03Z``, ``2024-10-16..2024-10-18``)."""
 
 
-class LedgerRecording:
-    """The recording half of :class:`~ledger.Ledger`."""
-
-    recorded_by: str
-
-    def _unit(self) -> AbstractContextManager[UnitOfWork]:
-        """The batch's unit of work, or a new one saved when the block ends."""
-        raise NotImplementedError
-
-    def execute(self, command: Command, *, recorded_by: str | None = None) -> str:
-        """Record ``command`` (a model of :mod:`ledger.commands`) and return the reference it recorded.
-
-        It runs in the open :meth:`~ledger.Ledger.batch`, if any, else on its
-        own. ``recorded_by`` defaults to the ledger's. Raises a
-        :class:`LedgerError` whose ``field`` names the command's field at
-        fault when the error is about one (``at``, ``author``).
-
-        >>> from ledger import Ledger
-        >>> from ledger.commands import RegisterActor
-        >>> with Ledger.open(":memory:") as ledger:
-        ...     ledger.execute(RegisterActor(ref="actor/ada", name="Ada", kind="person"))
-        'actor/ada'
-        """
-        provenance = self._provenance(recorded_by, command)
-        try:
-            with self._unit() as work:
-                command.record(work, provenance)
-        except LedgerError as error:
-            error.field = type(command).field_named(error.field)
-            raise
-        return command.ref
-
-    def _provenance(self, recorded_by: str | None, command: Command) -> Provenance:
-        try:
-            return Provenance(
-                recorded_by=recorded_by or self.recorded_by,
-                sources=as_tuple(command.sources),
-                note=command.note,
-            )
-        except ValidationError as error:
-            raise InvalidError(describe_validation_error(error), field="recorded_by") from None
-
-    def _record(self, command: type[Command], arguments: dict[str, Any]) -> str:
-        """Execute ``command`` built from a typed method's ``arguments`` (its ``locals()``)."""
-        fields = {name: value for name, value in arguments.items() if name not in {"self", "recorded_by"}}
-        return self.execute(command.from_arguments(fields), recorded_by=arguments["recorded_by"])
+class LedgerRecording(LedgerExecution):
+    """The recording half of :class:`~ledger.Ledger`: one typed method per command."""
 
     # -- actors and sources ------------------------------------------------------------------------
 

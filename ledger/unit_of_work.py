@@ -1,15 +1,25 @@
-"""The unit of work: events checked against recorded and pending state, saved at once."""
+"""Running commands: the unit of work, and :meth:`LedgerExecution.execute`.
+
+A command (a model of :mod:`ledger.commands`) is checked against the
+domain's rules and the subjects already recorded or pending in the same
+unit of work, which queues its events; the unit is saved when the command,
+or the :meth:`~ledger.Ledger.batch` it runs in, ends.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any, Protocol
 
-from domain.errors import AlreadyExistsError, NotFoundError
-from domain.events import Event, SubjectState
+from pydantic import ValidationError
+
+from domain.errors import AlreadyExistsError, InvalidError, LedgerError, NotFoundError
+from domain.events import Event, Provenance, SubjectState, as_tuple, describe_validation_error
 from domain.refs import parse_ref
 
 if TYPE_CHECKING:
     from domain import State
+    from ledger.commands.base import Command
 
 
 class Subjects(Protocol):
@@ -56,3 +66,51 @@ class UnitOfWork:
         """Apply ``event`` to its subject's pending state and queue it."""
         self.states[event.subject] = event.apply(self.states.get(event.subject))
         self.events.append(event)
+
+
+class LedgerExecution:
+    """How :class:`~ledger.Ledger` runs a command: in the open batch's unit of work, or its own."""
+
+    recorded_by: str
+
+    def _unit(self) -> AbstractContextManager[UnitOfWork]:
+        """The batch's unit of work, or a new one saved when the block ends."""
+        raise NotImplementedError
+
+    def execute(self, command: Command, *, recorded_by: str | None = None) -> str:
+        """Record ``command`` (a model of :mod:`ledger.commands`) and return the reference it recorded.
+
+        It runs in the open :meth:`~ledger.Ledger.batch`, if any, else on its
+        own. ``recorded_by`` defaults to the ledger's. Raises a
+        :class:`LedgerError` whose ``field`` names the command's field at
+        fault when the error is about one (``at``, ``author``).
+
+        >>> from ledger import Ledger
+        >>> from ledger.commands import RegisterActor
+        >>> with Ledger.open(":memory:") as ledger:
+        ...     ledger.execute(RegisterActor(ref="actor/ada", name="Ada", kind="person"))
+        'actor/ada'
+        """
+        provenance = self._provenance(recorded_by, command)
+        try:
+            with self._unit() as work:
+                command.record(work, provenance)
+        except LedgerError as error:
+            error.field = type(command).field_named(error.field)
+            raise
+        return command.ref
+
+    def _provenance(self, recorded_by: str | None, command: Command) -> Provenance:
+        try:
+            return Provenance(
+                recorded_by=recorded_by or self.recorded_by,
+                sources=as_tuple(command.sources),
+                note=command.note,
+            )
+        except ValidationError as error:
+            raise InvalidError(describe_validation_error(error), field="recorded_by") from None
+
+    def _record(self, command: type[Command], arguments: dict[str, Any]) -> str:
+        """Execute ``command`` built from a typed method's ``arguments`` (its ``locals()``)."""
+        fields = {name: value for name, value in arguments.items() if name not in {"self", "recorded_by"}}
+        return self.execute(command.from_arguments(fields), recorded_by=arguments["recorded_by"])
