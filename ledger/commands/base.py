@@ -21,6 +21,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     ValidationError,
     ValidationInfo,
 )
@@ -94,7 +95,10 @@ def _whole_number(value: Any) -> Any:
 
 
 def parsed_by(parse: Callable[[str], BaseModel]) -> BeforeValidator:
-    """Read a value object from its text form with ``parse`` (instances pass as they are)."""
+    """Read a value object from its text form with ``parse`` (instances pass as they are).
+
+    Pair it with a serializer back to that text (see :func:`as_text`).
+    """
 
     def read(value: Any) -> Any:
         if not isinstance(value, str):
@@ -107,14 +111,22 @@ def parsed_by(parse: Callable[[str], BaseModel]) -> BeforeValidator:
     return BeforeValidator(read)
 
 
+def as_text(show: Callable[[Any], str]) -> PlainSerializer:
+    """Write a value object in JSON as the text :func:`parsed_by` reads."""
+    return PlainSerializer(show, return_type=str, when_used="json")
+
+
 def _at_least_one(values: tuple[str, ...]) -> tuple[str, ...]:
     if not values:
         raise _failure("too_short", "name at least one subject to link")
     return values
 
 
-WorldTimeArg = Annotated[WorldTime, BeforeValidator(_world_time)]
-"""A world time field: ISO 8601 text with a zone (or read as UTC where the context says), or a WorldTime."""
+WorldTimeArg = Annotated[WorldTime, BeforeValidator(_world_time), PlainSerializer(str, when_used="json")]
+"""A world time field: ISO 8601 text with a zone (or read as UTC where the context says), or a WorldTime.
+
+In JSON it is that text, so that a command dumped by alias is a case-file entry.
+"""
 
 Count = Annotated[int, BeforeValidator(_whole_number), Field(ge=0)]
 """A non-negative whole number (views, likes, reposts)."""

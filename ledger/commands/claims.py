@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from domain import claim, comment
-from domain.actor import Handle
 from domain.claim import Evidence, Stance
 from domain.comment import Channel
 from domain.events import Text
@@ -15,13 +14,15 @@ from ledger.commands.base import (
     Create,
     Refs,
     WorldTimeArg,
+    as_text,
     field,
     parsed_by,
     when,
 )
 
-HandleArg = Annotated[Handle, parsed_by(Handle.parse)]
-EvidenceArg = Annotated[Evidence, parsed_by(Evidence.parse)]
+EvidenceArg = Annotated[
+    Evidence, parsed_by(Evidence.parse), as_text(lambda e: e.source + (f":{e.quote}" if e.quote else ""))
+]
 
 # -- claims --------------------------------------------------------------------------------------------
 

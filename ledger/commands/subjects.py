@@ -7,7 +7,6 @@ from typing import Annotated, ClassVar, cast
 from domain import actor, case, post, source
 from domain.actor import ActorKind, Handle
 from domain.case import CaseState
-from domain.claim import Evidence
 from domain.events import Provenance, Text, correct
 from domain.post import DeletedBy
 from domain.refs import ActorRef, CaseRef, PostRef, Ref, SourceRef
@@ -19,14 +18,14 @@ from ledger.commands.base import (
     SomeRefs,
     Whole,
     WorldTimeArg,
+    as_text,
     field,
     parsed_by,
     when,
 )
 from ledger.unit_of_work import UnitOfWork
 
-HandleArg = Annotated[Handle, parsed_by(Handle.parse)]
-EvidenceArg = Annotated[Evidence, parsed_by(Evidence.parse)]
+HandleArg = Annotated[Handle, parsed_by(Handle.parse), as_text(str)]
 
 # -- actors and sources ---------------------------------------------------------------------------
 
