@@ -18,64 +18,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
-from ledger.commands.base import Command
-from ledger.commands.claims import (
-    DeclineComment,
-    LapseComment,
-    MakeClaim,
-    RebutClaim,
-    ReceiveComment,
-    RepeatClaim,
-    RequestComment,
-    RetractClaim,
-    ReviseVerdict,
-    SupportClaim,
-)
-from ledger.commands.subjects import (
-    AddCaseNote,
-    ArchivePost,
-    ArchiveSource,
-    Correct,
-    DeletePost,
-    EditPost,
-    LinkToCase,
-    ObservePost,
-    OpenCase,
-    PublishPost,
-    RegisterActor,
-    RegisterSource,
-    RestorePost,
-)
+from ledger.commands.base import REGISTERED, Command
+from ledger.commands.claims import *  # noqa: F403 - each module's __all__ lists its commands
+from ledger.commands.claims import __all__ as _claims
+from ledger.commands.subjects import *  # noqa: F403
+from ledger.commands.subjects import __all__ as _subjects
 
-COMMANDS: Mapping[str, type[Command]] = {
-    command.NAME: command
-    for command in (
-        RegisterActor,
-        RegisterSource,
-        ArchiveSource,
-        PublishPost,
-        ObservePost,
-        EditPost,
-        ArchivePost,
-        DeletePost,
-        RestorePost,
-        MakeClaim,
-        RepeatClaim,
-        RebutClaim,
-        SupportClaim,
-        ReviseVerdict,
-        RetractClaim,
-        RequestComment,
-        ReceiveComment,
-        DeclineComment,
-        LapseComment,
-        OpenCase,
-        LinkToCase,
-        AddCaseNote,
-        Correct,
-    )
-}
+COMMANDS: Mapping[str, type[Command]] = MappingProxyType(REGISTERED)
 """Every recording command, by the name the CLI and case files give it."""
 
 
@@ -109,33 +60,4 @@ class CommandSpec:
 SPECS: Mapping[str, CommandSpec] = {name: CommandSpec.of(model) for name, model in COMMANDS.items()}
 """The names of every command (on the CLI and in case files, in the Python API), by command name."""
 
-__all__ = [
-    "COMMANDS",
-    "SPECS",
-    "AddCaseNote",
-    "ArchivePost",
-    "ArchiveSource",
-    "Command",
-    "CommandSpec",
-    "Correct",
-    "DeclineComment",
-    "DeletePost",
-    "EditPost",
-    "FieldSpec",
-    "LapseComment",
-    "LinkToCase",
-    "MakeClaim",
-    "ObservePost",
-    "OpenCase",
-    "PublishPost",
-    "RebutClaim",
-    "ReceiveComment",
-    "RegisterActor",
-    "RegisterSource",
-    "RepeatClaim",
-    "RequestComment",
-    "RestorePost",
-    "RetractClaim",
-    "ReviseVerdict",
-    "SupportClaim",
-]
+__all__ = ["COMMANDS", "SPECS", "Command", "CommandSpec", "FieldSpec", *_subjects, *_claims]  # noqa: PLE0604

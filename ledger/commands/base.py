@@ -157,6 +157,9 @@ def when(help: str, **kwargs: Any) -> Any:
 # Event fields named otherwise in commands.
 _EVENT_FIELDS = {"occurred_at": "at", "linked": "subjects"}
 
+REGISTERED: dict[str, type[Command]] = {}
+"""Every command class that names itself, by name: filled as the classes are defined."""
+
 PROVENANCE = ("sources", "note")
 """The fields every command takes besides its subject: how we know, and a note."""
 
@@ -191,6 +194,15 @@ class Command(BaseModel):
         "How we know: a source/... reference (repeatable).", alias="source", metavar="SOURCE_REF", default=()
     )
     note: Text | None = field("A note kept with the entry.", metavar="TEXT", default=None)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        name = cls.__dict__.get("NAME")
+        if name is not None:
+            if name in REGISTERED:
+                raise TypeError(f"command {name!r} is already {REGISTERED[name].__name__}")
+            REGISTERED[name] = cls
 
     @classmethod
     def from_arguments(cls, arguments: dict[str, Any]) -> Self:

@@ -191,3 +191,17 @@ class LapseComment(_Answer):
     METHOD = "lapse_comment"
     RUNS = staticmethod(comment.lapse)
     EXAMPLE = "ledger comment lapse comment/newsweek-to-labour-press --at 2024-10-25"
+
+
+__all__ = [
+    "DeclineComment",
+    "LapseComment",
+    "MakeClaim",
+    "RebutClaim",
+    "ReceiveComment",
+    "RepeatClaim",
+    "RequestComment",
+    "RetractClaim",
+    "ReviseVerdict",
+    "SupportClaim",
+]

@@ -257,3 +257,20 @@ class Correct(Change):
         work.add(
             correct(work.subject(self.ref), version=self.version, reason=self.reason, provenance=checked)
         )
+
+
+__all__ = [
+    "AddCaseNote",
+    "ArchivePost",
+    "ArchiveSource",
+    "Correct",
+    "DeletePost",
+    "EditPost",
+    "LinkToCase",
+    "ObservePost",
+    "OpenCase",
+    "PublishPost",
+    "RegisterActor",
+    "RegisterSource",
+    "RestorePost",
+]
