@@ -12,15 +12,11 @@ from collections.abc import Sequence
 
 from domain.actor import Handle
 from domain.claim import Evidence
-from domain.worldtime import WorldTime
+from domain.worldtime import When
 from ledger import commands
 from ledger.unit_of_work import LedgerExecution, UnitOfWork
 
-__all__ = ["LedgerRecording", "UnitOfWork", "When"]
-
-When = WorldTime | str
-"""A world time: a :class:`WorldTime`, or ISO 8601 text with a zone (``2024-10-17``,
-``2024-10-17T14:03Z``, ``2024-10-16..2024-10-18``)."""
+__all__ = ["LedgerRecording", "UnitOfWork"]
 
 
 class LedgerRecording(LedgerExecution):

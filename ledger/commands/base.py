@@ -74,6 +74,9 @@ def _world_time(value: Any, info: ValidationInfo) -> WorldTime:
             return WorldTime.parse(value.isoformat())
         if isinstance(value, WorldTime | datetime | str):
             return WorldTime.coerce(value, assume_utc=assume_utc)
+        if isinstance(value, int) and not isinstance(value, bool) and len(str(value)) == 14:
+            # A Wayback timestamp written as a bare number (20241016093000) in JSON or TOML.
+            return WorldTime.parse(str(value))
     except InvalidError as error:
         raise _failure("world_time", str(error)) from None
     raise _failure("world_time", f'expected a world time such as "2024-10-17", got {quoted(value)}')
