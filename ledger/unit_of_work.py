@@ -62,6 +62,11 @@ class UnitOfWork:
                 raise NotFoundError(str(error), field="ref") from None
         return self.states[ref]
 
+    @property
+    def count(self) -> int:
+        """How many events are pending."""
+        return len(self.events)
+
     def add(self, event: Event) -> None:
         """Apply ``event`` to its subject's pending state and queue it."""
         self.states[event.subject] = event.apply(self.states.get(event.subject))

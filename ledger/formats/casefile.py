@@ -97,7 +97,7 @@ def import_case_file(ledger: Ledger, path: str | os.PathLike[str], *, dry_run: b
     subjects: dict[str, None] = {}
     count = 0
     try:
-        with ledger.batch(dry_run=dry_run):
+        with ledger.batch(dry_run=dry_run, spooled=True):
             for entry in iter_case_file(path):
                 command = parse_entry(name, entry)
                 _execute(ledger, name, entry, command)
