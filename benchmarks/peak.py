@@ -4,7 +4,8 @@ Tasks: ``open`` (open the ledger and read its head: the floor every task
 starts from), ``log`` (stream and decode every entry), ``replay`` (the
 auditor's replay: every entry applied to its subject's state), and, when the
 ledger has them, ``verify`` (``Ledger.verify()``) and ``export``
-(``Ledger.export()`` to /dev/null). Prints one JSON line: the task, the
+(``Ledger.export()`` to /dev/null); and ``import CASE_FILE NEW_DB``, a case
+file imported into a new ledger. Prints one JSON line: the task, the
 events it handled, its seconds and its peak resident set size in MB.
 """
 
@@ -54,8 +55,23 @@ OPTIONAL_TASKS: dict[str, Callable[[Ledger], int]] = {"verify": _verify, "export
 TASKS.update({name: task for name, task in OPTIONAL_TASKS.items() if hasattr(Ledger, name)})
 
 
+def _import(case_file: str, db: str) -> int:
+    """Import a case file into a new ledger at ``db``: one transaction, however long the file."""
+    with Ledger.open(Path(db), recorded_by="bench") as ledger:
+        ledger.import_file(case_file)
+        return ledger.head
+
+
 def main(argv: list[str]) -> int:
     """Run the task named in ``argv`` and print its report."""
+    if len(argv) == 3 and argv[0] == "import":  # import CASE_FILE NEW_DB
+        started = time.perf_counter()
+        events = _import(argv[1], argv[2])
+        seconds = time.perf_counter() - started
+        print(
+            json.dumps({"task": "import", "events": events, "seconds": seconds, "peak_rss_mb": peak_rss_mb()})
+        )
+        return 0
     if len(argv) != 2 or argv[0] not in TASKS:
         print(f"usage: python -m benchmarks.peak {{{','.join(TASKS)}}} LEDGER_DB", file=sys.stderr)
         return 2
