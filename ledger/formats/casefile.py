@@ -228,10 +228,16 @@ def _locate_toml(text: str) -> tuple[list[int], dict[str, int], list[dict[str, i
 
 
 def _read_jsonl(name: str) -> Iterator[CaseEntry]:
+    # Lines end at "\n" only (JSON Lines), and each is decoded alone, so that bad UTF-8 names its line.
     try:
-        with open(name, encoding="utf-8") as lines:
+        with Path(name).open("rb") as lines:
             entry_number = 0
-            for number, line in enumerate(lines, start=1):
+            for number, raw in enumerate(lines, start=1):
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as error:
+                    reason = f"not UTF-8: {error.reason} at byte {error.start + 1} of the line"
+                    raise CaseFileError(reason, file=name, line=number) from None
                 if not line.strip():
                     continue
                 values = _json_object(name, number, line)
@@ -241,7 +247,7 @@ def _read_jsonl(name: str) -> Iterator[CaseEntry]:
                         "an entry must be a JSON object", file=name, line=number, entry=entry_number
                     )
                 yield CaseEntry(entry_number, number, values)
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
         raise _cannot_read(name, error) from None
 
 

@@ -59,3 +59,12 @@ def test_an_error_quotes_a_huge_value_briefly(
     assert_one_error_line(result, 1, f"{case_file}:1: entry 1 (actor add)")
     assert len(result.stderr) < 1000
     assert log_snapshot(story) == before
+
+
+def test_bad_utf8_names_its_line(run: Run, story: Path, tmp_path: Path) -> None:
+    case_file = tmp_path / "latin1.jsonl"
+    good = json.dumps(ADA).encode()
+    case_file.write_bytes(good + b"\n" + good.replace(b"Ada", b"\xe9") + b"\n")
+    before = log_snapshot(story)
+    assert_one_error_line(run("import", str(case_file), expect=None), 1, f"{case_file}:2: not UTF-8")
+    assert log_snapshot(story) == before
