@@ -6,7 +6,8 @@ auditor's replay: every entry applied to its subject's state), and, when the
 ledger has them, ``verify`` (``Ledger.verify()``) and ``export``
 (``Ledger.export()`` to /dev/null). ``import EXPORT`` takes an export file
 instead of a ledger and imports it into a new ledger, as
-``ledger import --from-export`` does. Prints one JSON line: the task, the
+``ledger import --from-export`` does; ``import-casefile CASE_FILE NEW_DB``
+imports a case file into a new ledger. Prints one JSON line: the task, the
 events it handled, its seconds and its peak resident set size in MB.
 """
 
@@ -64,8 +65,30 @@ OPTIONAL_TASKS: dict[str, Callable[[Ledger], int]] = {"verify": _verify, "export
 TASKS.update({name: task for name, task in OPTIONAL_TASKS.items() if hasattr(Ledger, name)})
 
 
+def _import_case_file(case_file: str, db: str) -> int:
+    """Import a case file into a new ledger at ``db``: one transaction, however long the file."""
+    with Ledger.open(Path(db), recorded_by="bench") as ledger:
+        ledger.import_file(case_file)
+        return ledger.head
+
+
 def main(argv: list[str]) -> int:
     """Run the task named in ``argv`` and print its report."""
+    if len(argv) == 3 and argv[0] == "import-casefile":  # import-casefile CASE_FILE NEW_DB
+        started = time.perf_counter()
+        events = _import_case_file(argv[1], argv[2])
+        seconds = time.perf_counter() - started
+        print(
+            json.dumps(
+                {
+                    "task": "import-casefile",
+                    "events": events,
+                    "seconds": seconds,
+                    "peak_rss_mb": peak_rss_mb(),
+                }
+            )
+        )
+        return 0
     if len(argv) != 2 or argv[0] not in {*TASKS, "import"}:
         print(f"usage: python -m benchmarks.peak {{{','.join(TASKS)}}} LEDGER_DB", file=sys.stderr)
         return 2
