@@ -189,7 +189,7 @@ class Ledger(LedgerRecording):
             raise StorageError(f"cannot open ledger {backend.url}: {error}") from None
         ledger = cls(app, url=backend.url, recorded_by=recorded_by or default_user())
         if backend.read_only:
-            ledger.read_only = ledger._queries.replay_only = True
+            ledger.read_only = ledger._queries.replay_only = ledger._search.replay_only = True
         return ledger
 
     def close(self) -> None:

@@ -35,6 +35,7 @@ READING = [
     ["list", "posts"],
     ["list", "claims", "--status", "rebutted"],
     ["replay"],
+    ["search", "North Carolina", "--kind", "post"],
     ["prove", "inclusion", POST],
     ["export"],
 ]
