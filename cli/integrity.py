@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from cli.options import open_ledger
-from cli.render import Format, echo_json, output_options
+from cli.render import Format, echo_json, output_options, say
 from domain.errors import InvalidError
 from ledger.facade import Ledger
 from ledger.integrity.api import DEFAULT_KEY_NAME
@@ -126,7 +126,7 @@ def verify(keys: Sequence[str], trusted: str | None, fmt: Format) -> None:
     if fmt == "json":
         echo_json(report.as_json())
     else:
-        click.echo(report.summary())
+        say(report.summary())
 
 
 @click.group("prove")
@@ -188,7 +188,7 @@ def check_proof_command(proof: str, keys: Sequence[str], fmt: Format) -> None:
     if fmt == "json":
         echo_json(result.as_json())
     else:
-        click.echo(result.summary())
+        say(result.summary())
 
 
 COMMANDS: list[click.Command] = [

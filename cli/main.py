@@ -12,9 +12,10 @@ from typing import Any
 
 import click
 
-from cli import claims, exchange, importing, integrity, read, record, retry, views
+from cli import claims, exchange, importing, integrity, read, record, report, retry, views
 from cli.options import WHEN_HELP, Settings
 from domain.errors import LedgerError, VerificationError
+from ledger.formats.safe_text import printable
 
 
 def _version() -> str:
@@ -72,16 +73,16 @@ class LedgerGroup(click.Group):
         except click.UsageError as error:
             raise _one_line(error) from None
         except VerificationError as error:
-            raise NotVerifiedError(str(error)) from None
+            raise NotVerifiedError(printable(str(error))) from None
         except LedgerError as error:
-            raise FailedError(str(error)) from None
+            raise FailedError(printable(str(error))) from None
 
 
 def _one_line(error: click.UsageError) -> click.ClickException:
     if isinstance(error, click.exceptions.NoArgsIsHelpError):
         return error  # a group called alone prints its help
     hint = f" Try '{error.ctx.command_path} -h' for help." if error.ctx is not None else ""
-    return MisusedError(error.format_message().rstrip() + hint)
+    return MisusedError(printable(error.format_message().rstrip() + hint))
 
 
 @click.group(
@@ -131,6 +132,7 @@ ledger.add_command(record.correct)
 for command in (read.timeline, read.show, read.list_group, read.log, read.replay):
     ledger.add_command(command)
 ledger.add_command(views.projections)
+ledger.add_command(report.report)
 # Importing
 ledger.add_command(importing.import_file)
 ledger.add_command(importing.demo)

@@ -325,6 +325,17 @@ class Ledger(LedgerRecording, LedgerIntegrity, LedgerQueries):
         """
         return import_case_file(self, path, dry_run=dry_run)
 
+    def report(
+        self, ref: str, *, at: When | None = None, as_of: AsOf | None = None, format: str = "html"
+    ) -> str:
+        """The timeline of ``ref`` as a self-contained HTML page (``format="md"``: Markdown).
+
+        See :mod:`ledger.formats.report`; raises what :meth:`timeline` raises.
+        """
+        from ledger.formats.report import build_report, render_report  # noqa: PLC0415  (Jinja2 on demand)
+
+        return render_report(build_report(self, ref, at=at, as_of=as_of), format)  # type: ignore[arg-type]
+
     # -- reading the store ---------------------------------------------------------------------
 
     def _records(self, after: int, until: int | None) -> Iterator[LogRecord]:
