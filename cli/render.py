@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import json
 import shutil
-import textwrap
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, Literal, TypeVar
@@ -71,7 +70,9 @@ def emit(
         first = True
         for item in items:
             text = json.dumps(to_json(item), ensure_ascii=False, indent=2)
-            click.echo(("[\n" if first else ",\n") + textwrap.indent(text, "  "), nl=False)
+            # Indent by JSON's own newlines only: a string may hold U+2028 or U+0085, which
+            # str.splitlines (and so textwrap.indent) would take for line breaks.
+            click.echo(("[\n  " if first else ",\n  ") + text.replace("\n", "\n  "), nl=False)
             first = False
         click.echo("[]" if first else "\n]")
 

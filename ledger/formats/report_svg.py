@@ -38,8 +38,8 @@ REACH_HEIGHT = 34
 RECORD_GAP = 46
 CONNECTORS_UP_TO = 150
 """Draw a line from each entry's world time to its record time only up to this many entries."""
-FOCUS_SPAN = timedelta(days=31)
-"""Entries longer than this (a year-long note) do not stretch the axis; they are drawn clipped."""
+FOCUS_SPAN = timedelta(days=8)
+"""Entries longer than this (a month-long note) do not stretch the axis; they are drawn clipped."""
 
 REVIEWS = frozenset({"ClaimRebutted", "ClaimSupported", "VerdictRevised"})
 SHORT = {
@@ -236,7 +236,11 @@ def _lane(
         y = middle + ROW * row
         x = _mark(drawing, entry, world, y, index)
         marks[entry.position] = (x, y)
-        drawing.add("text", label, x=start + (2 if x1 - x0 >= 3 else 0), y=y - 7, class_=_label_class(entry))
+        text_x = start + (2 if x1 - x0 >= 3 else 0)
+        anchor = "start"
+        if text_x + 6.2 * len(label) > WIDTH - 4:
+            text_x, anchor = WIDTH - 4, "end"
+        drawing.add("text", label, x=text_x, y=y - 7, class_=_label_class(entry), text_anchor=anchor)
         if entry.type in REVIEWS:
             if entry.type == "VerdictRevised" and previous_review is not None:
                 px, py = previous_review
