@@ -33,8 +33,9 @@ def ink(png: Path) -> tuple[float, int]:
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("ref", [POST, CASE], ids=["post", "case"])
+@pytest.mark.usefixtures("chromium")
 def test_the_report_renders_in_chromium(
-    chromium: str, seed: Ledger, artifacts: Path, tmp_path: Path, ref: str, width: int
+    seed: Ledger, artifacts: Path, tmp_path: Path, ref: str, width: int
 ) -> None:
     page = tmp_path / "report.html"
     page.write_text(seed.report(ref), encoding="utf-8")

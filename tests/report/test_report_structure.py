@@ -56,6 +56,15 @@ class Page(HTMLParser):
         return [(attrs, text) for _, attrs, text in self.texts if css_class in attrs.get("class", "").split()]
 
 
+def positions_of(page: Page) -> set[int]:
+    """The log positions of the table's rows."""
+    return {
+        int(attrs["data-position"])
+        for _, attrs in page.elements
+        if "data-position" in attrs and "id" in attrs
+    }
+
+
 def picture(html: str) -> Page:
     """The timeline's SVG alone (not the legend's swatches)."""
     found = re.search(r'<svg[^>]*class="timeline".*?</svg>', html, re.DOTALL)
