@@ -14,6 +14,7 @@ import click
 
 from cli import claims, exchange, importing, integrity, read, record, report, retry, views
 from cli.options import WHEN_HELP, Settings
+from cli.progress import progress_on_stderr
 from domain.errors import LedgerError, VerificationError
 from ledger.formats.safe_text import printable
 
@@ -69,7 +70,8 @@ class LedgerGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with progress_on_stderr(quiet=bool(ctx.params.get("quiet"))):
+                return super().invoke(ctx)
         except click.UsageError as error:
             raise _one_line(error) from None
         except VerificationError as error:
@@ -109,8 +111,14 @@ def _one_line(error: click.UsageError) -> click.ClickException:
     metavar="NAME",
     help="Who records, stored with each entry (default: $LEDGER_USER, else your user).",
 )
+@click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="No progress bars on stderr (shown for long work only when stderr is a terminal).",
+)
 @click.pass_context
-def ledger(ctx: click.Context, db: str | None, by: str | None) -> None:
+def ledger(ctx: click.Context, db: str | None, by: str | None, quiet: bool) -> None:
     """A provenance ledger of posts, claims, reviews and requests for comment.
 
     Record with one command per thing that happened; read timelines, states,

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from domain.errors import CaseFileError, InvalidError, LedgerError
 from domain.worldtime import WorldTime
+from ledger import progress
 from ledger.commands import COMMANDS, CommandSpec, FieldSpec
 
 if TYPE_CHECKING:
@@ -85,8 +86,9 @@ def import_case_file(ledger: Ledger, path: str | os.PathLike[str], *, dry_run: b
     head = ledger.head
     try:
         with ledger.batch(dry_run=dry_run):
-            for entry in entries:
+            for number, entry in enumerate(entries, start=1):
                 _apply(ledger, name, entry)
+                progress.advance("importing", number, len(entries))
     except CaseFileError:
         raise
     except LedgerError as error:

@@ -37,6 +37,7 @@ from typing import Any, TextIO
 from uuid import UUID
 
 from domain.errors import InvalidError, LedgerError, StorageError
+from ledger import progress
 from ledger.integrity.checkpoint import parse_checkpoint
 from ledger.integrity.leaves import record_leaf_hash
 from ledger.integrity.store import StoredCheckpoint, TreeRecorder
@@ -47,6 +48,8 @@ from ledger.storage.records import FORMAT, LogRecord, LogRecorder, datetime_to_m
 EXPORT_FORMAT = "provenance-ledger-export/1"
 
 EXPORT_BATCH = 1000
+PROGRESS_EVERY = 1000
+"""An import reports its progress every this many events."""
 
 _RECORD_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
 
@@ -119,6 +122,7 @@ def export_lines(recorder: LogRecorder, head: int | None = None) -> Iterator[str
                 }
             )
         after = batch[-1].position
+        progress.advance("exporting", after, head)
     yield _json_line({"kind": "end", "events": head})
 
 
@@ -298,6 +302,8 @@ class _ExportReader:
             tree.push(record_leaf_hash(record))
             self._check_roots(record.position, tree)
             versions[record.originator_id] = record.originator_version
+            if record.position % PROGRESS_EVERY == 0:
+                progress.advance("importing", record.position, self._expected)
             last = record
             yield record
         position = last.position if last else 0

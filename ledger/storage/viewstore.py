@@ -15,6 +15,7 @@ import orjson
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTransaction
 
 from domain.errors import StorageError
+from ledger import progress
 from ledger.mapper import PydanticMapper
 from ledger.storage.records import LogRecorder
 from ledger.storage.sqlite import SQLiteLogRecorder
@@ -92,6 +93,8 @@ class LedgerLog:
 
     def read(self, after: int, limit: int) -> list[RawEntry]:
         recorder, mapper = self._recorder, self._mapper
+        if progress.active():
+            progress.advance("building the views", after, self.head())
         if isinstance(recorder, SQLiteLogRecorder):
             datastore = recorder.datastore
             # Catch-up needs no stream ids nor record times: read just the payloads. In the
@@ -111,4 +114,6 @@ class LedgerLog:
             if mapper.compressor:
                 state = mapper.compressor.decompress(state)
             entries.append(RawEntry.of(position, topic, orjson.loads(state)))
+        if entries and progress.active():
+            progress.advance("building the views", entries[-1].position, self.head())
         return entries
