@@ -29,6 +29,7 @@ MODULES: dict[str, str] = {
     "views": "benchmarks.bench_views",
     "integrity": "benchmarks.bench_integrity",
     "postgres": "benchmarks.bench_postgres",
+    "report": "benchmarks.bench_report",
 }
 
 #: Which issue brings each module that may not have landed yet.
