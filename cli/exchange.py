@@ -8,16 +8,17 @@ from pathlib import Path
 import click
 
 from cli.options import open_ledger
+from ledger.formats.registry import FORMATS, JSONL, exporting, get_format
 
 
 @click.command()
 @click.option(
     "--format",
     "format_",
-    type=click.Choice(["jsonl"]),
-    default="jsonl",
+    type=click.Choice(exporting()),
+    default=JSONL.name,
     show_default=True,
-    help="JSON Lines: a header, the checkpoints, every event with its exact stored bytes, an end line.",
+    help="; ".join(f"{name}: {FORMATS[name].description}" for name in exporting()),
 )
 @click.option(
     "--output",
@@ -37,11 +38,11 @@ def export(format_: str, output: Path | None) -> None:
       ledger export --output story.jsonl
       ledger --db postgresql://me@db.example/news?schema=desk import --from-export story.jsonl
     """
+    chosen = get_format(format_)
+    if chosen.export is None:  # pragma: no cover  (the choices are the exporting formats)
+        raise click.UsageError(f"the {format_} format cannot be exported")
     ledger = open_ledger()
     if output is None:
-        ledger.export(sys.stdout)
+        chosen.export(ledger, sys.stdout, ())
         return
-    summary = ledger.export(output)
-    click.echo(
-        f"exported {summary.events} events and {summary.checkpoints} checkpoints to {output}", err=True
-    )
+    click.echo(chosen.export(ledger, output, ()), err=True)
