@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from cli.options import open_ledger
+from cli.render import say
 from ledger.formats.registry import FORMATS, JSONL, exporting, get_format
 
 
@@ -45,4 +46,4 @@ def export(format_: str, output: Path | None) -> None:
     if output is None:
         chosen.export(ledger, sys.stdout, ())
         return
-    click.echo(chosen.export(ledger, output, ()), err=True)
+    say(chosen.export(ledger, output, ()), err=True)

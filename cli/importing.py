@@ -63,7 +63,7 @@ def import_file(file: Path | None, dry_run: bool, format_: str, export: Path | N
         raise click.UsageError(f"the {format_} format cannot be imported")
     # A whole ledger goes into a new one; a dry run of a case file needs an existing ledger.
     ledger = open_ledger(create=chosen is JSONL or not dry_run)
-    click.echo(chosen.import_(ledger, file, dry_run))
+    say(chosen.import_(ledger, file, dry_run))
 
 
 @click.command()

@@ -149,3 +149,19 @@ def test_json_keeps_recorded_text_exact(hostile: Path, run: Run, flag: str) -> N
     published = next(e for e in entries if e["type"] == "PostPublished")
     assert published["details"]["text"] == TEXT
     assert json.loads(run("show", "post/evil", "--json").stdout)["text"] == TEXT
+
+
+def test_a_case_file_named_with_escapes_is_named_printably(run: Run, tmp_path: Path) -> None:
+    good = tmp_path / "story\x1b[2J\u202e.toml"
+    good.write_text(
+        '[[entry]]\ncommand = "actor add"\nref = "actor/ada"\nname = "Ada \\u001b[31m"\nkind = "person"\n',
+        encoding="utf-8",
+    )
+    result = run("import", str(good))
+    assert_printable(result.stdout)
+    assert "\\x1b[2J\\u202e.toml" in result.stdout
+    bad = tmp_path / "bad\x1b]0;t\x07.toml"
+    bad.write_text('[[entry]]\ncommand = "actor add"\nref = "actor/\x1b"\n', encoding="utf-8")
+    failed = run("import", str(bad), expect=1)
+    assert failed.stderr.startswith("Error: ")
+    assert_printable(failed.stderr)
