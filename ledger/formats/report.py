@@ -23,6 +23,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
 import jinja2
+from markupsafe import Markup
 
 from domain.errors import InvalidError, LedgerError, NotFoundError
 from domain.refs import ref_kind
@@ -30,7 +31,7 @@ from domain.worldtime import WorldTime
 from ledger.formats.report_svg import Lane, draw_timeline
 from ledger.formats.safe_text import printable
 from ledger.formats.shapes import iso
-from projections.timeline import Timeline, TimelineEntry
+from projections.timeline import Timeline, TimelineEntry, to_entry
 
 if TYPE_CHECKING:
     from ledger.facade import Ledger
@@ -118,7 +119,13 @@ def build_report(
     world = timeline.at
     context = _context_entries(ledger, timeline, position, world)
     entries = sorted((*timeline.entries, *context), key=lambda e: e.sort_key)
-    labels = {subject: _label(ledger, subject, position) for subject in _lane_order(ref, entries)}
+    first: dict[str, TimelineEntry] = {}
+    for entry in sorted(entries, key=lambda e: e.position):
+        first.setdefault(entry.subject, entry)
+    labels = {
+        subject: _label(ledger, subject, position, first.get(subject))
+        for subject in _lane_order(ref, entries)
+    }
     lanes = tuple(
         Lane(
             ref=subject, kind=ref_kind(subject), label=labels[subject], context=subject not in _own(timeline)
@@ -146,9 +153,13 @@ def render_report(report: Report, fmt: ReportFormat = "html") -> str:
     """The report as an HTML page or a Markdown document (see the module's docstring)."""
     if fmt not in FORMATS:
         raise InvalidError(f"a report is html or md, not {fmt!r}")
-    values: dict[str, Any] = {"report": report, "rows": [_row(report, e) for e in report.entries]}
+    lanes = {lane.ref: number for number, lane in enumerate(report.lanes)}
+    context = report.context_positions
+    entries = report.entries
+    rows = [_row(entry, lanes, context) for entry in entries]
+    values: dict[str, Any] = {"report": report, "rows": rows}
     if fmt == "html":
-        values["drawing"] = draw_timeline(report.entries, report.lanes, now=report.now)
+        values["drawing"] = draw_timeline(entries, report.lanes, now=report.now)
         return _environment().get_template("report.html.j2").render(values)
     return _environment().get_template("report.md.j2").render(values)
 
@@ -184,15 +195,8 @@ def _context_entries(
             occurred = logged.event.occurred_at
             if world is not None and occurred is not None and occurred.earliest > world.latest:
                 continue
-            found.append(_entry_of(ledger, logged.position, post))
+            found.append(to_entry(logged))
     return found
-
-
-def _entry_of(ledger: Ledger, position: int, subject: str) -> TimelineEntry:
-    from projections.timeline import to_entry  # noqa: PLC0415  (one entry, as the timeline makes them)
-
-    (logged,) = ledger.log(position - 1, until=position)
-    return to_entry(logged)
 
 
 def _lane_order(ref: str, entries: Sequence[TimelineEntry]) -> list[str]:
@@ -204,25 +208,30 @@ def _lane_order(ref: str, entries: Sequence[TimelineEntry]) -> list[str]:
 
 
 LABELS: dict[str, Any] = {
-    "post": lambda state: f"{state.platform} post by {state.author}",
-    "claim": lambda state: f"“{state.text}” ({state.claimant})",
-    "comment": lambda state: (
-        f"request for comment from {state.requester} to {state.recipient} by {state.channel}"
+    "PostPublished": lambda made: f"{made['platform']} post by {made['author']}",
+    "ClaimMade": lambda made: f"“{made['text']}” ({made['claimant']})",
+    "CommentRequested": lambda made: (
+        f"request for comment from {made['requester']} to {made['recipient']} by {made['channel']}"
     ),
-    "case": lambda state: state.title,
-    "source": lambda state: state.title,
-    "actor": lambda state: state.name,
+    "CaseOpened": lambda made: made["title"],
+    "SourceRegistered": lambda made: made["title"],
+    "ActorRegistered": lambda made: made["name"],
 }
-"""How each kind of subject is described in a lane's label and the report's title."""
+"""How each kind of subject is described in a lane's label and the report's title, from the
+fields of the entry that created it."""
 
 
-def _label(ledger: Ledger, ref: str, position: int) -> str:
+def _label(ledger: Ledger, ref: str, position: int, first: TimelineEntry | None) -> str:
+    if first is None or first.version != 1 or first.type not in LABELS:
+        # Only some of its entries are in the timeline: read its first one.
+        try:
+            first = next(e for e in map(to_entry, ledger.history(ref)) if e.position <= position)
+        except (LedgerError, StopIteration):
+            return ref
     try:
-        state: Any = ledger.get(ref, as_of=position)
-    except LedgerError:
+        return str(LABELS[first.type](first.details))
+    except (KeyError, TypeError):
         return ref
-    describe = LABELS.get(ref_kind(ref))
-    return ref if describe is None else str(describe(state))
 
 
 def _sources(ledger: Ledger, entries: Iterable[TimelineEntry], position: int) -> list[SourceNote]:
@@ -282,7 +291,7 @@ def _now(
 # -- writing -------------------------------------------------------------------------------------
 
 
-def _row(report: Report, entry: TimelineEntry) -> dict[str, Any]:
+def _row(entry: TimelineEntry, lanes: dict[str, int], context: frozenset[int]) -> dict[str, Any]:
     evidence = [
         {"source": e["source"], "quote": e.get("quote")}
         for e in entry.details.get("evidence") or ()
@@ -293,9 +302,9 @@ def _row(report: Report, entry: TimelineEntry) -> dict[str, Any]:
         "when": "ledger act" if entry.occurred_at is None else str(entry.occurred_at),
         "precision": "" if entry.occurred_at is None else entry.occurred_at.precision.value,
         "recorded": iso(entry.recorded_at),
-        "context": entry.position in report.context_positions,
+        "context": entry.position in context,
         "evidence": evidence,
-        "lane": [lane.ref for lane in report.lanes].index(entry.subject),
+        "lane": lanes.get(entry.subject, 0),
     }
 
 
@@ -309,7 +318,8 @@ def _markdown_cell(value: object) -> str:
 
 
 def _finalize(value: object) -> object:
-    return printable(value) if isinstance(value, str) else value
+    # Markup is already escaped (and made printable) by whoever built it.
+    return printable(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
 @cache

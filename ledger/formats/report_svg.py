@@ -24,6 +24,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from markupsafe import Markup, escape
+
+from ledger.formats.safe_text import printable
 from projections.timeline import TimelineEntry
 
 WIDTH = 1000
@@ -81,6 +84,16 @@ class Shape:
     text: str | None = None
     title: str | None = None
 
+    def markup(self) -> Markup:
+        """The element as SVG: every value made printable, then escaped (markupsafe, as Jinja does)."""
+        attributes = "".join(
+            f' {name}="{escape(printable(str(value)))}"' for name, value in self.attrs.items()
+        )
+        inner = "" if self.title is None else f"<title>{escape(printable(self.title))}</title>"
+        if self.text is not None:
+            inner += str(escape(printable(self.text)))
+        return Markup(f"<{self.tag}{attributes}>{inner}</{self.tag}>")  # noqa: S704  (every part escaped above)
+
 
 @dataclass
 class Drawing:
@@ -131,17 +144,20 @@ class Axis:
 def draw_timeline(entries: Sequence[TimelineEntry], lanes: Sequence[Lane], *, now: datetime) -> Drawing:
     """Lay out ``entries`` in ``lanes`` (see the module's docstring); ``now`` ends open waits and lives."""
     world = _world_axis(entries)
+    by_lane: dict[str, list[TimelineEntry]] = {lane.ref: [] for lane in lanes}
+    for entry in entries:
+        by_lane.setdefault(entry.subject, []).append(entry)
     tops: dict[str, float] = {}
     y: float = TOP
     for lane in lanes:
         tops[lane.ref] = y
-        y += _lane_height(entries, lane)
+        y += _lane_height(by_lane[lane.ref], lane)
     record_y = y + RECORD_GAP
     drawing = Drawing(WIDTH, int(record_y + 40))
     _axes(drawing, world, y, record_y, entries)
     marks: dict[int, tuple[float, float]] = {}
     for index, lane in enumerate(lanes):
-        own = [e for e in entries if e.subject == lane.ref]
+        own = by_lane[lane.ref]
         _lane(drawing, lane, index, top=tops[lane.ref], entries=own, world=world, now=now, marks=marks)
     _record_ticks(drawing, entries, lanes, record_y=record_y, marks=marks)
     return drawing
