@@ -297,8 +297,11 @@ def _row(entry: TimelineEntry, lanes: dict[str, int], context: frozenset[int]) -
         for e in entry.details.get("evidence") or ()
         if isinstance(e, dict) and isinstance(e.get("source"), str)
     ]
+    text = entry.details.get("text")
     return {
         "entry": entry,
+        # The whole recorded text, where the summary shortens it.
+        "text": text if isinstance(text, str) and text not in entry.summary else None,
         "when": "ledger act" if entry.occurred_at is None else str(entry.occurred_at),
         "precision": "" if entry.occurred_at is None else entry.occurred_at.precision.value,
         "recorded": iso(entry.recorded_at),

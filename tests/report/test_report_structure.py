@@ -237,3 +237,17 @@ def test_unknown_format_and_subject_are_ledger_errors(seed: Ledger) -> None:
         seed.report(POST, format="pdf")
     with pytest.raises(NotFoundError):
         seed.report("post/nothing")
+
+
+def test_the_table_quotes_the_whole_post_and_the_evidence(seed: Ledger) -> None:
+    from ledger.demo import FEC_VOLUNTEER_QUOTE, LINKEDIN_TEXT  # noqa: PLC0415
+
+    html, markdown = seed.report(POST), seed.report(POST, format="md")
+    page = Page(html)
+    quotes = [text for name, _, text in page.texts if name == "blockquote"]
+    assert any(LINKEDIN_TEXT in text for text in quotes)
+    assert any(FEC_VOLUNTEER_QUOTE in text for text in quotes)
+    assert LINKEDIN_TEXT in markdown
+    cited = {attrs["href"] for name, attrs in page.elements if name == "a"}
+    anchors = {f"#{attrs['id']}" for name, attrs in page.elements if name == "li" and "id" in attrs}
+    assert {href for href in cited if href.startswith("#")} <= anchors  # every source link lands
