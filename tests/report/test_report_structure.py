@@ -251,3 +251,19 @@ def test_the_table_quotes_the_whole_post_and_the_evidence(seed: Ledger) -> None:
     cited = {attrs["href"] for name, attrs in page.elements if name == "a"}
     anchors = {f"#{attrs['id']}" for name, attrs in page.elements if name == "li" and "id" in attrs}
     assert {href for href in cited if href.startswith("#")} <= anchors  # every source link lands
+
+
+def test_the_checkpoint_that_covers_the_report_is_named(tmp_path: Path) -> None:
+    key = Ledger.generate_key("newsdesk")
+    with Ledger.open(tmp_path / "l.db", recorded_by="desk") as ledger:
+        ledger.register_actor("actor/ada", name="Ada", kind="person")
+        checkpoint = ledger.checkpoint(key)
+        ledger.register_actor("actor/bob", name="Bob", kind="person")
+        covered = ledger.report("actor/ada", as_of=1)
+        uncovered = ledger.report("actor/bob")
+        head = ledger.tree_head()
+    assert f"size {checkpoint.size}, root" in covered
+    assert checkpoint.root_base64 in covered
+    assert "signed by newsdesk" in covered
+    assert head.root_base64 in uncovered
+    assert "none covers position 2 yet" in uncovered
