@@ -144,7 +144,7 @@ def build_report(
         position=position,
         now=now,
         at=world,
-        status=timeline.status_at,
+        status=_where(timeline.status_at, timeline.possible),
         labels=labels,
     )
 
@@ -159,7 +159,7 @@ def render_report(report: Report, fmt: ReportFormat = "html") -> str:
     rows = [_row(entry, lanes, context) for entry in entries]
     values: dict[str, Any] = {"report": report, "rows": rows}
     if fmt == "html":
-        values["drawing"] = draw_timeline(entries, report.lanes, now=report.now)
+        values["drawing"] = draw_timeline(entries, report.lanes, now=report.now, at=report.at)
         return _environment().get_template("report.html.j2").render(values)
     return _environment().get_template("report.md.j2").render(values)
 
@@ -274,6 +274,13 @@ def _integrity(ledger: Ledger, position: int) -> Integrity:
         checkpoint_signers=signers,
         checkpoint_note=latest.note,
     )
+
+
+def _where(status: str | None, possible: Sequence[str]) -> str | None:
+    """A status at a world time, with what it may be when unknown: ``unknown (live or deleted)``."""
+    if status != "unknown" or not possible:
+        return status
+    return f"unknown ({', '.join(possible[:-1])} or {possible[-1]})"
 
 
 def _now(

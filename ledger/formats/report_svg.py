@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 
 from markupsafe import Markup, escape
 
+from domain.worldtime import WorldTime
 from ledger.formats.safe_text import printable
 from projections.timeline import TimelineEntry
 
@@ -141,8 +142,13 @@ class Axis:
             moment += step
 
 
-def draw_timeline(entries: Sequence[TimelineEntry], lanes: Sequence[Lane], *, now: datetime) -> Drawing:
-    """Lay out ``entries`` in ``lanes`` (see the module's docstring); ``now`` ends open waits and lives."""
+def draw_timeline(
+    entries: Sequence[TimelineEntry], lanes: Sequence[Lane], *, now: datetime, at: WorldTime | None = None
+) -> Drawing:
+    """Lay out ``entries`` in ``lanes`` (see the module's docstring); ``now`` ends open waits and lives.
+
+    ``at``, the world time the report was asked at, is drawn as a band across the lanes.
+    """
     world = _world_axis(entries)
     by_lane: dict[str, list[TimelineEntry]] = {lane.ref: [] for lane in lanes}
     for entry in entries:
@@ -159,6 +165,18 @@ def draw_timeline(entries: Sequence[TimelineEntry], lanes: Sequence[Lane], *, no
     for index, lane in enumerate(lanes):
         own = by_lane[lane.ref]
         _lane(drawing, lane, index, top=tops[lane.ref], entries=own, world=world, now=now, marks=marks)
+    if at is not None:
+        x0, x1 = world.x(at.earliest), world.x(at.latest)
+        drawing.add(
+            "rect",
+            title=f"at {at}",
+            x=x0,
+            y=TOP - 8,
+            width=max(x1 - x0, 1.5),
+            height=y - TOP + 8,
+            class_="at-band",
+        )
+        drawing.add("text", f"at {at}", x=x1 + 3, y=TOP + 4, class_="at-label")
     _record_ticks(drawing, entries, lanes, record_y=record_y, marks=marks)
     return drawing
 

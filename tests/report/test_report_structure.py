@@ -267,3 +267,14 @@ def test_the_checkpoint_that_covers_the_report_is_named(tmp_path: Path) -> None:
     assert "signed by newsdesk" in covered
     assert head.root_base64 in uncovered
     assert "none covers position 2 yet" in uncovered
+
+
+def test_a_report_at_a_world_time_draws_it_and_says_where_the_subject_stood(seed: Ledger) -> None:
+    html = seed.report(POST, at="2024-10-16")
+    (band,) = picture(html).having("at-band", "rect")
+    ticks = {text: float(attrs["x"]) for attrs, text in picture(html).text_of("tick-label") if "x" in attrs}
+    assert float(band["x"]) == pytest.approx(ticks["2024-10-16"], abs=0.2)
+    assert float(band["x"]) + float(band["width"]) == pytest.approx(ticks["2024-10-17"], abs=0.2)
+    assert "unknown (not-yet-published, live or deleted)" in html
+    rows = positions_of(Page(html))
+    assert rows == {e.position for e in seed.timeline(POST, at="2024-10-16").entries}
