@@ -9,10 +9,11 @@ import click
 
 from cli.options import open_ledger, settings
 from cli.render import say
-from cli.report import write_atomically
 from cli.tables import timeline_table
 from ledger.demo import CASE, COMMENT, POST, load_example
+from ledger.formats.output import write_text
 from ledger.formats.registry import CASE_FILE, JSONL, get_format, importing
+from ledger.formats.restore import restore
 
 
 @click.command("import")
@@ -61,8 +62,17 @@ def import_file(file: Path | None, dry_run: bool, format_: str, export: Path | N
     chosen = get_format(format_)
     if chosen.import_ is None:  # pragma: no cover  (the choices are the importing formats)
         raise click.UsageError(f"the {format_} format cannot be imported")
-    # A whole ledger goes into a new one; a dry run of a case file needs an existing ledger.
-    ledger = open_ledger(create=chosen is JSONL or not dry_run)
+    if chosen is JSONL and not dry_run:
+        given = settings()
+        # The new ledger appears only once the import is complete (ledger.formats.restore).
+        summary = restore(given.db, file, recorded_by=given.by)
+        say(
+            f"imported {summary.events} events and {summary.checkpoints} checkpoints from {file} "
+            f"(origin {summary.origin})"
+        )
+        return
+    # A dry run needs an existing ledger (a jsonl export's is refused before anything is made).
+    ledger = open_ledger(create=not dry_run)
     say(chosen.import_(ledger, file, dry_run))
 
 
@@ -97,7 +107,7 @@ def demo(path: str | None) -> None:
         for line in timeline_table(ref, ledger.timeline(ref).entries):
             say(line)
     page = _beside(target, "report.html")
-    write_atomically(page, ledger.report(CASE))
+    write_text(page, ledger.report(CASE), what="report")
     say()
     say(f"Explore it: ledger --db {target} timeline {CASE}")
     say(f"Its report: {page} (ledger --db {target} report {POST} --output post.html)")

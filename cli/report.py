@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -12,6 +10,7 @@ import click
 from cli.options import clock_options, open_ledger
 from cli.render import say
 from domain.worldtime import WorldTime
+from ledger.formats.output import write_text
 
 
 @click.command("report")
@@ -50,18 +49,5 @@ def report(
     if output is None:
         say(text.rstrip("\n"))
         return
-    write_atomically(output, text)
+    write_text(output, text, what="report")
     say(f"wrote the report of {ref} to {output}")
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file beside it, so it appears only when complete."""
-    directory = path.parent if str(path.parent) else Path()
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

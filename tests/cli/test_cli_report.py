@@ -19,7 +19,7 @@ def test_report_writes_a_file_that_appears_whole(story: Path, run: Run, tmp_path
     html = target.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")
     assert html.rstrip().endswith("</html>")
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".post.html")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
 def test_report_prints_markdown(story: Path, run: Run) -> None:

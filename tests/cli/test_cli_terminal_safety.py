@@ -105,6 +105,8 @@ READERS = [
     ["list", "cases"],
     ["log"],
     ["replay"],
+    ["search", "hostile"],
+    ["search", "cleared"],
     ["report", "post/evil", "--format", "md"],
     ["report", "case/evil", "--format", "md"],
     ["report", "post/evil"],
