@@ -405,7 +405,7 @@ class Ledger(LedgerRecording):
         """
         from ledger.formats.report import build_report, render_report  # noqa: PLC0415  (Jinja2 on demand)
 
-        return render_report(build_report(self, ref, at=at, as_of=as_of), format)  # type: ignore[arg-type]
+        return render_report(build_report(self, ref, at=at, as_of=as_of), format)
 
     def _records(self, after: int, until: int | None) -> Iterator[LogRecord]:
         return self._reader.records(after, until)

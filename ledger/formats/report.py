@@ -149,7 +149,7 @@ def build_report(
     )
 
 
-def render_report(report: Report, fmt: ReportFormat = "html") -> str:
+def render_report(report: Report, fmt: str = "html") -> str:
     """The report as an HTML page or a Markdown document (see the module's docstring)."""
     if fmt not in FORMATS:
         raise InvalidError(f"a report is html or md, not {fmt!r}")
