@@ -406,5 +406,16 @@ class Ledger(LedgerRecording):
         """
         return import_case_file(self, path, dry_run=dry_run)
 
+    def report(
+        self, ref: str, *, at: When | None = None, as_of: AsOf | None = None, format: str = "html"
+    ) -> str:
+        """The timeline of ``ref`` as a self-contained HTML page (``format="md"``: Markdown).
+
+        See :mod:`ledger.formats.report`; raises what :meth:`timeline` raises.
+        """
+        from ledger.formats.report import build_report, render_report  # noqa: PLC0415  (Jinja2 on demand)
+
+        return render_report(build_report(self, ref, at=at, as_of=as_of), format)
+
     def _records(self, after: int, until: int | None) -> Iterator[LogRecord]:
         return self._reader.records(after, until)
