@@ -122,7 +122,7 @@ def post() -> None:
 @click.argument("ref")
 @click.option("--platform", required=True, help="Where: LinkedIn, X, email, ...")
 @click.option("--author", required=True, metavar="ACTOR_REF", help="Who wrote it.")
-@click.option("--text", required=True, help="What it says.")
+@click.option("--text", help="What it says (leave out when it was never captured).")
 @click.option("--url", help="Where it was.")
 @click.option("--in-reply-to", metavar="POST_REF", help="The post it answers.")
 @when_option(help="when it was published")
@@ -132,7 +132,7 @@ def post_publish(
     ref: str,
     platform: str,
     author: str,
-    text: str,
+    text: str | None,
     url: str | None,
     in_reply_to: str | None,
     at: WorldTime,
@@ -213,18 +213,40 @@ def post_edit(*, ref: str, text: str, at: WorldTime, sources: tuple[str, ...], n
 @click.option("--url", required=True, help="Where the archived copy is.")
 @when_option(help="when the copy was captured")
 @click.option("--digest", metavar="TEXT", help="A digest of the captured copy.")
+@click.option(
+    "--status",
+    "http_status",
+    type=int,
+    metavar="CODE",
+    help="The HTTP status the capture got: 404, 410 or 451 show the post gone.",
+)
+@click.option("--text", help="The post's text as captured (its SHA-256 is kept).")
 @provenance_options
 def post_archive(
-    *, ref: str, url: str, at: WorldTime, digest: str | None, sources: tuple[str, ...], note: str | None
+    *,
+    ref: str,
+    url: str,
+    at: WorldTime,
+    digest: str | None,
+    http_status: int | None,
+    text: str | None,
+    sources: tuple[str, ...],
+    note: str | None,
 ) -> None:
-    """Record that an archive captured the post REF.
+    """Record that an archive captured the post REF, and what it showed.
 
     \b
     Example:
       ledger post archive post/jane-first --url https://archive.ph/abcde --at 2024-10-16T12:00Z
+      ledger post archive post/jane-first --at 20241020093000 --status 404 \
+        --url https://web.archive.org/web/20241020093000/https://x.com/jane/status/1
     """
     ledger = open_ledger(create=True)
-    click.echo(ledger.archive_post(ref, url=url, at=at, digest=digest, sources=sources, note=note))
+    click.echo(
+        ledger.archive_post(
+            ref, url=url, at=at, digest=digest, http_status=http_status, text=text, sources=sources, note=note
+        )
+    )
 
 
 @post.command("delete")

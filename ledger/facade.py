@@ -38,6 +38,7 @@ from domain.errors import (
 from domain.events import (
     Event,
     LogEntry,
+    OutOfOrderError,
     fold,
 )
 from domain.refs import parse_ref, subject_id
@@ -234,6 +235,12 @@ class Ledger(LedgerRecording, LedgerIntegrity, LedgerQueries):
             state = self._app.repository.get(subject_id(ref), version=version, projector_func=fold)
         except AggregateNotFoundError:
             raise NotFoundError(f"{ref} does not exist") from None
+        except OutOfOrderError:
+            # An entry found late lands before the ones folded into the cached state: fold it all again.
+            events = [entry.event for entry in self.history(ref)][:version]
+            state = fold(None, events)
+            if version is None:
+                self._app.remember([state])
         if version is not None and state.version != version:
             raise NotFoundError(f"{ref} has no version {version} (latest is v{state.version})")
         return cast(State, state)
@@ -310,7 +317,10 @@ class Ledger(LedgerRecording, LedgerIntegrity, LedgerQueries):
             previous = states.pop(entry.subject, None)
             if previous is None and entry.version > 1:
                 previous = self.get(entry.subject, version=entry.version - 1)
-            state = cast(State, entry.event.apply(previous))
+            try:
+                state = cast(State, fold(previous, [entry.event]))
+            except OutOfOrderError:
+                state = self.get(entry.subject, version=entry.version)
             states[entry.subject] = state
             if len(states) > cache_size:
                 states.popitem(last=False)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 from eventsourcing.persistence import OperationalError, PersistenceError
 
 from domain.errors import ConflictError, InvalidError, NotFoundError, StorageError
-from domain.events import LogEntry
+from domain.events import Event, LogEntry, apply_in_world_order
 from domain.refs import parse_ref, ref_kind
 from domain.worldtime import Precision, WorldTime
 from ledger.storage.viewstore import open_views
@@ -456,9 +456,12 @@ def _history_as_of(ledger: _Reads, ref: str, position: int) -> list[LogEntry]:
 
 
 def _states(history: list[LogEntry]) -> Iterator[tuple[Any, Any]]:
+    """Each entry with the state of the subject folded (in world-time order) from the entries so far."""
+    events: list[Event] = []
     state = None
     for entry in history:
-        state = entry.event.apply(state)
+        state = apply_in_world_order(state, entry.event, lambda: events)
+        events.append(entry.event)
         yield entry.event, state
 
 

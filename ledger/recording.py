@@ -21,7 +21,16 @@ from domain.case import CaseState
 from domain.claim import ClaimState, Evidence
 from domain.comment import CommentRequestState
 from domain.errors import AlreadyExistsError, InvalidError
-from domain.events import Event, Provenance, SubjectState, as_tuple, correct, describe_validation_error
+from domain.events import (
+    Event,
+    LogEntry,
+    Provenance,
+    SubjectState,
+    apply_in_world_order,
+    as_tuple,
+    correct,
+    describe_validation_error,
+)
 from domain.post import PostState
 from domain.refs import parse_ref
 from domain.source import SourceState
@@ -52,6 +61,8 @@ class _Subjects(Protocol):
     def exists(self, ref: str) -> bool: ...
 
     def get(self, ref: str, version: int | None = None) -> State: ...
+
+    def history(self, ref: str) -> list[LogEntry]: ...
 
 
 class UnitOfWork:
@@ -89,9 +100,17 @@ class UnitOfWork:
         return self.states[ref]
 
     def add(self, event: Event) -> None:
-        """Apply ``event`` to its subject's pending state and queue it."""
-        self.states[event.subject] = event.apply(self.states.get(event.subject))
+        """Fold ``event`` into its subject's pending state, at its world-time place, and queue it."""
+        self.states[event.subject] = apply_in_world_order(
+            self.states.get(event.subject), event, lambda: self._events_of(event.subject)
+        )
         self.events.append(event)
+
+    def _events_of(self, ref: str) -> list[Event]:
+        pending = [event for event in self.events if event.subject == ref]
+        if pending and pending[0].originator_version == 1:
+            return pending
+        return [entry.event for entry in self._subjects.history(ref)] + pending
 
 
 class LedgerRecording:
@@ -228,7 +247,7 @@ class LedgerRecording:
         *,
         platform: str,
         author: str,
-        text: str,
+        text: str | None = None,
         at: When,
         url: str | None = None,
         in_reply_to: str | None = None,
@@ -236,7 +255,8 @@ class LedgerRecording:
         note: str | None = None,
         recorded_by: str | None = None,
     ) -> str:
-        """Record a post published by ``author`` on ``platform``."""
+        """Record a post published by ``author`` on ``platform``; ``text`` None: never captured
+        (a post known only by its traces; ``at`` may be ``..T``, "published before T")."""
         return self._create(
             ref,
             "post",
@@ -301,11 +321,15 @@ class LedgerRecording:
         url: str,
         at: When,
         digest: str | None = None,
+        http_status: int | None = None,
+        tombstone: bool = False,
+        text: str | None = None,
         sources: Sequence[str] = (),
         note: str | None = None,
         recorded_by: str | None = None,
     ) -> str:
-        """Record that an archive captured the post at ``url``."""
+        """Record that an archive captured the post at ``url``, and what it showed: the HTTP
+        status (404, 410, 451) or a ``tombstone`` page showing it gone, or its ``text``."""
         return self._change(
             ref,
             PostState,
@@ -314,6 +338,9 @@ class LedgerRecording:
             url=url,
             at=self._when(at),
             digest=digest,
+            http_status=http_status,
+            tombstone=tombstone,
+            text=text,
         )
 
     def delete_post(

@@ -20,7 +20,7 @@ from domain.actor import ActorState
 from domain.case import CaseState
 from domain.claim import ClaimState
 from domain.comment import CommentRequestState
-from domain.post import PostState
+from domain.post import TEXT_NOT_CAPTURED, PostState
 from domain.source import SourceState
 from domain.worldtime import WorldTime
 from projections.clocks import Span, status_of
@@ -88,10 +88,13 @@ class PostRow(SubjectRow):
     author: str
     url: str | None
     in_reply_to: str | None
-    text: str
-    text_sha256: str
+    text: str | None
+    """The latest text; None when it was never captured (shown as "text not captured")."""
+    text_sha256: str | None
     published_at: WorldTime
     deleted_at: WorldTime | None
+    deleted_within: WorldTime | None = None
+    """When the current deletion happened, narrowed by archive captures (else ``deleted_at``)."""
     deleted_by: str | None
     restored_at: WorldTime | None
     deletions: int
@@ -113,11 +116,11 @@ class PostRow(SubjectRow):
         if self.status != "deleted" or self.deleted_at is None:
             return None
         since = self.restored_at or self.published_at
-        return Span.between(since, self.deleted_at)
+        return Span.between(since, self.deleted_within or self.deleted_at)
 
     @property
     def label(self) -> str:
-        return _clip(self.text)
+        return TEXT_NOT_CAPTURED if self.text is None else _clip(self.text)
 
 
 class ClaimRow(SubjectRow):
@@ -248,10 +251,11 @@ def row_fields(state: Any) -> dict[str, Any]:
             "text_sha256": state.text_sha256,
             "published_at": state.published_at,
             "deleted_at": state.deleted_at,
+            "deleted_within": state.deletion_window(),
             "deleted_by": state.deleted_by,
             "restored_at": state.restored_at,
             "deletions": state.deletions,
-            "edits": len(state.texts) - 1,
+            "edits": state.edits,
             "views": _latest([m.views for m in metrics]),
             "likes": _latest([m.likes for m in metrics]),
             "reposts": _latest([m.reposts for m in metrics]),
