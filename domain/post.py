@@ -609,10 +609,4 @@ def restore(state: PostState, *, at: WorldTime, provenance: Provenance, director
     if not state.turns:
         raise InvalidError(f"{state.ref} is not deleted, so it cannot be restored")
     event = build(PostRestored, **next_fields(state, provenance.checked(directory)), occurred_at=at)
-    if state.deleted_at is not None and state.status == "deleted":
-        refuse_before(
-            at,
-            state.deleted_at,
-            f"{state.ref} cannot have been restored at {at}: it was deleted {state.deleted_at}",
-        )
     return _checked(state, event)

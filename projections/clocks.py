@@ -180,7 +180,7 @@ def world_points(effects: Iterable[Effect]) -> list[StatusPoint]:
     post there after its last restoration (from below) and gone (from above).
     """
     points, _, ordered = fold_effects(effects)
-    return _narrow_deletions(points, ordered)
+    return narrow_deletions(points, ordered)
 
 
 def fold_effects(effects: Iterable[Effect]) -> tuple[list[StatusPoint], str | None, list[Effect]]:
@@ -209,7 +209,8 @@ def fold_effects(effects: Iterable[Effect]) -> tuple[list[StatusPoint], str | No
     return points, stance or None, ordered
 
 
-def _narrow_deletions(points: list[StatusPoint], ordered: list[Effect]) -> list[StatusPoint]:
+def narrow_deletions(points: list[StatusPoint], ordered: list[Effect]) -> list[StatusPoint]:
+    """``points`` with each deletion's bounds narrowed by the captures (see :func:`deletion_bounds`)."""
     if not any(e.effect in ("present", "absent") for e in ordered):
         return points
     narrowed = list(points)

@@ -50,7 +50,7 @@ from domain.post import (
     shows_presence,
 )
 from domain.source import SourceArchived, SourceRegistered
-from projections.clocks import Effect, fold_effects, micros, world_points
+from projections.clocks import Effect, fold_effects, micros, narrow_deletions
 
 Row = dict[str, Any]
 """A stored row: column name -> stored value."""
@@ -242,7 +242,9 @@ def _deletion_window(row: Row) -> None:
     if row["status"] != "deleted":
         row["deleted_within"] = None
         return
-    last = [p for p in world_points(_effects(row)) if p.status == "deleted"][-1]
+    points, _, ordered = fold_effects(_effects(row))
+    narrowed = narrow_deletions(points, ordered)
+    last = narrowed[max(i for i, e in enumerate(ordered) if e.effect == "deleted")]
     deleted = row["deleted_at"]
     if (last.earliest, last.latest) == (moment(deleted["earliest"]), moment(deleted["latest"])):
         row["deleted_within"] = deleted

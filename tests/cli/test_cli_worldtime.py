@@ -63,3 +63,120 @@ def test_a_wayback_timestamp_through_the_api() -> None:
         ledger.publish_post("post/a", platform="X", author="actor/ada", text="hi", at="20241016093000")
         assert str(ledger.get("post/a").published_at) == "2024-10-16T09:30:00Z"
         assert [r.ref for r in ledger.posts(at="20241016093000")] == ["post/a"]
+
+
+def story(run: Run) -> None:
+    """A post and a claim on 2024-10-10, and two checkers."""
+    for ref in ("actor/ann", "actor/checker-a", "actor/checker-b"):
+        run("actor", "add", ref, "--name", ref, "--kind", "person")
+    run(
+        "post",
+        "publish",
+        "post/p1",
+        "--platform",
+        "X",
+        "--author",
+        "actor/ann",
+        "--text",
+        "So.",
+        "--at",
+        "2024-10-10",
+    )
+    run(
+        "claim",
+        "make",
+        "claim/c1",
+        "--text",
+        "So",
+        "--claimant",
+        "actor/ann",
+        "--in",
+        "post/p1",
+        "--at",
+        "2024-10-10",
+    )
+
+
+def review(run: Run, verb: str, reviewer: str, verdict: str, at: str, expect: int = 0) -> str:
+    done = run(
+        "claim",
+        verb,
+        "claim/c1",
+        "--reviewer",
+        reviewer,
+        "--verdict",
+        verdict,
+        "--rationale",
+        "why",
+        "--at",
+        at,
+        expect=expect,
+    )
+    return str(done.stderr)
+
+
+def test_a_late_found_earlier_review_does_not_become_current_on_the_command_line(run: Run) -> None:
+    story(run)
+    review(run, "rebut", "actor/checker-b", "False", "2024-10-20")
+    review(run, "support", "actor/checker-a", "Mostly true", "2024-10-12")
+    (row,) = json.loads(run("list", "claims", "--json").stdout)
+    assert (row["status"], row["verdict"]) == ("rebutted", "False")
+    shown = json.loads(run("show", "claim/c1", "--at", "2024-10-21", "--json").stdout)
+    assert (shown["status"], shown["state"]["verdict"]) == ("rebutted", "False")
+    error = review(run, "revise", "actor/checker-a", "True", "2024-10-11", expect=1)
+    assert error == (
+        "Error: claim/c1 has no review by actor/checker-a before 2024-10-11 to revise: rebut or support it first\n"
+    )
+
+
+def test_a_revision_keeps_its_reviewers_stance_on_the_command_line(run: Run) -> None:
+    story(run)
+    review(run, "rebut", "actor/checker-a", "False", "2024-10-12")
+    review(run, "support", "actor/checker-b", "True", "2024-10-14")
+    review(run, "revise", "actor/checker-a", "Pants on Fire", "2024-10-16")
+    (row,) = json.loads(run("list", "claims", "--json").stdout)
+    assert (row["status"], row["stance"], row["verdict"]) == ("rebutted", "rebutted", "Pants on Fire")
+
+
+def test_a_post_known_by_its_traces_and_a_capture_of_its_absence_on_the_command_line(run: Run) -> None:
+    story(run)
+    run(
+        "post", "publish", "post/t", "--platform", "X", "--author", "actor/ann", "--at", "..2024-10-16T10:00Z"
+    )
+    assert "published on X: text not captured" in run("timeline", "post/t").stdout
+    assert "folded_to" not in run("show", "post/t").stdout
+    run("post", "delete", "post/t", "--at", "2024-10-16T10:00Z..2024-10-20")
+    run(
+        "post",
+        "archive",
+        "post/t",
+        "--url",
+        "https://web.archive.org/web/20241017000000/x",
+        "--at",
+        "20241017000000",
+        "--status",
+        "404",
+    )
+    run(
+        "post",
+        "archive",
+        "post/t",
+        "--url",
+        "https://web.archive.org/web/20241015000000/x",
+        "--at",
+        "20241015000000",
+        "--text",
+        "Found",
+    )
+    row = json.loads(run("list", "posts", "--json").stdout)[-1]
+    assert (row["text"], row["status"]) == ("Found", "deleted")
+    assert row["deleted_within"]["latest"] == "2024-10-17T00:00:00Z"
+    shown = json.loads(run("show", "post/t", "--at", "2024-10-18", "--json").stdout)
+    assert shown["status"] == "deleted"
+    done = run(
+        "post", "archive", "post/t", "--url", "https://a", "--at", "2024-10-14", "--status", "410", expect=1
+    )
+    assert done.stderr == (
+        "Error: post/t cannot have been captured gone at 2024-10-14: it was live then "
+        "(deleted 2024-10-16T10:00Z..2024-10-20)\n"
+    )
