@@ -97,7 +97,7 @@ def story(run: Run) -> None:
     )
 
 
-def review(run: Run, verb: str, reviewer: str, verdict: str, at: str, expect: int = 0) -> str:
+def review(run: Run, verb: str, reviewer: str, verdict: str, at: str, *, expect: int = 0) -> str:
     done = run(
         "claim",
         verb,
@@ -125,7 +125,8 @@ def test_a_late_found_earlier_review_does_not_become_current_on_the_command_line
     assert (shown["status"], shown["state"]["verdict"]) == ("rebutted", "False")
     error = review(run, "revise", "actor/checker-a", "True", "2024-10-11", expect=1)
     assert error == (
-        "Error: claim/c1 has no review by actor/checker-a before 2024-10-11 to revise: rebut or support it first\n"
+        "Error: claim/c1 has no review by actor/checker-a before 2024-10-11 to revise: "
+        "rebut or support it first\n"
     )
 
 
