@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar, Literal, TypeVar
 
-from domain.errors import InvalidError
+from domain.errors import AlreadyExistsError, InvalidError
 from domain.events import (
     Directory,
     Event,
@@ -327,6 +327,8 @@ def repeat(
     )
     require_existing(directory, [event.post], "post")
     require_existing(directory, [event.by], "actor")
+    if any(appearance.post == event.post for appearance in state.appearances):
+        raise AlreadyExistsError(f"{state.ref} already appears in {event.post}")
     return event
 
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from eventsourcing.persistence import OperationalError, PersistenceError
 
+from domain.claim import ClaimRepeated
 from domain.errors import ConflictError, InvalidError, NotFoundError, StorageError
 from domain.events import Event, LogEntry, apply_in_world_order
 from domain.refs import parse_ref, ref_kind
@@ -213,7 +214,7 @@ class LedgerQueries:
             singles = [e for p in found.singles for e in self.log(p - 1, until=p)]
         entries = [*own, *singles]
         for subject in members[1:]:
-            entries.extend(e for e in self.history(subject) if e.position <= position)
+            entries.extend(e for e in self.history(subject) if e.position <= position and _belongs(e, ref))
         timeline = build_timeline(ref, entries).model_copy(update={"as_of": position})
         if world is None:
             return timeline
@@ -436,6 +437,12 @@ def parse_record_time(value: str | datetime, *, assume_utc: bool = False) -> dat
             f"as_of {value!r}: a record time is a date or an instant (at least YYYY-MM-DD), or a log position"
         )
     return when.latest
+
+
+def _belongs(entry: LogEntry, ref: str) -> bool:
+    """False for a claim's repetition in another post, which belongs to that post's timeline only
+    (a claim repeated in thousands of posts must not flood each of their timelines)."""
+    return not isinstance(entry.event, ClaimRepeated) or ref_kind(ref) != "post" or entry.event.post == ref
 
 
 def _not_recorded(ref: str, position: int, head: int) -> NotFoundError:

@@ -112,7 +112,8 @@ def finish_rows(
             status, possible = status_at(kind, points.get(row.ref, ()), at)
             row = row.model_copy(update={"status_at": status, "possible": possible})
         if isinstance(row, CommentRequestRow):
-            row = row.waited(at if at is not None else now, row.status_at)
+            # Unanswered, a request waits to the end of ``at`` (a day waits all day), else to ``now``.
+            row = row.waited(at.latest if at is not None else now, row.status_at)
         checked = row.status_at if at is not None else row.status
         if "status" in wanted and (checked or "").casefold() != wanted["status"]:
             continue

@@ -140,6 +140,8 @@ class ClaimRow(SubjectRow):
     reviewed_at: WorldTime | None
     reviews: int
     appearances: int
+    posts: tuple[str, ...] = ()
+    """Every post the claim appeared in: where it was made, then its repetitions, in world-time order."""
     retracted_at: WorldTime | None
     retracted_by: str | None
 
@@ -277,6 +279,7 @@ def row_fields(state: Any) -> dict[str, Any]:
             "reviewed_at": latest.at if latest else None,
             "reviews": len(state.reviews),
             "appearances": len(state.appearances),
+            "posts": tuple(dict.fromkeys(a.post for a in state.appearances)),
             "retracted_at": state.retracted_at,
             "retracted_by": state.retracted_by,
         }

@@ -304,13 +304,19 @@ def _claim_made(d: Data) -> Row:
         reviewed_at=None,
         reviews=0,
         appearances=1,
+        posts=[d["post"]],
+        _repeats=[],
         retracted_at=None,
         retracted_by=None,
     )
 
 
 def _claim_repeated(row: Row, d: Data) -> None:
+    # The post where the claim was made comes first; repetitions follow in world-time order.
     row["appearances"] += 1
+    placed = [*row["_repeats"], [*_key(d), d["post"]]]
+    row["_repeats"] = sorted(placed, key=lambda item: item[:3])
+    row["posts"] = list(dict.fromkeys([row["posts"][0], *(item[3] for item in row["_repeats"])]))
 
 
 def _reviewed(topic: str) -> Callable[[Row, Data], None]:

@@ -41,7 +41,7 @@ REFERENCE_COLUMNS = {
     "actor": (),
     "source": ("publisher",),
     "post": ("author", "in_reply_to"),
-    "claim": ("claimant", "post"),
+    "claim": ("claimant",),
     "comment": ("requester", "recipient"),
     "case": (),
 }

@@ -181,3 +181,60 @@ def test_a_post_known_by_its_traces_and_a_capture_of_its_absence_on_the_command_
         "Error: post/t cannot have been captured gone at 2024-10-14: it was live then "
         "(deleted 2024-10-16T10:00Z..2024-10-20)\n"
     )
+
+
+def test_repetitions_on_the_command_line(run: Run) -> None:
+    story(run)
+    for number in (2, 3):
+        run(
+            "post",
+            "publish",
+            f"post/p{number}",
+            "--platform",
+            "X",
+            "--author",
+            "actor/ann",
+            "--text",
+            "Again",
+            "--at",
+            "2024-10-11",
+        )
+        run(
+            "claim",
+            "repeat",
+            "claim/c1",
+            "--in",
+            f"post/p{number}",
+            "--by",
+            "actor/ann",
+            "--at",
+            "2024-10-12",
+        )
+    timeline = json.loads(run("timeline", "post/p3", "--json").stdout)
+    assert [e["details"].get("post") for e in timeline if e["type"] == "ClaimRepeated"] == ["post/p3"]
+    assert [
+        row["ref"] for row in json.loads(run("list", "claims", "--post", "post/p2", "--json").stdout)
+    ] == ["claim/c1"]
+    done = run(
+        "claim", "repeat", "claim/c1", "--in", "post/p2", "--by", "actor/ann", "--at", "2024-10-13", expect=1
+    )
+    assert done.stderr == "Error: claim/c1 already appears in post/p2\n"
+
+
+def test_days_waiting_on_the_command_line(run: Run) -> None:
+    story(run)
+    run(
+        "comment",
+        "request",
+        "comment/r",
+        "--from",
+        "actor/checker-a",
+        "--to",
+        "actor/ann",
+        "--via",
+        "email",
+        "--at",
+        "2024-03-30T12:00Z",
+    )
+    (row,) = json.loads(run("list", "comments", "--at", "2024-04-01", "--json").stdout)
+    assert row["days_waiting"] == 2

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from domain.errors import InvalidError
+from domain.errors import AlreadyExistsError, InvalidError
 from domain.post import TEXT_NOT_CAPTURED, text_sha256
 from ledger import Ledger
 
@@ -184,3 +184,49 @@ def test_an_absent_capture_before_any_deletion_bounds_the_deletion_recorded_late
         ledger.delete_post(POST, at="2024-10-14")
     ledger.delete_post(POST, at="2024-10-12..2024-10-20")
     assert str(ledger.get(POST).deletion_window()) == "2024-10-12..2024-10-13"
+
+
+def test_a_claim_repeated_in_other_posts_does_not_flood_their_timelines(ledger: Ledger) -> None:
+    for number in (2, 3, 4):
+        ref = f"post/p{number}"
+        ledger.publish_post(ref, platform="X", author="actor/ann", text=f"Post {number}", at="2024-10-11")
+        ledger.repeat_claim(CLAIM, post=ref, by="actor/ann", at=f"2024-10-1{number}")
+    review(ledger, "rebut", "actor/checker-a", "False", "2024-10-20")
+    for replay in (False, True):
+        entries = ledger.timeline("post/p3", replay=replay).entries
+        repeated = [e.details["post"] for e in entries if e.type == "ClaimRepeated"]
+        assert repeated == ["post/p3"]
+        assert [e.type for e in entries] == ["ClaimMade", "PostPublished", "ClaimRepeated", "ClaimRebutted"]
+        assert [row.ref for row in ledger.claims(post="post/p3", replay=replay)] == [CLAIM]
+        assert [row.ref for row in ledger.claims(post="post/p1", replay=replay)] == [CLAIM]
+        assert ledger.claims(post="post/p9", replay=replay) == []
+        (row,) = ledger.claims(replay=replay)
+        assert row.posts == ("post/p1", "post/p2", "post/p3", "post/p4")
+    # The claim's own timeline keeps every repetition.
+    assert len([e for e in ledger.timeline(CLAIM).entries if e.type == "ClaimRepeated"]) == 3
+
+
+def test_the_same_repetition_twice_is_already_recorded(ledger: Ledger) -> None:
+    ledger.publish_post("post/p2", platform="X", author="actor/ann", text="Again", at="2024-10-11")
+    ledger.repeat_claim(CLAIM, post="post/p2", by="actor/ann", at="2024-10-12")
+    with pytest.raises(AlreadyExistsError, match="claim/c1 already appears in post/p2"):
+        ledger.repeat_claim(CLAIM, post="post/p2", by="actor/ann", at="2024-10-13")
+    with pytest.raises(AlreadyExistsError, match="claim/c1 already appears in post/p1"):
+        ledger.repeat_claim(CLAIM, post=POST, by="actor/ann", at="2024-10-13")
+
+
+def test_days_waiting_runs_to_the_end_of_at(ledger: Ledger) -> None:
+    ledger.request_comment(
+        "comment/r",
+        requester="actor/checker-a",
+        recipient="actor/ann",
+        channel="email",
+        at="2024-03-30T12:00Z",
+    )
+    for replay in (False, True):
+        (row,) = ledger.comment_requests(at="2024-04-01", replay=replay)
+        assert (row.days_waiting, str(row.waiting)) == (2, "2 days 11 hours..2 days 12 hours")
+        (row,) = ledger.comment_requests(at="2024-04-01T12:00Z", replay=replay)
+        assert row.days_waiting == 2
+        (row,) = ledger.comment_requests(at="2024-04-01T11:59Z", replay=replay)
+        assert row.days_waiting == 1
