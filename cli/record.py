@@ -54,6 +54,69 @@ def actor_add(
     )
 
 
+@actor.group("handle")
+def actor_handle() -> None:
+    """Record handles an actor took or gave up (a renamed account: drop the old, add the new).
+
+    \b
+    Example:
+      ledger actor handle drop actor/ian-miles-cheong --handle x:oldname --at 2024-01-02
+      ledger actor handle add actor/ian-miles-cheong --handle x:stillgray --at 2024-01-02
+    """
+
+
+@actor_handle.command("add")
+@click.argument("ref")
+@click.option("--handle", required=True, metavar="PLATFORM:HANDLE", help="The account taken.")
+@when_option(help="when the actor took it")
+@provenance_options
+def actor_handle_add(
+    *, ref: str, handle: str, at: WorldTime, sources: tuple[str, ...], note: str | None
+) -> None:
+    """Record that the actor REF took a handle.
+
+    \b
+    Example:
+      ledger actor handle add actor/ian-miles-cheong --handle x:stillgray --at 2019-05
+    """
+    ledger = open_ledger(create=True)
+    click.echo(ledger.add_actor_handle(ref, handle=handle, at=at, sources=sources, note=note))
+
+
+@actor_handle.command("drop")
+@click.argument("ref")
+@click.option("--handle", required=True, metavar="PLATFORM:HANDLE", help="The account given up.")
+@when_option(help="when the actor gave it up")
+@provenance_options
+def actor_handle_drop(
+    *, ref: str, handle: str, at: WorldTime, sources: tuple[str, ...], note: str | None
+) -> None:
+    """Record that the actor REF gave up a handle.
+
+    \b
+    Example:
+      ledger actor handle drop actor/ian-miles-cheong --handle x:oldname --at 2024-01-02
+    """
+    ledger = open_ledger(create=True)
+    click.echo(ledger.drop_actor_handle(ref, handle=handle, at=at, sources=sources, note=note))
+
+
+@actor.command("rename")
+@click.argument("ref")
+@click.option("--name", required=True, help="The new name.")
+@when_option(help="when the name changed")
+@provenance_options
+def actor_rename(*, ref: str, name: str, at: WorldTime, sources: tuple[str, ...], note: str | None) -> None:
+    """Record that the actor REF's name changed.
+
+    \b
+    Example:
+      ledger actor rename actor/twitter --name X --at 2023-07-24
+    """
+    ledger = open_ledger(create=True)
+    click.echo(ledger.rename_actor(ref, name=name, at=at, sources=sources, note=note))
+
+
 @click.group()
 def source() -> None:
     """Record sources: articles, regulations, statements, captures."""

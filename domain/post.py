@@ -466,8 +466,8 @@ def check_history(state: PostState) -> None:
     for index, turn in enumerate(turns):
         if turn.kind != expected:
             said = [f"{t.kind} {t.at}" for t in turns[max(0, index - 1) : index + 2] if t is not turn]
-            if index == 0:
-                said = [f"published {state.published_at} and not deleted before", *said[:1]]
+            if not said:
+                said = [f"live then (published {state.published_at})"]
             raise InvalidError(
                 f"{state.ref} cannot have been {turn.kind} at {turn.at}: it was {' and '.join(said)}"
             )

@@ -76,6 +76,9 @@ COMMANDS: Mapping[str, CommandSpec] = {
             _field("description", "text"),
             _field("handle", "texts", "handles"),
         ),
+        _command("actor handle add", "add_actor_handle", _REF, _req("handle", "text"), _AT),
+        _command("actor handle drop", "drop_actor_handle", _REF, _req("handle", "text"), _AT),
+        _command("actor rename", "rename_actor", _REF, _req("name", "text"), _AT),
         _command(
             "source add",
             "register_source",

@@ -191,6 +191,66 @@ class LedgerRecording:
             handles=handles,
         )
 
+    def add_actor_handle(
+        self,
+        ref: str,
+        *,
+        handle: Handle | str,
+        at: When,
+        sources: Sequence[str] = (),
+        note: str | None = None,
+        recorded_by: str | None = None,
+    ) -> str:
+        """Record that the actor took ``handle`` (``PLATFORM:HANDLE``) at ``at``."""
+        return self._change(
+            ref,
+            ActorState,
+            actor.add_handle,
+            self._provenance(recorded_by, sources, note),
+            handle=handle,
+            at=self._when(at),
+        )
+
+    def drop_actor_handle(
+        self,
+        ref: str,
+        *,
+        handle: Handle | str,
+        at: When,
+        sources: Sequence[str] = (),
+        note: str | None = None,
+        recorded_by: str | None = None,
+    ) -> str:
+        """Record that the actor gave up ``handle`` at ``at`` (a renamed account: drop, then add)."""
+        return self._change(
+            ref,
+            ActorState,
+            actor.drop_handle,
+            self._provenance(recorded_by, sources, note),
+            handle=handle,
+            at=self._when(at),
+        )
+
+    def rename_actor(
+        self,
+        ref: str,
+        *,
+        name: str,
+        at: When,
+        sources: Sequence[str] = (),
+        note: str | None = None,
+        recorded_by: str | None = None,
+    ) -> str:
+        """Record that the actor's name changed to ``name`` at ``at``."""
+        return self._change(
+            ref,
+            ActorState,
+            actor.rename,
+            self._provenance(recorded_by, sources, note),
+            name=name,
+            at=self._when(at),
+        )
+
     def register_source(
         self,
         ref: str,

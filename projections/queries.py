@@ -37,7 +37,7 @@ from projections.clocks import (
     world_points,
 )
 from projections.listing import SUBJECT_FILTERS, SubjectFilter
-from projections.rows import CommentRequestRow, SubjectRow, row_of
+from projections.rows import ActorRow, CommentRequestRow, SubjectRow, row_of
 from projections.subject_views import REFERENCE_COLUMNS
 from projections.timeline import Timeline
 
@@ -111,6 +111,8 @@ def finish_rows(
         if at is not None:
             status, possible = status_at(kind, points.get(row.ref, ()), at)
             row = row.model_copy(update={"status_at": status, "possible": possible})
+        if isinstance(row, ActorRow) and at is not None:
+            row = row.handles_then(at)
         if isinstance(row, CommentRequestRow):
             # Unanswered, a request waits to the end of ``at`` (a day waits all day), else to ``now``.
             row = row.waited(at.latest if at is not None else now, row.status_at)

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, computed_field
 
-from domain.actor import ActorState
+from domain.actor import ActorState, HandleHeld
 from domain.case import CaseState
 from domain.claim import ClaimState
 from domain.comment import CommentRequestState
@@ -56,10 +56,18 @@ class ActorRow(SubjectRow):
     kind: str
     description: str | None
     handles: tuple[str, ...]
+    """The current handles; with a world time, those it may have held then."""
+    held: tuple[HandleHeld, ...] = ()
+    """Every period a handle was held (since None: from registration; until None: still)."""
 
     @property
     def label(self) -> str:
         return self.name
+
+    def handles_then(self, at: WorldTime) -> ActorRow:
+        """This row with ``handles`` those it may have held at ``at``."""
+        then = tuple(dict.fromkeys(str(h.handle) for h in self.held if h.possibly_at(at)))
+        return self.model_copy(update={"handles": then})
 
 
 class SourceRow(SubjectRow):
@@ -304,6 +312,7 @@ def row_fields(state: Any) -> dict[str, Any]:
             "kind": state.kind,
             "description": state.description,
             "handles": tuple(str(h) for h in state.handles),
+            "held": state.held,
         }
     if isinstance(state, SourceState):
         return {

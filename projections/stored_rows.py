@@ -27,7 +27,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
-from domain.actor import ActorRegistered
+from domain.actor import ActorHandleAdded, ActorHandleDropped, ActorRegistered, ActorRenamed
 from domain.case import CaseOpened, NoteAdded, SubjectLinked
 from domain.claim import (
     ClaimMade,
@@ -375,7 +375,39 @@ def _actor_registered(d: Data) -> Row:
         kind=d["kind"],
         description=d["description"],
         handles=handles,
+        held=[{"handle": h, "since": None, "until": None} for h in d["handles"]],
+        _registered=d["handles"],
+        _handle_changes=[],
     )
+
+
+def _actor_handle_changed(change: str) -> Callable[[Row, Data], None]:
+    def fold(row: Row, d: Data) -> None:
+        # Handles are folded again in world-time order, as ActorHandleAdded/Dropped.apply do.
+        changes = sorted([*row["_handle_changes"], [*_key(d), change, d["handle"], d["occurred_at"]]])
+        row["_handle_changes"] = changes
+        held = [{"handle": h, "since": None, "until": None} for h in row["_registered"]]
+        for *_, kind, handle, when in changes:
+            if kind == "added":
+                held.append({"handle": handle, "since": when, "until": None})
+                continue
+            for period in reversed(held):
+                if period["handle"] == handle and period["until"] is None:
+                    period["until"] = when
+                    break
+        row["held"] = held
+        row["handles"] = list(
+            dict.fromkeys(
+                f"{p['handle']['platform']}:{p['handle']['handle']}" for p in held if p["until"] is None
+            )
+        )
+
+    return fold
+
+
+def _actor_renamed(row: Row, d: Data) -> None:
+    if _latest_in_world(row, "name", d):
+        row["name"] = d["name"]
 
 
 def _source_registered(d: Data) -> Row:
@@ -433,6 +465,9 @@ _CHANGES: dict[str, Callable[[Row, Data], None]] = {
     SourceArchived.TOPIC: _archived,
     SubjectLinked.TOPIC: _subject_linked,
     NoteAdded.TOPIC: _note_added,
+    ActorHandleAdded.TOPIC: _actor_handle_changed("added"),
+    ActorHandleDropped.TOPIC: _actor_handle_changed("dropped"),
+    ActorRenamed.TOPIC: _actor_renamed,
     EntryCorrected.TOPIC: _corrected,
 }
 

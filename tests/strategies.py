@@ -189,7 +189,8 @@ def events(cls: type[Event]) -> st.SearchStrategy[Event]:
         if "text_sha256" in cls.model_fields:
             # The digest is of the text as the event keeps it (whitespace stripped).
             text = cls.model_fields["text"]
-            kept = TypeAdapter(Annotated[(text.annotation, *text.metadata)]).validate_python(values["text"])
+            shape = Annotated[(text.annotation, *text.metadata)] if text.metadata else text.annotation
+            kept = TypeAdapter(shape).validate_python(values["text"])
             if kept is not None and shows_absence(values.get("http_status"), values.get("tombstone", False)):
                 kept = values["text"] = None  # a capture of the post gone has no text of it
             values["text_sha256"] = None if kept is None else text_sha256(kept)

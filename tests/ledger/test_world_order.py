@@ -230,3 +230,35 @@ def test_days_waiting_runs_to_the_end_of_at(ledger: Ledger) -> None:
         assert row.days_waiting == 2
         (row,) = ledger.comment_requests(at="2024-04-01T11:59Z", replay=replay)
         assert row.days_waiting == 1
+
+
+def test_actors_change_handles_and_names_over_time(ledger: Ledger) -> None:
+    ledger.register_actor("actor/ian", name="Ian", kind="person", handles=["x:oldname"])
+    # A rename of the account, found late, and a change of name.
+    ledger.rename_actor("actor/ian", name="Ian M.", at="2024-03-01")
+    ledger.drop_actor_handle("actor/ian", handle="x:oldname", at="2024-01-02")
+    ledger.add_actor_handle("actor/ian", handle="x:stillgray", at="2024-01-02")
+    ledger.add_actor_handle("actor/ian", handle="bsky:ian", at="2023-06")
+    state = ledger.get("actor/ian")
+    assert ([str(h) for h in state.handles], state.name) == (["bsky:ian", "x:stillgray"], "Ian M.")
+    then = ledger.get("actor/ian", at="2023-12-31")
+    assert then.state is not None
+    assert ([str(h) for h in then.state.handles], then.state.name) == (["x:oldname", "bsky:ian"], "Ian")
+    for replay in (False, True):
+        assert [r.ref for r in ledger.actors(handle="x:oldname", at="2023-12-31", replay=replay)] == [
+            "actor/ian"
+        ]
+        assert ledger.actors(handle="x:oldname", at="2024-02-01", replay=replay) == []
+        assert [r.ref for r in ledger.actors(handle="x:stillgray", at="2024-02", replay=replay)] == [
+            "actor/ian"
+        ]
+        assert [r.ref for r in ledger.actors(handle="x:stillgray", replay=replay)] == ["actor/ian"]
+        assert ledger.actors(handle="x:oldname", replay=replay) == []
+        row = ledger.actors(replay=replay)[-1]
+        assert (row.name, row.handles) == ("Ian M.", ("bsky:ian", "x:stillgray"))
+    with pytest.raises(InvalidError, match="did not hold x:nobody"):
+        ledger.drop_actor_handle("actor/ian", handle="x:nobody", at="2024-05")
+    with pytest.raises(InvalidError, match="already held x:stillgray"):
+        ledger.add_actor_handle("actor/ian", handle="x:stillgray", at="2024-05")
+    with pytest.raises(InvalidError, match=r"already named 'Ian M\."):
+        ledger.rename_actor("actor/ian", name="Ian M.", at="2024-05")
