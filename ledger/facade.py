@@ -150,6 +150,7 @@ class Ledger(LedgerRecording, LedgerIntegrity, LedgerQueries):
         try:
             yield
             work = self._work
+            work.finish()
         finally:
             self._work = None
         if not dry_run:
@@ -162,6 +163,7 @@ class Ledger(LedgerRecording, LedgerIntegrity, LedgerQueries):
             return
         work = UnitOfWork(self)
         yield work
+        work.finish()
         self._commit(work)
 
     def _commit(self, work: UnitOfWork) -> None:

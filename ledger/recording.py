@@ -76,6 +76,18 @@ class UnitOfWork:
         self._subjects = subjects
         self.states: dict[str, SubjectState] = {}
         self.events: list[Event] = []
+        self._checks: dict[str, list[Callable[[Any], None]]] = {}
+
+    def defer(self, ref: str, check: Callable[[Any], None]) -> None:
+        """Run ``check`` on the state of ``ref`` when the unit ends (see :meth:`finish`)."""
+        self._checks.setdefault(ref, []).append(check)
+
+    def finish(self) -> None:
+        """Run the deferred checks on the states the unit ends with; raises the first refusal."""
+        for ref, checks in self._checks.items():
+            for check in dict.fromkeys(checks):
+                check(self.states[ref])
+        self._checks.clear()
 
     def exists(self, ref: str) -> bool:
         """True when ``ref`` is recorded or pending in this unit."""
