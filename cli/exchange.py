@@ -1,4 +1,7 @@
-"""Moving a whole ledger: ``ledger export`` (and ``ledger import --from-export``, in importing)."""
+"""Making and moving a whole ledger: ``ledger init``, ``ledger export``.
+
+(``ledger import --from-export`` is in :mod:`cli.importing`.)
+"""
 
 from __future__ import annotations
 
@@ -7,17 +10,20 @@ from pathlib import Path
 
 import click
 
-from cli.options import open_ledger
+from cli.options import open_ledger, settings
+from domain.errors import AlreadyExistsError, StorageError
+from ledger import Ledger
+from ledger.formats.registry import FORMATS, JSONL, exporting, get_format
 
 
 @click.command()
 @click.option(
     "--format",
     "format_",
-    type=click.Choice(["jsonl"]),
-    default="jsonl",
+    type=click.Choice(exporting()),
+    default=JSONL.name,
     show_default=True,
-    help="JSON Lines: a header, the checkpoints, every event with its exact stored bytes, an end line.",
+    help="; ".join(f"{name}: {FORMATS[name].description}" for name in exporting()),
 )
 @click.option(
     "--output",
@@ -37,11 +43,36 @@ def export(format_: str, output: Path | None) -> None:
       ledger export --output story.jsonl
       ledger --db postgresql://me@db.example/news?schema=desk import --from-export story.jsonl
     """
+    chosen = get_format(format_)
+    if chosen.export is None:  # pragma: no cover  (the choices are the exporting formats)
+        raise click.UsageError(f"the {format_} format cannot be exported")
     ledger = open_ledger()
     if output is None:
-        ledger.export(sys.stdout)
+        chosen.export(ledger, sys.stdout, ())
         return
-    summary = ledger.export(output)
-    click.echo(
-        f"exported {summary.events} events and {summary.checkpoints} checkpoints to {output}", err=True
-    )
+    click.echo(chosen.export(ledger, output, ()), err=True)
+
+
+@click.command()
+def init() -> None:
+    """Make a new, empty ledger where --db says (a missing path, or an empty file made on purpose).
+
+    Reading commands never make a ledger; recording commands and imports make
+    one on a missing path. An existing ledger, or a file holding anything
+    else, is left alone.
+
+    \b
+    Example:
+      ledger init
+      ledger --db story.db init
+    """
+    given = settings()
+    try:
+        with Ledger.open(given.db, create=False):
+            pass
+    except StorageError:
+        pass  # not a ledger yet: open it for creating, which refuses anything but an empty place
+    else:
+        raise AlreadyExistsError(f"{given.db or 'the ledger'} is already a ledger; nothing changed")
+    ledger = open_ledger(create=True)
+    click.echo(f"created an empty ledger at {ledger.url} (origin {ledger.origin})")

@@ -10,18 +10,28 @@ import click
 from cli.options import open_ledger, settings
 from cli.tables import timeline_table
 from ledger.demo import COMMENT, POST, load_example
+from ledger.formats.registry import CASE_FILE, JSONL, get_format, importing
+from ledger.formats.restore import restore
 
 
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option("--dry-run", is_flag=True, help="Check every entry against the ledger; write nothing.")
 @click.option(
+    "--format",
+    "format_",
+    type=click.Choice(importing()),
+    default=CASE_FILE.name,
+    show_default=True,
+    help="What FILE is: a case file (TOML or JSON Lines, by extension), or a ledger export (jsonl).",
+)
+@click.option(
     "--from-export",
     "export",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Instead of a case file, import a whole ledger written by `ledger export` into this empty one.",
 )
-def import_file(file: Path | None, dry_run: bool, export: Path | None) -> None:
+def import_file(file: Path | None, dry_run: bool, format_: str, export: Path | None) -> None:
     """Record every entry of a case file (TOML or JSON Lines) at once, or none.
 
     Each entry names a recording command and its fields, as on the command
@@ -30,8 +40,8 @@ def import_file(file: Path | None, dry_run: bool, export: Path | None) -> None:
     ledger as it was. A dry run needs an existing ledger (use --db :memory: to
     check a file against an empty one).
 
-    With --from-export, import a whole ledger written by `ledger export`
-    into this one, which must be empty: the same entries, positions, record
+    With --from-export (or --format jsonl), import a whole ledger written by
+    `ledger export` into this one, which must be empty: the same entries, positions, record
     times and bytes, on any backend. A corrupted export is refused, naming
     the line, and nothing is imported.
 
@@ -44,20 +54,24 @@ def import_file(file: Path | None, dry_run: bool, export: Path | None) -> None:
     if export is not None:
         if file is not None or dry_run:
             raise click.UsageError("--from-export takes no case file and no --dry-run")
-        summary = open_ledger(create=True).import_export(export)
+        file, format_ = export, JSONL.name
+    if file is None:
+        raise click.UsageError("name a case file, or --from-export FILE")
+    chosen = get_format(format_)
+    if chosen.import_ is None:  # pragma: no cover  (the choices are the importing formats)
+        raise click.UsageError(f"the {format_} format cannot be imported")
+    if chosen is JSONL and not dry_run:
+        given = settings()
+        # The new ledger appears only once the import is complete (ledger.formats.restore).
+        summary = restore(given.db, file, recorded_by=given.by)
         click.echo(
-            f"imported {summary.events} events and {summary.checkpoints} checkpoints from {export} "
+            f"imported {summary.events} events and {summary.checkpoints} checkpoints from {file} "
             f"(origin {summary.origin})"
         )
         return
-    if file is None:
-        raise click.UsageError("name a case file, or --from-export FILE")
-    result = open_ledger(create=not dry_run).import_file(file, dry_run=dry_run)
-    if result.positions is None:
-        click.echo(f"{result.file}: {result.entries} entries are valid; nothing was written (dry run)")
-    else:
-        first, last = result.positions
-        click.echo(f"imported {result.entries} entries from {result.file} (log positions {first}..{last})")
+    # A dry run needs an existing ledger (a jsonl export's is refused before anything is made).
+    ledger = open_ledger(create=not dry_run)
+    click.echo(chosen.import_(ledger, file, dry_run))
 
 
 @click.command()

@@ -8,6 +8,8 @@ prints its result; ``check-proof`` needs no ledger at all. A
 from __future__ import annotations
 
 import os
+import shlex
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,20 +17,34 @@ import click
 
 from cli.options import open_ledger
 from cli.render import Format, echo_json, output_options
-from domain.errors import InvalidError
+from domain.errors import InvalidError, MalformedProofError
 from ledger.facade import Ledger
+from ledger.formats.output import write_text
 from ledger.integrity.api import DEFAULT_KEY_NAME
+from ledger.integrity.cosignature import CosignerVerifier
 from ledger.integrity.note import Signer, Verifier
 from ledger.integrity.proofs import check_proof
+
+#: The largest key, checkpoint or proof file read, in bytes (a proof of a 2**63 log is a few KiB).
+MAX_FILE = 16 * 1024 * 1024
+
+
+def _read_bytes(path: str, what: str) -> bytes:
+    try:
+        with Path(path).open("rb") as file:
+            data = file.read(MAX_FILE + 1)
+    except OSError as error:
+        raise InvalidError(f"cannot read {what} {path}: {error.strerror or error}") from None
+    if len(data) > MAX_FILE:
+        raise InvalidError(f"cannot read {what} {path}: larger than {MAX_FILE:,} bytes, so not one")
+    return data
 
 
 def _read(path: str, what: str) -> str:
     try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InvalidError(
-            f"cannot read {what} {path}: {getattr(error, 'strerror', None) or error}"
-        ) from None
+        return _read_bytes(path, what).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InvalidError(f"cannot read {what} {path}: {error}") from None
 
 
 def _verifiers(keys: Sequence[str]) -> list[Verifier]:
@@ -47,15 +63,41 @@ def _verifiers(keys: Sequence[str]) -> list[Verifier]:
     return verifiers
 
 
-def _write_new(path: Path, text: str, mode: int) -> None:
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    except FileExistsError:
-        raise InvalidError(f"{path} already exists; not overwriting a key") from None
-    except OSError as error:
-        raise InvalidError(f"cannot write {path}: {error.strerror}") from None
-    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-        file.write(text)
+def refuse_shared_key(path: str, what: str = "signer key") -> None:
+    """Refuse (as ssh does) a private key file that others than its owner may read."""
+    mode = os.stat(path).st_mode
+    if stat.S_ISREG(mode) and mode & 0o077:
+        raise InvalidError(
+            f"{what} {path} is readable by others (mode {stat.S_IMODE(mode):04o}); "
+            f"make it private first: chmod 600 {shlex.quote(path)}"
+        )
+
+
+def _read_signer(path: str) -> Signer:
+    """The signer key in ``path``, refused when others than its owner may read it."""
+    signer = Signer.parse(_read(path, "signer key"))
+    refuse_shared_key(path)
+    return signer
+
+
+def witness_verifiers(keys: Sequence[str]) -> list[CosignerVerifier]:
+    """Witness verifier keys (algorithm 0x04), from files or given literally."""
+    verifiers = []
+    for key in keys:
+        if Path(key).is_file():
+            try:
+                verifiers.append(CosignerVerifier.parse(_read(key, "witness key")))
+            except InvalidError as error:
+                raise InvalidError(f"{key}: {error}") from None
+        elif "+" in key:
+            verifiers.append(CosignerVerifier.parse(key))
+        else:
+            raise InvalidError(f"--witness-key {key}: no such file, and not a witness verifier key")
+    return verifiers
+
+
+WITNESS_KEY_HELP = "Witness verifier key (file or text), whose cosignature is required; repeatable."
+MIN_WITNESSES_HELP = "How many of the --witness-key witnesses must have cosigned (default: all)."
 
 
 @click.group("keys")
@@ -89,21 +131,46 @@ def generate_key(name: str, out: str) -> None:
     private, public = Path(out), Path(out + ".pub")
     if public.exists():
         raise InvalidError(f"{public} already exists; not overwriting a key")
-    _write_new(private, signer.encode() + "\n", 0o600)
-    _write_new(public, signer.verifier.encode() + "\n", 0o644)
+    write_text(private, signer.encode() + "\n", mode=0o600, replace=False, what="key")
+    try:
+        write_text(public, signer.verifier.encode() + "\n", mode=0o644, replace=False, what="key")
+    except BaseException:
+        private.unlink(missing_ok=True)  # written by us a moment ago: a retry must not trip on it
+        raise
     click.echo(f"signer key: {private} (keep it secret)\nverifier key: {public}: {signer.verifier.encode()}")
 
 
 @click.command("checkpoint")
-@click.option("--key", "key_file", required=True, type=click.Path(dir_okay=False), help="Signer key file.")
-def checkpoint(key_file: str) -> None:
+@click.option("--key", "key_file", type=click.Path(dir_okay=False), help="Signer key file.")
+@click.option(
+    "--cosignatures",
+    "cosignatures_file",
+    type=click.Path(dir_okay=False),
+    help="Witness cosignature lines to store with the latest checkpoint (needs --witness-key).",
+)
+@click.option("--witness-key", "witness_keys", multiple=True, help="Witness verifier key; repeatable.")
+def checkpoint(key_file: str | None, cosignatures_file: str | None, witness_keys: Sequence[str]) -> None:
     """Sign the current tree, store the checkpoint and print it (publish it elsewhere too).
+
+    With --cosignatures, store a witness's cosignatures (the lines `ledger
+    witness cosign` printed) beside the latest checkpoint's signature instead,
+    and print the cosigned checkpoint.
 
     \b
     Example:
       ledger checkpoint --key newsroom.key > checkpoint-42.txt
+      ledger checkpoint --cosignatures w1.txt --witness-key w1.pub
     """
-    signer = Signer.parse(_read(key_file, "signer key"))
+    if (key_file is None) == (cosignatures_file is None):
+        raise click.UsageError("give either --key (to sign) or --cosignatures (to add cosignatures)")
+    if cosignatures_file is not None:
+        if not witness_keys:
+            raise click.UsageError("--cosignatures needs the --witness-key of each witness")
+        lines = _read(cosignatures_file, "cosignatures")
+        cosigned = open_ledger().add_cosignatures(lines, witness_verifiers(witness_keys))
+        click.echo(cosigned.note, nl=False)
+        return
+    signer = _read_signer(str(key_file))
     click.echo(open_ledger().checkpoint(signer).note, nl=False)
 
 
@@ -113,16 +180,33 @@ def checkpoint(key_file: str) -> None:
 @click.option(
     "--trusted", type=click.Path(dir_okay=False), help="A checkpoint you kept, which the ledger must extend."
 )
-def verify(keys: Sequence[str], trusted: str | None, fmt: Format) -> None:
+@click.option("--witness-key", "witness_keys", multiple=True, help=WITNESS_KEY_HELP)
+@click.option("--min-witnesses", type=click.IntRange(min=0), help=MIN_WITNESSES_HELP)
+def verify(
+    keys: Sequence[str],
+    trusted: str | None,
+    witness_keys: Sequence[str],
+    min_witnesses: int | None,
+    fmt: Format,
+) -> None:
     """Recompute every leaf and root and check every checkpoint; exit 3 at the first failure.
+
+    With --witness-key, the latest checkpoint must also carry valid
+    cosignatures by --min-witnesses of those witnesses.
 
     \b
     Example:
       ledger verify --key newsroom.key.pub --trusted checkpoint-42.txt
+      ledger verify --key newsroom.key.pub --witness-key w1.pub --witness-key w2.pub --min-witnesses 1
     """
     verifiers = _verifiers(keys)
+    witnesses = witness_verifiers(witness_keys)
+    if min_witnesses is not None and min_witnesses > len(witnesses):
+        raise click.UsageError(f"--min-witnesses {min_witnesses} is more than the {len(witnesses)} given")
     note = None if trusted is None else _read(trusted, "trusted checkpoint")
-    report = open_ledger().verify(keys=verifiers, trusted=note)
+    report = open_ledger().verify(
+        keys=verifiers, trusted=note, witnesses=witnesses, min_witnesses=min_witnesses
+    )
     if fmt == "json":
         echo_json(report.as_json())
     else:
@@ -145,7 +229,10 @@ def prove_group() -> None:
 @click.option(
     "--checkpoint", "checkpoint_file", type=click.Path(dir_okay=False), help="Checkpoint to prove against."
 )
-def prove_inclusion(ref: str, version: int | None, checkpoint_file: str | None) -> None:
+@click.option(
+    "--key", "keys", multiple=True, help="Verifier key (file or text) the checkpoint must be signed by."
+)
+def prove_inclusion(ref: str, version: int | None, checkpoint_file: str | None, keys: Sequence[str]) -> None:
     """Print a JSON proof that an entry of REF is in the signed log.
 
     Against --checkpoint, else the latest stored checkpoint, else the current tree.
@@ -155,13 +242,17 @@ def prove_inclusion(ref: str, version: int | None, checkpoint_file: str | None) 
       ledger prove inclusion post/labour-linkedin-invite --version 2 > proof.json
     """
     note = None if checkpoint_file is None else _read(checkpoint_file, "checkpoint")
-    click.echo(open_ledger().prove_inclusion(ref, version, note).to_json(), nl=False)
+    proof = open_ledger().prove_inclusion(ref, version, note, keys=_verifiers(keys))
+    click.echo(proof.to_json(), nl=False)
 
 
 @prove_group.command("consistency")
 @click.argument("old", type=click.Path(dir_okay=False))
 @click.argument("new", required=False, type=click.Path(dir_okay=False))
-def prove_consistency(old: str, new: str | None) -> None:
+@click.option(
+    "--key", "keys", multiple=True, help="Verifier key (file or text) the checkpoints must be signed by."
+)
+def prove_consistency(old: str, new: str | None, keys: Sequence[str]) -> None:
     """Print a JSON proof that the log of checkpoint OLD is a prefix of NEW (default: the latest).
 
     \b
@@ -170,29 +261,63 @@ def prove_consistency(old: str, new: str | None) -> None:
     """
     old_note = _read(old, "checkpoint")
     new_note = None if new is None else _read(new, "checkpoint")
-    click.echo(open_ledger().prove_consistency(old_note, new_note).to_json(), nl=False)
+    proof = open_ledger().prove_consistency(old_note, new_note, keys=_verifiers(keys))
+    click.echo(proof.to_json(), nl=False)
 
 
 @click.command("check-proof")
 @output_options(nl=False)
 @click.argument("proof", type=click.Path(dir_okay=False))
 @click.option("--key", "keys", multiple=True, required=True, help="Verifier key (file or text); repeatable.")
-def check_proof_command(proof: str, keys: Sequence[str], fmt: Format) -> None:
-    """Check a proof offline, with no ledger: its hashes and its checkpoint's signature.
+@click.option("--origin", help="The log the proof must be of (its checkpoint's origin line).")
+@click.option(
+    "--trusted",
+    type=click.Path(dir_okay=False),
+    help="A checkpoint you kept: the proof must be of its log (and agree with it at its size).",
+)
+@click.option("--witness-key", "witness_keys", multiple=True, help=WITNESS_KEY_HELP)
+@click.option("--min-witnesses", type=click.IntRange(min=0), help=MIN_WITNESSES_HELP)
+def check_proof_command(  # noqa: PLR0917 (click passes every option by keyword)
+    proof: str,
+    keys: Sequence[str],
+    origin: str | None,
+    trusted: str | None,
+    witness_keys: Sequence[str],
+    min_witnesses: int | None,
+    fmt: Format,
+) -> None:
+    """Check a proof offline, with no ledger: its hashes, its checkpoint's signature, which log it names.
+
+    Any proof that does not verify, whichever part of it is broken, exits 3.
 
     \b
     Example:
-      ledger check-proof proof.json --key newsroom.key.pub
+      ledger check-proof proof.json --key newsroom.key.pub --origin provenance-ledger/5f0c...
     """
-    result = check_proof(_read(proof, "proof"), _verifiers(keys))
+    witnesses = witness_verifiers(witness_keys)
+    if min_witnesses is not None and min_witnesses > len(witnesses):
+        raise click.UsageError(f"--min-witnesses {min_witnesses} is more than the {len(witnesses)} given")
+    kept = None if trusted is None else _read(trusted, "trusted checkpoint")
+    data = _read_bytes(proof, "proof")  # bytes: a proof that is not UTF-8 is a broken proof (exit 3)
+    verifiers = _verifiers(keys)
+    try:
+        result = check_proof(
+            data, verifiers, origin=origin, trusted=kept, witnesses=witnesses, min_witnesses=min_witnesses
+        )
+    except MalformedProofError as error:
+        raise MalformedProofError(f"{proof}: {error}") from None
     if fmt == "json":
         echo_json(result.as_json())
     else:
         click.echo(result.summary())
 
 
-COMMANDS: list[click.Command] = [
+# Last: the witness commands reuse this module's helpers.
+from cli.witness import witness_group  # noqa: E402
+
+INTEGRITY_COMMANDS: list[click.Command] = [
     keys_group,
+    witness_group,
     checkpoint,
     verify,
     prove_group,
@@ -202,5 +327,5 @@ COMMANDS: list[click.Command] = [
 
 def register(group: click.Group) -> None:
     """Add the integrity commands to the ``ledger`` group."""
-    for command in COMMANDS:
+    for command in INTEGRITY_COMMANDS:
         group.add_command(command)

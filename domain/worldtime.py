@@ -351,3 +351,8 @@ def _format_end(moment: datetime) -> str:
     if moment.second == 59 and moment.microsecond == 999999:
         return _format_minute(moment)
     return _format_instant(moment)
+
+
+When = WorldTime | datetime | str
+"""A world time as the API takes it: a :class:`WorldTime`, an aware datetime (an instant), or
+ISO 8601 text with a zone (``2024-10-17``, ``2024-10-17T14:03Z``, ``2024-10-16..2024-10-18``)."""

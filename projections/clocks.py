@@ -25,7 +25,7 @@ the status after each entry, so the two paths cannot disagree.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
@@ -48,6 +48,7 @@ from domain.comment import (
     CommentRequestState,
 )
 from domain.events import Event
+from domain.instants import micros
 from domain.post import PostArchived, PostDeleted, PostPublished, PostRestored, PostState, shows_presence
 from domain.source import SourceRegistered, SourceState
 from domain.worldtime import WorldTime
@@ -64,14 +65,6 @@ STATUS_BEFORE = {
     "actor": "not-yet-registered",
     "case": "not-yet-opened",
 }
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
-
-
-def micros(moment: datetime) -> int:
-    """Microseconds since the Unix epoch of an aware datetime (how views store instants)."""
-    return (moment - _EPOCH) // _MICROSECOND
 
 
 def bounds(when: WorldTime | str | None) -> tuple[int | None, int | None]:

@@ -24,7 +24,7 @@ Those bookkeeping keys start with ``_`` and are not fields of the row models.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from domain.actor import ActorHandleAdded, ActorHandleDropped, ActorRegistered, ActorRenamed
@@ -39,6 +39,7 @@ from domain.claim import (
 )
 from domain.comment import CommentDeclined, CommentReceived, CommentRequested, CommentRequestLapsed
 from domain.events import EntryCorrected
+from domain.instants import from_micros, micros
 from domain.post import (
     PostArchived,
     PostDeleted,
@@ -50,15 +51,13 @@ from domain.post import (
     shows_presence,
 )
 from domain.source import SourceArchived, SourceRegistered
-from projections.clocks import Effect, fold_effects, micros, narrow_deletions
+from projections.clocks import Effect, fold_effects, narrow_deletions
 
 Row = dict[str, Any]
 """A stored row: column name -> stored value."""
 
 Data = dict[str, Any]
 """An event as its stored JSON object."""
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class RawEntry(NamedTuple):
@@ -257,7 +256,7 @@ def _deletion_window(row: Row) -> None:
 
 
 def _instant(microseconds: int | None) -> str:
-    return (_EPOCH + timedelta(microseconds=microseconds or 0)).isoformat().replace("+00:00", "Z")
+    return from_micros(microseconds or 0).isoformat().replace("+00:00", "Z")
 
 
 def _post_deleted(row: Row, d: Data) -> None:

@@ -37,16 +37,22 @@ from typing import Any, TextIO
 from uuid import UUID
 
 from domain.errors import InvalidError, LedgerError, StorageError
+from domain.instants import from_micros, micros
+from ledger.formats.output import open_output
 from ledger.integrity.checkpoint import parse_checkpoint
 from ledger.integrity.leaves import record_leaf_hash
-from ledger.integrity.store import StoredCheckpoint, TreeRecorder
+from ledger.integrity.store import StoredCheckpoint
 from ledger.integrity.tree import CompactRange
 from ledger.mapper import PydanticMapper
-from ledger.storage.records import FORMAT, LogRecord, LogRecorder, datetime_to_micros, micros_to_datetime
+from ledger.storage.records import LogRecord, LogRecorder
+from ledger.storage.tables import FORMAT
 
 EXPORT_FORMAT = "provenance-ledger-export/1"
 
 EXPORT_BATCH = 1000
+
+#: The longest line an import reads, in characters: an event's stored bytes in base64, and more.
+MAX_LINE = 32 * 1024 * 1024
 
 _RECORD_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
 
@@ -60,13 +66,13 @@ class ExchangeSummary:
     checkpoints: int = 0
 
 
-def record_time_text(micros: int) -> str:
+def record_time_text(value: int) -> str:
     """A record time as ISO 8601 UTC with microseconds, exactly convertible back.
 
     >>> record_time_text(1729252800123456)
     '2024-10-18T12:00:00.123456Z'
     """
-    return micros_to_datetime(micros).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return from_micros(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _json_line(value: dict[str, Any]) -> str:
@@ -96,7 +102,7 @@ def export_lines(recorder: LogRecorder, head: int | None = None) -> Iterator[str
                 "kind": "checkpoint",
                 "seq": checkpoint.seq,
                 "size": checkpoint.size,
-                "recorded_at": record_time_text(checkpoint.recorded_at),
+                "recorded_at": record_time_text(checkpoint.recorded_us),
                 "note": checkpoint.note,
             }
         )
@@ -113,7 +119,7 @@ def export_lines(recorder: LogRecorder, head: int | None = None) -> Iterator[str
                     "stream": str(record.originator_id),
                     "version": record.originator_version,
                     "topic": record.topic,
-                    "recorded_at": record_time_text(record.recorded_at),
+                    "recorded_at": record_time_text(record.recorded_us),
                     "sha256": hashlib.sha256(record.state).hexdigest(),
                     "state": base64.b64encode(record.state).decode("ascii"),
                 }
@@ -124,7 +130,7 @@ def export_lines(recorder: LogRecorder, head: int | None = None) -> Iterator[str
 
 def exported_checkpoints(recorder: LogRecorder, head: int) -> list[StoredCheckpoint]:
     """The stored checkpoints an export up to ``head`` holds: those of a tree no larger."""
-    stored = recorder.select_checkpoints() if isinstance(recorder, TreeRecorder) else []
+    stored = recorder.tree.select_checkpoints()
     # Checkpoints only grow, so those within the head are the first ones.
     return [c for c in stored if c.size <= head]
 
@@ -141,18 +147,9 @@ def export_log(recorder: LogRecorder, target: TextIO | str | os.PathLike[str]) -
     if not isinstance(target, str | os.PathLike):
         target.writelines(export_lines(recorder, summary.events))
         return summary
-    path = Path(target)
-    partial = path.with_name(path.name + ".partial")
-    try:
-        with partial.open("w", encoding="utf-8") as out:
-            out.writelines(export_lines(recorder, summary.events))
-        partial.replace(path)
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise StorageError(f"cannot write export {path}: {error.strerror or error}") from None
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    # A FIFO or device is written in place; a file appears only once complete (ledger.formats.output).
+    with open_output(target, what="export") as out:
+        out.writelines(export_lines(recorder, summary.events))
     return summary
 
 
@@ -163,14 +160,29 @@ def import_log(
     if isinstance(source, str | os.PathLike):
         path = Path(source)
         try:
-            with path.open(encoding="utf-8") as lines:
-                return _import(recorder, mapper, lines, str(path))
+            with path.open(encoding="utf-8") as stream:
+                return _import(recorder, mapper, bounded_lines(stream), str(path))
         except (OSError, UnicodeDecodeError) as error:
             if isinstance(error, LedgerError):
                 raise
             reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
             raise StorageError(f"cannot read export {path}: {reason or error}") from None
+    # A stream the caller gives is read as it iterates; a file we open, in bounded lines.
     return _import(recorder, mapper, source, getattr(source, "name", "the export"))
+
+
+def bounded_lines(stream: TextIO, limit: int = MAX_LINE) -> Iterator[str]:
+    """The lines of ``stream``, each read only up to ``limit + 1`` characters (memory stays bounded).
+
+    A longer line is yielded cut at ``limit + 1`` characters, for the reader to refuse.
+    """
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        yield line
+        if len(line) > limit and not line.endswith("\n"):
+            return
 
 
 def _import(
@@ -209,7 +221,12 @@ class _ExportReader:
 
     def _error(self, message: str) -> InvalidError:
         self.failed = True
-        return InvalidError(f"{self._name}, line {self._number}: {message}")
+        # One line, quoting at most a few hundred characters of whatever the file held.
+        lines = message.splitlines()
+        text = lines[0] if lines else message
+        if len(text) > 300:
+            text = text[:297] + "..."
+        return InvalidError(f"{self._name}, line {self._number}: {text}")
 
     def _next(self) -> dict[str, Any] | None:
         try:
@@ -217,12 +234,16 @@ class _ExportReader:
         except StopIteration:
             return None
         self._number += 1
+        if len(line) > MAX_LINE:
+            raise self._error(f"the line is longer than {MAX_LINE:,} characters (no export line is)")
         if not line.strip():
             raise self._error("an empty line")
         try:
             value = json.loads(line)
         except json.JSONDecodeError as error:
             raise self._error(f"not JSON ({error.msg})") from None
+        except RecursionError:
+            raise self._error("not an export line: JSON nested too deeply") from None
         if not isinstance(value, dict):
             raise self._error("not a JSON object")
         return value
@@ -319,7 +340,7 @@ class _ExportReader:
             raise self._error(
                 f"stream {record.originator_id} jumps from version {version} to {record.originator_version}"
             )
-        if last is not None and record.recorded_at < last.recorded_at:
+        if last is not None and record.recorded_us < last.recorded_us:
             raise self._error("its record time is earlier than the entry before")
 
     def _check_roots(self, size: int, tree: CompactRange) -> None:
@@ -341,7 +362,7 @@ class _ExportReader:
             stream = UUID(value["stream"])
         except ValueError:
             raise self._error(f"stream {value['stream']!r} is not a UUID") from None
-        recorded_at = self._micros(value["recorded_at"])
+        recorded_us = self._micros(value["recorded_at"])
         try:
             state = base64.b64decode(value["state"], validate=True)
         except (binascii.Error, ValueError):
@@ -354,13 +375,16 @@ class _ExportReader:
             originator_version=value["version"],
             topic=value["topic"],
             state=state,
-            recorded_at=recorded_at,
+            recorded_us=recorded_us,
         )
 
     def _micros(self, text: str) -> int:
         if not _RECORD_TIME.fullmatch(text):
             raise self._error(f"record time {text!r} is not YYYY-MM-DDTHH:MM:SS.ffffffZ")
-        return datetime_to_micros(datetime.fromisoformat(text.replace("Z", "+00:00")))
+        try:
+            return micros(datetime.fromisoformat(text.replace("Z", "+00:00")))
+        except ValueError as error:  # shaped like a time, but no such day or hour
+            raise self._error(f"record time {text!r} is not a time: {error}") from None
 
     def _decode(self, record: LogRecord) -> None:
         try:

@@ -27,7 +27,7 @@ from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.errors import InvalidError, VerificationError
+from domain.errors import InvalidError, UnreadableEntryError, VerificationError
 from ledger.integrity.checkpoint import Checkpoint, open_checkpoint, parse_checkpoint
 from ledger.integrity.leaves import record_leaf_hash
 from ledger.integrity.note import Verifier, encode_base64
@@ -48,6 +48,8 @@ class VerifyReport:
     latest_checkpoint_size: int | None
     signatures_checked: bool
     trusted_size: int | None = None
+    cosigned_by: tuple[str, ...] = ()
+    """The given witnesses whose cosignatures on the latest checkpoint verified."""
 
     def as_json(self) -> dict[str, Any]:
         """The report as JSON-ready data (the root in base64)."""
@@ -58,6 +60,7 @@ class VerifyReport:
             "latest_checkpoint_size": self.latest_checkpoint_size,
             "signatures_checked": self.signatures_checked,
             "trusted_size": self.trusted_size,
+            "cosigned_by": list(self.cosigned_by),
         }
 
     def summary(self) -> str:
@@ -73,6 +76,8 @@ class VerifyReport:
             )
         else:
             parts.append("no checkpoints")
+        if self.cosigned_by:
+            parts.append(f"latest cosigned by {', '.join(self.cosigned_by)}")
         if self.trusted_size is not None:
             parts.append(f"consistent with the trusted checkpoint of size {self.trusted_size}")
         return ", ".join(parts)
@@ -132,8 +137,11 @@ def _batches(recorder: LogRecorder, after: int, until: int | None) -> Iterator[S
             # A row written outside the ledger is unreadable (a stream id that is no UUID, say):
             # read one row at a time to name it.
             if limit == 1:
+                # The storage layer's message already names the position.
+                message = str(error) if isinstance(error, UnreadableEntryError) else None
                 raise VerificationError(
-                    f"position {after + 1}: the stored entry cannot be read ({error})", position=after + 1
+                    message or f"position {after + 1}: the stored entry cannot be read ({error})",
+                    position=after + 1,
                 ) from None
             limit = 1
             continue

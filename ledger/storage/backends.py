@@ -14,14 +14,13 @@ from __future__ import annotations
 import getpass
 import os
 import re
-import sqlite3
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from domain.errors import StorageError
-from ledger.storage.records import EVENTS_TABLE, FORMAT
+from domain.errors import ReadOnlyError, StorageError
+from ledger.storage.sqlite import check_ledger_file, is_read_only, read_only_uri
 
 DEFAULT_URL = "ledger.db"
 URL_VARIABLE = "LEDGER_URL"
@@ -48,6 +47,8 @@ class Backend:
     env: dict[str, str]
     path: Path | None = None
     """The SQLite file, for a file-based ledger."""
+    read_only: bool = False
+    """The store can be read but not written (a read-only file or file system): no views are kept."""
 
 
 def resolve_url(url: str | os.PathLike[str] | None) -> str:
@@ -77,7 +78,15 @@ def backend_for(url: str | os.PathLike[str] | None, *, create: bool = True) -> B
         path = Path(unquote(text.removeprefix("sqlite:///")))
     else:
         path = Path(text)
-    _check_sqlite_file(path, create=create)
+    check_ledger_file(path, create=create)
+    if path.exists() and is_read_only(path):
+        if create:
+            raise ReadOnlyError(
+                f"cannot write to ledger {path}: it is read-only (a read-only file or file system); "
+                "reading commands still work"
+            )
+        env = {**_sqlite_env(read_only_uri(path)), "CREATE_TABLE": "n"}
+        return Backend(url=f"sqlite:///{path}", env=env, path=path, read_only=True)
     return Backend(url=f"sqlite:///{path}", env=_sqlite_env(str(path)), path=path)
 
 
@@ -137,8 +146,11 @@ def parse_postgres_url(url: str) -> PostgresSettings:
     >>> settings.display
     'postgresql://ann:***@db.example:6432/news?schema=desk'
     """
-    parts = urlsplit(url)
     shown = _redact(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:  # a malformed IPv6 host, say
+        raise StorageError(f"malformed URL {shown}: {error}") from None
     try:
         port = parts.port or int(os.environ.get("PGPORT") or 5432)
     except ValueError:
@@ -173,34 +185,6 @@ def _postgres_backend(url: str, *, create: bool) -> Backend:
         ) from None
     check_ledger_schema(settings, create=create)
     return Backend(url=settings.display, env=settings.env())
-
-
-def _check_sqlite_file(path: Path, *, create: bool) -> None:
-    if path.is_dir():
-        raise StorageError(f"cannot open ledger {path}: it is a directory")
-    if not path.exists():
-        if not create:
-            raise StorageError(f"no ledger at {path}")
-        if not path.parent.is_dir():
-            raise StorageError(f"cannot create ledger {path}: directory {path.parent} does not exist")
-        return
-    try:
-        # As a URI, quoted: unquoted, '#', '?' and '%' in the file name would name another file.
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            tables = {
-                row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            }
-            if tables and "ledger_meta" not in tables:
-                raise StorageError(f"{path} is not a ledger: it is an SQLite database of something else")
-            if "ledger_meta" in tables:
-                row = connection.execute("SELECT value FROM ledger_meta WHERE key='format'").fetchone()
-                if row is None or row[0] != FORMAT or EVENTS_TABLE not in tables:
-                    raise StorageError(f"{path} is not a ledger of format {FORMAT}")
-        finally:
-            connection.close()
-    except sqlite3.DatabaseError as error:
-        raise StorageError(f"cannot open ledger {path}: {error}") from None
 
 
 def _redact(url: str) -> str:

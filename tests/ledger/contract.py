@@ -28,7 +28,7 @@ from ledger import (
     NotFoundError,
     WorldTime,
 )
-from ledger.facade import LOG_BATCH
+from ledger.log import LOG_BATCH
 from tests.ledger.world import (
     AUTHOR,
     CASE,
@@ -70,13 +70,31 @@ _REBUT: Command = lambda lg: lg.rebut_claim(  # noqa: E731
 )
 
 #: Every command of the Ledger, as (event it records, subject, what to do).
-COMMANDS: dict[str, tuple[str, str, Command]] = {
+COMMAND_EXAMPLES: dict[str, tuple[str, str, Command]] = {
     "register_actor": (
         "ActorRegistered",
         "actor/cy",
         lambda lg: lg.register_actor(
             "actor/cy", name="Cy", kind="person", handles=["x:cy"], description="A person"
         ),
+    ),
+    "add_actor_handle": (
+        "ActorHandleAdded",
+        AUTHOR,
+        lambda lg: lg.add_actor_handle(AUTHOR, handle="x:ann-new", at="2024-10-18"),
+    ),
+    "drop_actor_handle": (
+        "ActorHandleDropped",
+        AUTHOR,
+        lambda lg: (
+            lg.add_actor_handle(AUTHOR, handle="x:ann-old", at="2024-10-01"),
+            lg.drop_actor_handle(AUTHOR, handle="x:ann-old", at="2024-10-18"),
+        )[-1],
+    ),
+    "rename_actor": (
+        "ActorRenamed",
+        AUTHOR,
+        lambda lg: lg.rename_actor(AUTHOR, name="Ann B.", at="2024-10-18"),
     ),
     "register_source": (
         "SourceRegistered",
@@ -216,13 +234,13 @@ class LedgerContract(ABC):
     # -- commands --------------------------------------------------------------------------------
 
     def test_every_event_class_has_a_command(self) -> None:
-        assert {event for event, _, _ in COMMANDS.values()} == {
+        assert {event for event, _, _ in COMMAND_EXAMPLES.values()} == {
             cls.__name__ for cls in event_classes().values()
         }
 
-    @pytest.mark.parametrize("name", sorted(COMMANDS))
+    @pytest.mark.parametrize("name", sorted(COMMAND_EXAMPLES))
     def test_each_command_records_its_event_and_returns_the_reference(self, world: Ledger, name: str) -> None:
-        event_type, subject, command = COMMANDS[name]
+        event_type, subject, command = COMMAND_EXAMPLES[name]
         head = world.head
         before = world.get(subject).version if world.exists(subject) else 0
         assert command(world) == subject
@@ -514,7 +532,7 @@ class LedgerContract(ABC):
             "correct",
             "edit_post",
         ):
-            COMMANDS[name][2](world)
+            COMMAND_EXAMPLES[name][2](world)
         replayed = list(world.replay(cache_size=cache_size))
         assert [entry for entry, _ in replayed] == list(world.log())
         for entry, state in replayed:

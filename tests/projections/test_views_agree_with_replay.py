@@ -23,7 +23,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from domain.refs import KINDS
 from ledger import Ledger, LedgerError, NotFoundError
-from ledger.storage.viewstore import LedgerLog, SQLiteViewWrites
+from ledger.storage.sqlite import SQLiteViewWrites
+from ledger.storage.viewstore import LedgerLog
 from projections.runner import Projections
 from projections.sql import SQLITE, Database
 
@@ -91,7 +92,9 @@ def view_tables(path: Path) -> dict[str, list[tuple[object, ...]]]:
         names = [
             row[0]
             for row in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'view_%'"
+                # FTS5's own shadow tables lay out the same texts differently after an interrupted batch.
+                "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'view_%' "
+                "AND name NOT LIKE 'view_search_%'"
             )
         ]
         return {name: sorted(connection.execute(f"SELECT * FROM {name}").fetchall()) for name in names}
@@ -202,7 +205,7 @@ class LedgerHistory(RuleBasedStateMachine):
             platform=data.draw(st.sampled_from(["X", "LinkedIn"])),
             author=self._some(data, "actor"),
             text=data.draw(st.sampled_from([f"text of {ref}", None])),  # None: known only by its traces
-            at=data.draw(st.sampled_from([at, ".." + at.split("..")[-1]])),
+            at=data.draw(st.sampled_from([at, ".." + at.rsplit("..", maxsplit=1)[-1]])),
             in_reply_to=reply,
             sources=self._sources(data),
         )
