@@ -385,16 +385,23 @@ class Ledger(LedgerRecording):
         """
         if cache_size < 1:
             raise InvalidError(f"cache_size must be 1 or more, not {cache_size}")
-        states: OrderedDict[str, State] = OrderedDict()
+        # Each kept subject's state, and its events (read back when an entry lands out of world order).
+        states: OrderedDict[str, tuple[State, list[Event] | None]] = OrderedDict()
         for entry in self.log(until=until):
-            previous = states.pop(entry.subject, None)
+            previous, events = states.pop(entry.subject, (None, None))
             if previous is None and entry.version > 1:
                 previous = self.get(entry.subject, version=entry.version - 1)
             try:
                 state = cast(State, fold(previous, [entry.event]))
             except OutOfOrderError:
-                state = self.get(entry.subject, version=entry.version)
-            states[entry.subject] = state
+                if events is None:
+                    events = [e.event for e in self.history(entry.subject)[: entry.version - 1]]
+                state = cast(State, fold(None, [*events, entry.event]))
+            if events is not None:
+                events.append(entry.event)
+            elif entry.version == 1:
+                events = [entry.event]
+            states[entry.subject] = (state, events)
             if len(states) > cache_size:
                 states.popitem(last=False)
             yield entry, state
