@@ -491,15 +491,13 @@ def check_history(state: PostState) -> None:
 def _checked(state: PostState, event: E, directory: Directory) -> E:
     """``event``, once the post's history with it at its world-time place is possible.
 
-    A directory that can ``defer`` a check (a batch) runs it on the post's state
-    at the batch's end: a deletion and a restoration found late, dated between
+    A directory that defers checks (a batch that asks for it) runs it on the
+    post's state at the batch's end: a deletion and a restoration found late, dated between
     two recorded ones, are each impossible alone and possible together.
     """
     defer = getattr(directory, "defer", None)
-    if defer is None:
+    if defer is None or not defer(state.ref, check_history):
         check_history(event.apply(state))
-    else:
-        defer(state.ref, check_history)
     return event
 
 

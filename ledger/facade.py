@@ -207,12 +207,15 @@ class Ledger(LedgerRecording):
     # -- units of work ----------------------------------------------------------
 
     @contextmanager
-    def batch(self, *, dry_run: bool = False) -> Iterator[None]:
+    def batch(self, *, dry_run: bool = False, check_at_end: bool = False) -> Iterator[None]:
         """Record every command inside the block at once, or none if one fails.
 
         With ``dry_run``, every command is checked as usual (against the
         ledger and the commands before it in the block) and nothing is
-        written. A batch inside a batch belongs to the outer one.
+        written. A batch inside a batch belongs to the outer one. With
+        ``check_at_end``, a post's life cycle is checked when the block ends,
+        so facts possible only together (a deletion and a restoration found
+        late, between two recorded ones) can be recorded in any order.
 
         >>> with Ledger.open(":memory:") as ledger:
         ...     with ledger.batch():
@@ -229,7 +232,7 @@ class Ledger(LedgerRecording):
         if self._work is not None:
             yield
             return
-        self._work = UnitOfWork(self)
+        self._work = UnitOfWork(self, check_at_end=check_at_end)
         try:
             yield
             work = self._work

@@ -72,15 +72,19 @@ class UnitOfWork:
     references against, so a batch can refer to subjects it creates.
     """
 
-    def __init__(self, subjects: _Subjects) -> None:
+    def __init__(self, subjects: _Subjects, *, check_at_end: bool = False) -> None:
         self._subjects = subjects
+        self._check_at_end = check_at_end
         self.states: dict[str, SubjectState] = {}
         self.events: list[Event] = []
         self._checks: dict[str, list[Callable[[Any], None]]] = {}
 
-    def defer(self, ref: str, check: Callable[[Any], None]) -> None:
-        """Run ``check`` on the state of ``ref`` when the unit ends (see :meth:`finish`)."""
-        self._checks.setdefault(ref, []).append(check)
+    def defer(self, ref: str, check: Callable[[Any], None]) -> bool:
+        """Run ``check`` on the state of ``ref`` when the unit ends (see :meth:`finish`), if the unit
+        checks at its end; False when the caller must check now."""
+        if self._check_at_end:
+            self._checks.setdefault(ref, []).append(check)
+        return self._check_at_end
 
     def finish(self) -> None:
         """Run the deferred checks on the states the unit ends with; raises the first refusal."""
