@@ -179,7 +179,7 @@ def register(
     """Record a new actor under ``ref`` (``actor/...``)."""
     parsed = tuple(h if isinstance(h, Handle) else Handle.parse(h) for h in as_tuple(handles))
     if len(set(parsed)) != len(parsed):
-        raise InvalidError("handles: the same handle is given twice")
+        raise InvalidError("handles: the same handle is given twice", field="handles")
     return build(
         ActorRegistered,
         **creation_fields(ref, provenance.checked(directory), kind="actor", directory=directory),
@@ -199,7 +199,7 @@ def add_handle(
         ActorHandleAdded, **next_fields(state, provenance.checked(directory)), occurred_at=at, handle=parsed
     )
     if any(h.handle == parsed and h.surely_at(at) for h in state.held):
-        raise InvalidError(f"{state.ref} already held {parsed} at {at}")
+        raise InvalidError(f"{state.ref} already held {parsed} at {at}", field="handle")
     return event
 
 
@@ -215,7 +215,7 @@ def drop_handle(
         h.handle == parsed and h.until is None and (h.since is None or not at.definitely_before(h.since))
         for h in state.held
     ):
-        raise InvalidError(f"{state.ref} did not hold {parsed} at {at}, so it cannot drop it")
+        raise InvalidError(f"{state.ref} did not hold {parsed} at {at}, so it cannot drop it", field="handle")
     return event
 
 
@@ -227,5 +227,5 @@ def rename(
         ActorRenamed, **next_fields(state, provenance.checked(directory)), occurred_at=at, name=name
     )
     if event.name == state.name:
-        raise InvalidError(f"{state.ref} is already named {event.name!r}")
+        raise InvalidError(f"{state.ref} is already named {event.name!r}", field="name")
     return event

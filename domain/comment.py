@@ -177,16 +177,18 @@ def request(
         deadline=deadline,
     )
     if event.requester == event.recipient:
-        raise InvalidError("a request for comment needs a recipient other than its requester")
+        raise InvalidError(
+            "a request for comment needs a recipient other than its requester", field="recipient"
+        )
     require_existing(directory, [event.requester], "requester")
     require_existing(directory, [event.recipient], "recipient")
     if ref in event.regarding:
-        raise InvalidError(f"{ref} cannot regard itself")
+        raise InvalidError(f"{ref} cannot regard itself", field="regarding")
     if len(set(event.regarding)) != len(event.regarding):
-        raise InvalidError("regarding: the same subject is named twice")
-    require_existing(directory, event.regarding, "subject")
+        raise InvalidError("regarding: the same subject is named twice", field="regarding")
+    require_existing(directory, event.regarding, "subject", field="regarding")
     if deadline is not None:
-        refuse_before(deadline, at, f"the deadline {deadline} is before the request ({at})")
+        refuse_before(deadline, at, f"the deadline {deadline} is before the request ({at})", field="deadline")
     return event
 
 
@@ -247,7 +249,7 @@ def lapse(
 ) -> CommentRequestLapsed:
     """Record that no answer had come by ``at``."""
     if state.lapsed_at is not None:
-        raise InvalidError(f"{state.ref} already lapsed ({state.lapsed_at})")
+        raise InvalidError(f"{state.ref} already lapsed ({state.lapsed_at})", field="at")
     if state.answered_at is not None and state.answered_at.definitely_before(at):
         raise InvalidError(
             f"{state.ref} is {state.status}, not awaiting an answer, so it cannot lapse "

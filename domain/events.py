@@ -205,6 +205,28 @@ class EntryCorrected(Event):
         return self.evolve(state, corrections=(*state.corrections, correction))
 
 
+class EntryRedacted(Event):
+    """The content of an earlier entry of the same subject was erased (a legal request); its digest stays.
+
+    The ledger erases the content and its salt from the stored entry and
+    keeps ``content_sha256``, the salted digest its leaf commits to, so the
+    Merkle tree and every proof still verify.
+    """
+
+    TOPIC: ClassVar[str] = "ledger.EntryRedacted.v1"
+
+    redacts_version: Version
+    redacts_position: Annotated[int, Field(ge=1)]
+    content_sha256: str
+    reason: Text
+
+    def summary(self) -> str:
+        return f"redaction of entry v{self.redacts_version}: {self.reason}"
+
+    def apply(self, state: S) -> S:
+        return self.evolve(state)
+
+
 @dataclass(frozen=True, slots=True)
 class LogEntry:
     """An event as stored: its log position and record time, assigned by the store."""
@@ -237,11 +259,16 @@ class Directory(Protocol):
         ...
 
 
-def require_existing(directory: Directory, refs: Iterable[str], role: str) -> None:
-    """Raise :class:`NotFoundError` naming the first of ``refs`` not recorded."""
+def require_existing(
+    directory: Directory, refs: Iterable[str], role: str, *, field: str | None = None
+) -> None:
+    """Raise :class:`NotFoundError` naming the first of ``refs`` not recorded.
+
+    ``field`` is the command's argument that holds ``refs`` (``role`` unless said).
+    """
     for ref in refs:
         if not directory.exists(ref):
-            raise NotFoundError(f"{role} {ref} does not exist")
+            raise NotFoundError(f"{role} {ref} does not exist", field=field or role)
 
 
 class Provenance(Frozen):
@@ -253,7 +280,7 @@ class Provenance(Frozen):
 
     def checked(self, directory: Directory) -> Self:
         """Self, after checking that every cited source exists."""
-        require_existing(directory, self.sources, "source")
+        require_existing(directory, self.sources, "source", field="sources")
         return self
 
 
@@ -273,7 +300,8 @@ def build(cls: type[E], **fields: Any) -> E:
     try:
         return cls(**fields)
     except ValidationError as error:
-        raise InvalidError(describe_validation_error(error)) from None
+        loc = error.errors()[0]["loc"]
+        raise InvalidError(describe_validation_error(error), field=str(loc[0]) if loc else None) from None
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -299,7 +327,7 @@ def creation_fields(ref: str, provenance: Provenance, *, kind: str, directory: D
     """The fields of the first event of the subject named ``ref`` (of ``kind``), which must be new."""
     parse_ref(ref, kind=kind)
     if directory.exists(ref):
-        raise AlreadyExistsError(f"{ref} already exists")
+        raise AlreadyExistsError(f"{ref} already exists", field="ref")
     return {
         "originator_id": subject_id(ref),
         "originator_version": 1,
@@ -325,10 +353,33 @@ def correct(state: SubjectState, *, version: int, reason: str, provenance: Prove
     return build(EntryCorrected, **next_fields(state, provenance), corrects_version=version, reason=reason)
 
 
-def refuse_before(at: WorldTime, earlier: WorldTime, message: str) -> None:
+def redact(
+    state: SubjectState,
+    *,
+    version: int,
+    position: int,
+    content_sha256: str,
+    reason: str,
+    provenance: Provenance,
+) -> EntryRedacted:
+    """Append the record of a redaction of entry ``version`` (at log ``position``) of the subject."""
+    if not 1 <= version <= state.version:
+        raise NotFoundError(f"{state.ref} has no entry v{version} (latest is v{state.version})")
+    return build(
+        EntryRedacted,
+        **next_fields(state, provenance),
+        redacts_version=version,
+        redacts_position=position,
+        content_sha256=content_sha256,
+        reason=reason,
+    )
+
+
+def refuse_before(at: WorldTime, earlier: WorldTime, message: str, *, field: str = "at") -> None:
     """Refuse an event at ``at`` that must not precede ``earlier`` but surely does.
 
     Only the impossible is refused: overlapping imprecise times are allowed.
+    ``field`` is the command's argument that holds ``at``.
     """
     if at.definitely_before(earlier):
-        raise InvalidError(message)
+        raise InvalidError(message, field=field)

@@ -416,8 +416,8 @@ def publish(
     require_existing(directory, [event.author], "author")
     if event.in_reply_to is not None:
         if event.in_reply_to == ref:
-            raise InvalidError(f"{ref} cannot reply to itself")
-        require_existing(directory, [event.in_reply_to], "replied-to post")
+            raise InvalidError(f"{ref} cannot reply to itself", field="in_reply_to")
+        require_existing(directory, [event.in_reply_to], "replied-to post", field="in_reply_to")
     return event
 
 
@@ -440,7 +440,9 @@ def _while_live(state: PostState, at: WorldTime, what: str) -> None:
     live = state.periods("live")
     if not any(_fits(at, period) for period in live):
         ended = [end for _, end in live if end is not None and end.definitely_before(at)]
-        raise InvalidError(f"{state.ref} cannot have been {what} at {at}: it was deleted {ended[-1]}")
+        raise InvalidError(
+            f"{state.ref} cannot have been {what} at {at}: it was deleted {ended[-1]}", field="at"
+        )
 
 
 def _while_gone(state: PostState, at: WorldTime, what: str) -> None:
@@ -449,7 +451,8 @@ def _while_gone(state: PostState, at: WorldTime, what: str) -> None:
     if gone and not any(_fits(at, period) for period in gone):
         raise InvalidError(
             f"{state.ref} cannot have been {what} at {at}: it was live then "
-            f"(deleted {', '.join(str(start) for start, _ in gone)})"
+            f"(deleted {', '.join(str(start) for start, _ in gone)})",
+            field="at",
         )
 
 
@@ -467,13 +470,17 @@ def check_history(state: PostState) -> None:
         if turn.kind != expected:
             said = [f"{t.kind} {t.at}" for t in turns[max(0, index - 1) : index + 2] if t is not turn]
             if not said:
-                raise InvalidError(f"{state.ref} is not deleted, so it cannot be restored at {turn.at}")
+                raise InvalidError(
+                    f"{state.ref} is not deleted, so it cannot be restored at {turn.at}", field="at"
+                )
             raise InvalidError(
-                f"{state.ref} cannot have been {turn.kind} at {turn.at}: it was {' and '.join(said)}"
+                f"{state.ref} cannot have been {turn.kind} at {turn.at}: it was {' and '.join(said)}",
+                field="at",
             )
         if turn.at.definitely_before(previous):
             raise InvalidError(
-                f"{state.ref} cannot have been {turn.kind} at {turn.at}: that is before {previous}"
+                f"{state.ref} cannot have been {turn.kind} at {turn.at}: that is before {previous}",
+                field="at",
             )
         previous = turn.at
         expected = "restored" if expected == "deleted" else "deleted"
@@ -600,7 +607,7 @@ def delete(
         and state.deleted_at is not None
         and not at.definitely_before(state.deleted_at)
     ):
-        raise InvalidError(f"{state.ref} is already deleted (deleted {state.deleted_at})")
+        raise InvalidError(f"{state.ref} is already deleted (deleted {state.deleted_at})", field="at")
     event = build(
         PostDeleted,
         **next_fields(state, provenance.checked(directory)),

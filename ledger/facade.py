@@ -48,10 +48,12 @@ from ledger.delegation import delegate
 from ledger.formats.casefile import ImportResult, import_case_file
 from ledger.formats.exchange import ExchangeSummary, export_log, import_log
 from ledger.integrity.api import Integrity
+from ledger.integrity.redaction import Redaction, redact_entry
 from ledger.log import LogReader
 from ledger.queries import AsOf, Queries
 from ledger.recording import LedgerRecording, UnitOfWork
 from ledger.search import Search
+from ledger.spool import SpooledUnitOfWork
 from ledger.storage.backends import backend_for
 from ledger.storage.damage import STORE_ERRORS, storage_error, translate_storage_errors
 from ledger.storage.records import LogRecord
@@ -163,6 +165,17 @@ class Ledger(LedgerRecording):
         """The name of this ledger's log in its signed checkpoints."""
         return self._integrity.origin
 
+    def redact(self, ref: str, *, version: int, reason: str, recorded_by: str | None = None) -> Redaction:
+        """Erase the content of entry ``version`` of ``ref`` (a legal request), keeping every proof.
+
+        Appends a redaction event naming the entry, its salted content digest,
+        the reason and who redacted, then erases the entry's content and salt
+        and drops the views (rebuilt when next read), in one transaction. See
+        :mod:`ledger.integrity.redaction` for what is erased where.
+        :class:`InvalidError` for an entry with a v1 leaf or one already redacted.
+        """
+        return redact_entry(self, ref, version, reason, recorded_by)
+
     def _projections(self) -> Projections:
         return self._views.projections
 
@@ -189,7 +202,7 @@ class Ledger(LedgerRecording):
             raise StorageError(f"cannot open ledger {backend.url}: {error}") from None
         ledger = cls(app, url=backend.url, recorded_by=recorded_by or default_user())
         if backend.read_only:
-            ledger.read_only = ledger._queries.replay_only = True
+            ledger.read_only = ledger._queries.replay_only = ledger._search.replay_only = True
         return ledger
 
     def close(self) -> None:
@@ -207,12 +220,17 @@ class Ledger(LedgerRecording):
     # -- units of work ----------------------------------------------------------
 
     @contextmanager
-    def batch(self, *, dry_run: bool = False, check_at_end: bool = False) -> Iterator[None]:
+    def batch(
+        self, *, dry_run: bool = False, spooled: bool = False, check_at_end: bool = False
+    ) -> Iterator[None]:
         """Record every command inside the block at once, or none if one fails.
 
         With ``dry_run``, every command is checked as usual (against the
         ledger and the commands before it in the block) and nothing is
-        written. A batch inside a batch belongs to the outer one. With
+        written. A batch inside a batch belongs to the outer one. A
+        ``spooled`` batch holds its pending events and all but the states
+        used last in a scratch file, so that its memory stays bounded however
+        many commands it holds (see :mod:`ledger.spool`). With
         ``check_at_end``, a post's life cycle is checked when the block ends,
         so facts possible only together (a deletion and a restoration found
         late, between two recorded ones) can be recorded in any order.
@@ -232,15 +250,22 @@ class Ledger(LedgerRecording):
         if self._work is not None:
             yield
             return
-        self._work = UnitOfWork(self, check_at_end=check_at_end)
+        work = self._work = (
+            SpooledUnitOfWork(self, self._mapper, check_at_end=check_at_end)
+            if spooled
+            else UnitOfWork(self, check_at_end=check_at_end)
+        )
         try:
-            yield
-            work = self._work
-            work.finish()
+            try:
+                yield
+                work.finish()
+            finally:
+                self._work = None
+            if not dry_run:
+                self._commit(work)
         finally:
-            self._work = None
-        if not dry_run:
-            self._commit(work)
+            if isinstance(work, SpooledUnitOfWork):
+                work.close()
 
     @contextmanager
     def _unit(self) -> Iterator[UnitOfWork]:
@@ -253,10 +278,13 @@ class Ledger(LedgerRecording):
         self._commit(work)
 
     def _commit(self, work: UnitOfWork) -> None:
-        if not work.events:
+        if not work.count:
             return
         try:
-            self._app.save(*work.events)
+            if isinstance(work, SpooledUnitOfWork):
+                self._recorder.insert_event_chunks(work.stored_chunks())
+            else:
+                self._app.save(*work.events)
         except IntegrityError:
             raise self._explain_collision(work.events) from None
         except PersistenceError as error:
@@ -359,15 +387,19 @@ class Ledger(LedgerRecording):
         except STORE_ERRORS as error:
             raise storage_error(error, self.url) from None
 
-    def import_export(self, source: TextIO | str | os.PathLike[str]) -> ExchangeSummary:
+    def import_export(
+        self, source: TextIO | str | os.PathLike[str], *, upgrade_leaves: bool = False
+    ) -> ExchangeSummary:
         """Import an export into this ledger, which must be empty: the same log, byte for byte.
 
         Every entry keeps its position, stream, version, record time and
         stored bytes. A corrupted export is refused, naming the line, and
-        nothing is imported.
+        nothing is imported. ``upgrade_leaves`` salts every entry with a v1
+        leaf (a new root; the old checkpoints are not carried): see
+        docs/auditing.md.
         """
         try:
-            summary = import_log(self._recorder, self._mapper, source)
+            summary = import_log(self._recorder, self._mapper, source, upgrade_leaves=upgrade_leaves)
         except STORE_ERRORS as error:
             raise storage_error(error, self.url) from None
         self._known.clear()
@@ -417,6 +449,17 @@ class Ledger(LedgerRecording):
         See :mod:`ledger.formats.casefile` for the format.
         """
         return import_case_file(self, path, dry_run=dry_run)
+
+    def report(
+        self, ref: str, *, at: When | None = None, as_of: AsOf | None = None, format: str = "html"
+    ) -> str:
+        """The timeline of ``ref`` as a self-contained HTML page (``format="md"``: Markdown).
+
+        See :mod:`ledger.formats.report`; raises what :meth:`timeline` raises.
+        """
+        from ledger.formats.report import build_report, render_report  # noqa: PLC0415  (Jinja2 on demand)
+
+        return render_report(build_report(self, ref, at=at, as_of=as_of), format)
 
     def _records(self, after: int, until: int | None) -> Iterator[LogRecord]:
         return self._reader.records(after, until)

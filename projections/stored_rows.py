@@ -38,7 +38,7 @@ from domain.claim import (
     VerdictRevised,
 )
 from domain.comment import CommentDeclined, CommentReceived, CommentRequested, CommentRequestLapsed
-from domain.events import EntryCorrected
+from domain.events import EntryCorrected, EntryRedacted
 from domain.instants import from_micros, micros
 from domain.post import (
     PostArchived,
@@ -468,6 +468,7 @@ _CHANGES: dict[str, Callable[[Row, Data], None]] = {
     ActorHandleDropped.TOPIC: _actor_handle_changed("dropped"),
     ActorRenamed.TOPIC: _actor_renamed,
     EntryCorrected.TOPIC: _corrected,
+    EntryRedacted.TOPIC: _corrected,
 }
 
 _EFFECTS = {

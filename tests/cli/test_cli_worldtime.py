@@ -242,8 +242,8 @@ def test_days_waiting_on_the_command_line(run: Run) -> None:
 
 def test_actors_change_on_the_command_line(run: Run) -> None:
     run("actor", "add", "actor/ian", "--name", "Ian", "--kind", "person", "--handle", "x:oldname")
-    run("actor", "handle", "drop", "actor/ian", "--handle", "x:oldname", "--at", "2024-01-02")
-    run("actor", "handle", "add", "actor/ian", "--handle", "x:stillgray", "--at", "2024-01-02")
+    run("actor", "drop-handle", "actor/ian", "--handle", "x:oldname", "--at", "2024-01-02")
+    run("actor", "add-handle", "actor/ian", "--handle", "x:stillgray", "--at", "2024-01-02")
     run("actor", "rename", "actor/ian", "--name", "Ian M.", "--at", "2024-03-01")
     shown = json.loads(run("show", "actor/ian", "--at", "2023-12-31", "--json").stdout)
     assert [f"{h['platform']}:{h['handle']}" for h in shown["state"]["handles"]] == ["x:oldname"]
@@ -251,5 +251,5 @@ def test_actors_change_on_the_command_line(run: Run) -> None:
     found = json.loads(run("list", "actors", "--handle", "x:oldname", "--at", "2023-12-31", "--json").stdout)
     assert [row["ref"] for row in found] == ["actor/ian"]
     assert json.loads(run("list", "actors", "--handle", "x:oldname", "--json").stdout) == []
-    done = run("actor", "handle", "drop", "actor/ian", "--handle", "x:nobody", "--at", "2024-05", expect=1)
+    done = run("actor", "drop-handle", "actor/ian", "--handle", "x:nobody", "--at", "2024-05", expect=1)
     assert done.stderr == "Error: actor/ian did not hold x:nobody at 2024-05, so it cannot drop it\n"

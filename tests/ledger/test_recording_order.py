@@ -80,7 +80,8 @@ def histories(draw: st.DrawFn) -> list[Fact]:  # noqa: PLR0912  (one branch per 
         st.lists(
             st.tuples(
                 st.sampled_from(["actor/a", "actor/b"]), st.sampled_from(["rebut", "support", "revise"])
-            )
+            ),
+            max_size=8,  # 8 post facts, 8 reviews, 2 answers and 4 actor changes: 22 of the 24 days
         )
     ):
         when = day(next(days))
