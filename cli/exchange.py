@@ -1,4 +1,7 @@
-"""Moving a whole ledger: ``ledger export`` (and ``ledger import --from-export``, in importing)."""
+"""Making and moving a whole ledger: ``ledger init``, ``ledger export``.
+
+(``ledger import --from-export`` is in :mod:`cli.importing`.)
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,9 @@ from pathlib import Path
 
 import click
 
-from cli.options import open_ledger
+from cli.options import open_ledger, settings
+from domain.errors import AlreadyExistsError, StorageError
+from ledger import Ledger
 from ledger.formats.registry import FORMATS, JSONL, exporting, get_format
 
 
@@ -46,3 +51,28 @@ def export(format_: str, output: Path | None) -> None:
         chosen.export(ledger, sys.stdout, ())
         return
     click.echo(chosen.export(ledger, output, ()), err=True)
+
+
+@click.command()
+def init() -> None:
+    """Make a new, empty ledger where --db says (a missing path, or an empty file made on purpose).
+
+    Reading commands never make a ledger; recording commands and imports make
+    one on a missing path. An existing ledger, or a file holding anything
+    else, is left alone.
+
+    \b
+    Example:
+      ledger init
+      ledger --db story.db init
+    """
+    given = settings()
+    try:
+        with Ledger.open(given.db, create=False):
+            pass
+    except StorageError:
+        pass  # not a ledger yet: open it for creating, which refuses anything but an empty place
+    else:
+        raise AlreadyExistsError(f"{given.db or 'the ledger'} is already a ledger; nothing changed")
+    ledger = open_ledger(create=True)
+    click.echo(f"created an empty ledger at {ledger.url} (origin {ledger.origin})")

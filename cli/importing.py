@@ -11,6 +11,7 @@ from cli.options import open_ledger, settings
 from cli.tables import timeline_table
 from ledger.demo import COMMENT, POST, load_example
 from ledger.formats.registry import CASE_FILE, JSONL, get_format, importing
+from ledger.formats.restore import restore
 
 
 @click.command("import")
@@ -59,8 +60,17 @@ def import_file(file: Path | None, dry_run: bool, format_: str, export: Path | N
     chosen = get_format(format_)
     if chosen.import_ is None:  # pragma: no cover  (the choices are the importing formats)
         raise click.UsageError(f"the {format_} format cannot be imported")
-    # A whole ledger goes into a new one; a dry run of a case file needs an existing ledger.
-    ledger = open_ledger(create=chosen is JSONL or not dry_run)
+    if chosen is JSONL and not dry_run:
+        given = settings()
+        # The new ledger appears only once the import is complete (ledger.formats.restore).
+        summary = restore(given.db, file, recorded_by=given.by)
+        click.echo(
+            f"imported {summary.events} events and {summary.checkpoints} checkpoints from {file} "
+            f"(origin {summary.origin})"
+        )
+        return
+    # A dry run needs an existing ledger (a jsonl export's is refused before anything is made).
+    ledger = open_ledger(create=not dry_run)
     click.echo(chosen.import_(ledger, file, dry_run))
 
 

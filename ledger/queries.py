@@ -64,6 +64,8 @@ class Queries:
         self._views = views
         self.known = AsOfResolver(log).known
         """``as_of`` resolved once per call (see :mod:`ledger.asof`)."""
+        self.replay_only = False
+        """Always read the log, never the views (they cannot be written on a read-only store)."""
 
     # -- timelines -----------------------------------------------------------------------------
 
@@ -80,6 +82,7 @@ class Queries:
         world = None if at is None else WorldTime.coerce(at)
         position = self.known(as_of).position
         own = self._history_as_of(ref, position)
+        replay = replay or self.replay_only
         views = None if replay else self._views.fresh(position)
         if views is None:
             members, singles = self._replay_members(ref, own, position)
@@ -130,7 +133,7 @@ class Queries:
         chosen = check_filters(kind, filters, at=world is not None)
         known = self.known(as_of)
         position = known.position
-        if replay:
+        if replay or self.replay_only:
             rows, points = replay_rows(self._log.log(until=position), kind)
         else:
             views = self._views.fresh(position)
@@ -262,7 +265,7 @@ class Queries:
         """The row of one subject on both clocks."""
         position = known.position
         kind = ref_kind(ref)
-        if replay:
+        if replay or self.replay_only:
             history = self._history_as_of(ref, position)
             folded = list(_states(history))
             row = row_of(folded[-1][1])

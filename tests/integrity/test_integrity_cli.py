@@ -190,7 +190,7 @@ def test_verify_names_the_first_failure_and_exits_3(workdir: Path) -> None:
         (["prove", "inclusion", "actor/nobody"], "Error: actor/nobody does not exist"),
         (["prove", "inclusion", "nobody"], "Error: "),
         (["prove", "consistency", "desk.key"], "Error: malformed note: no blank line before the signatures"),
-        (["check-proof", "desk.key", "--key", "desk.key.pub"], "Error: not a valid proof"),
+        (["check-proof", "desk.key", "--key", "desk.key.pub"], "Error: desk.key: not a valid proof"),
         (["check-proof", "missing.json", "--key", "desk.key.pub"], "Error: cannot read proof missing.json"),
     ],
 )
