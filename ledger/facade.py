@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from types import TracebackType
@@ -102,7 +101,7 @@ class Ledger(LedgerRecording):
         self._views = self.construct_views()
         self._queries = self.construct_queries()
         self._integrity = self.construct_integrity()
-        self._search = Search(self._reader, self._views)
+        self._search = self.construct_search()
         self._known: set[str] = set()
         self.read_only = False
         """The store cannot be written (a read-only file or file system): queries replay the log."""
@@ -125,6 +124,10 @@ class Ledger(LedgerRecording):
     def construct_queries(self) -> Queries:
         """Timelines, lists and states on both clocks."""
         return Queries(self._reader, self._views)
+
+    def construct_search(self) -> Search:
+        """Full-text search over the views."""
+        return Search(self._reader, self._views)
 
     def construct_integrity(self) -> Integrity:
         """Checkpoints, verify and proofs over the stored Merkle tree."""
@@ -374,18 +377,7 @@ class Ledger(LedgerRecording):
         'actor/ada'
         [(1, 'Ada')]
         """
-        if cache_size < 1:
-            raise InvalidError(f"cache_size must be 1 or more, not {cache_size}")
-        states: OrderedDict[str, State] = OrderedDict()
-        for entry in self.log(until=until):
-            previous = states.pop(entry.subject, None)
-            if previous is None and entry.version > 1:
-                previous = self.get(entry.subject, version=entry.version - 1)
-            state = cast(State, entry.event.apply(previous))
-            states[entry.subject] = state
-            if len(states) > cache_size:
-                states.popitem(last=False)
-            yield entry, state
+        return self._reader.replay(until, cache_size=cache_size, state_at_version=self.get)
 
     def import_file(self, path: str | os.PathLike[str], *, dry_run: bool = False) -> ImportResult:
         """Record every entry of a case file (TOML or JSON Lines) at once, or none.

@@ -7,15 +7,20 @@ export read through it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, cast
 
-from domain.errors import DamagedStoreError, NotFoundError, UnreadableEntryError
+from domain.errors import DamagedStoreError, InvalidError, NotFoundError, UnreadableEntryError
 from domain.events import LogEntry
 from domain.instants import from_micros
 from domain.refs import parse_ref, subject_id
 from ledger.mapper import PydanticMapper
 from ledger.storage.damage import STORE_ERRORS, storage_error
 from ledger.storage.records import LogRecord, LogRecorder
+
+if TYPE_CHECKING:
+    from domain import State
 
 LOG_BATCH = 500
 """Records read from the store at a time."""
@@ -82,3 +87,24 @@ class LogReader:
     def entry_at(self, position: int) -> LogEntry:
         """The entry at ``position`` (which must be in the log)."""
         return next(self.log(position - 1, until=position))
+
+    def replay(
+        self, until: int | None, *, cache_size: int, state_at_version: Callable[[str, int], State]
+    ) -> Iterator[tuple[LogEntry, State]]:
+        """Every entry up to ``until`` with its subject's state after it (see :meth:`ledger.Ledger.replay`).
+
+        Keeps the states of the ``cache_size`` subjects seen last; any other
+        is read back with ``state_at_version(ref, version)`` when it reappears.
+        """
+        if cache_size < 1:
+            raise InvalidError(f"cache_size must be 1 or more, not {cache_size}")
+        states: OrderedDict[str, State] = OrderedDict()
+        for entry in self.log(until=until):
+            previous = states.pop(entry.subject, None)
+            if previous is None and entry.version > 1:
+                previous = state_at_version(entry.subject, entry.version - 1)
+            state = cast("State", entry.event.apply(previous))
+            states[entry.subject] = state
+            if len(states) > cache_size:
+                states.popitem(last=False)
+            yield entry, state

@@ -21,6 +21,24 @@ if TYPE_CHECKING:
     from ledger.storage.records import LogRecorder
 
 
+SQLITE_LOCK_SIGNS = ("locked", "busy")
+"""SQLite: "database is locked" (or busy) once the busy timeout has passed."""
+
+POSTGRES_LOCK_SIGNS = ("lock timeout",)
+"""PostgreSQL: "canceling statement due to lock timeout" once ``POSTGRES_LOCK_TIMEOUT`` has passed."""
+
+
+def is_lock_error(
+    error: BaseException | str, signs: tuple[str, ...] = SQLITE_LOCK_SIGNS + POSTGRES_LOCK_SIGNS
+) -> bool:
+    """True when a driver's ``error`` (or its message) says another writer held the lock.
+
+    The one place lock errors are recognised: by default whichever backend raised it.
+    """
+    text = str(error).lower()
+    return any(sign in text for sign in signs)
+
+
 @dataclass(frozen=True)
 class StorageKind:
     """What differs between backends, beside the recorder class itself."""
@@ -31,9 +49,8 @@ class StorageKind:
     """Text in a driver's error that means "another writer holds the lock": a conflict, to retry."""
 
     def is_lock_error(self, error: BaseException) -> bool:
-        """True when ``error`` says another writer held the lock (the one place this is decided)."""
-        text = str(error).lower()
-        return any(sign in text for sign in self.lock_signs)
+        """True when ``error`` says another writer held the lock, in this backend's words."""
+        return is_lock_error(error, self.lock_signs)
 
 
 class Storage:

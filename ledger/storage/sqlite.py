@@ -33,7 +33,7 @@ from domain.instants import now_micros
 from ledger.integrity.sqltree import SQLTreeStore
 from ledger.integrity.store import StoredCheckpoint
 from ledger.storage.records import LogRecord, LogRecorder, chunked
-from ledger.storage.seam import StorageKind
+from ledger.storage.seam import SQLITE_LOCK_SIGNS, StorageKind
 from ledger.storage.tables import CHECKPOINTS_TABLE, EVENTS_TABLE, FORMAT, META_TABLE, NODES_TABLE
 from projections.sql import SQLITE, Database
 
@@ -41,8 +41,8 @@ from projections.sql import SQLITE, Database
 _COLUMNS = "notification_id, originator_id, originator_version, topic, CAST(state AS BLOB), recorded_at"
 
 
-SQLITE_KIND = StorageKind("sqlite", SQLITE, lock_signs=("locked", "busy"))
-"""SQLite: "database is locked" (or busy) once the busy timeout has passed."""
+SQLITE_KIND = StorageKind("sqlite", SQLITE, lock_signs=SQLITE_LOCK_SIGNS)
+"""SQLite: its dialect, and how its lock errors read."""
 
 TREE_TABLES = [
     f"CREATE TABLE IF NOT EXISTS {NODES_TABLE} ("
