@@ -11,7 +11,6 @@ from cli.options import open_ledger, settings
 from cli.tables import timeline_table
 from ledger.demo import COMMENT, POST, load_example
 from ledger.formats.registry import CASE_FILE, JSONL, get_format, importing
-from ledger.formats.restore import restore
 
 
 @click.command("import")
@@ -60,14 +59,10 @@ def import_file(file: Path | None, dry_run: bool, format_: str, export: Path | N
     chosen = get_format(format_)
     if chosen.import_ is None:  # pragma: no cover  (the choices are the importing formats)
         raise click.UsageError(f"the {format_} format cannot be imported")
-    if chosen is JSONL and not dry_run:
+    if chosen.restore is not None and not dry_run:
+        # A whole ledger: the new ledger appears only once the import is complete.
         given = settings()
-        # The new ledger appears only once the import is complete (ledger.formats.restore).
-        summary = restore(given.db, file, recorded_by=given.by)
-        click.echo(
-            f"imported {summary.events} events and {summary.checkpoints} checkpoints from {file} "
-            f"(origin {summary.origin})"
-        )
+        click.echo(chosen.restore(given.db, file, given.by))
         return
     # A dry run needs an existing ledger (a jsonl export's is refused before anything is made).
     ledger = open_ledger(create=not dry_run)
