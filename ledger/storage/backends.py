@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from domain.errors import ReadOnlyError, StorageError
-from ledger.storage.sqlite import check_ledger_file, is_read_only, read_only_uri
+from ledger.storage.sqlite_files import check_ledger_file, is_read_only, read_only_uri
 
 DEFAULT_URL = "ledger.db"
 URL_VARIABLE = "LEDGER_URL"
