@@ -6,7 +6,10 @@ recorder class). Each recorder class carries its :class:`StorageKind`:
 what differs between backends (SQL dialect, how a lock error reads), and
 builds what needs its datastore (the views' database, the Merkle tree
 store). :class:`Storage` gathers them for the :class:`~ledger.Ledger`; no
-code asks which backend it runs on by name.
+code asks which backend it runs on by name. Each backend's schema check
+(:func:`ledger.storage.sqlite_files.check_ledger_file`,
+:func:`ledger.storage.postgres.check_ledger_schema`) runs once, when the URL
+is read.
 """
 
 from __future__ import annotations
