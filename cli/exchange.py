@@ -13,7 +13,7 @@ import click
 from cli.options import open_ledger, settings
 from domain.errors import AlreadyExistsError, StorageError
 from ledger import Ledger
-from ledger.formats.registry import FORMATS, JSONL, exporting, get_format
+from ledger.formats.registry import FORMATS, JSONL, export_file, exporting, get_format
 
 
 @click.command()
@@ -50,7 +50,8 @@ def export(format_: str, output: Path | None) -> None:
     if output is None:
         chosen.export(ledger, sys.stdout, ())
         return
-    click.echo(chosen.export(ledger, output, ()), err=True)
+    # Every format is written through the one safe writer (ledger.formats.output).
+    click.echo(export_file(chosen, ledger, output), err=True)
 
 
 @click.command()

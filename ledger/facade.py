@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
 from typing import Self, TextIO, cast, overload
@@ -27,15 +27,12 @@ from eventsourcing.persistence import IntegrityError, PersistenceError
 
 from domain import State
 from domain.errors import (
-    AlreadyExistsError,
     ConflictError,
     InvalidError,
-    LedgerError,
     NotFoundError,
     StorageError,
 )
 from domain.events import (
-    Event,
     LogEntry,
     fold,
 )
@@ -50,6 +47,7 @@ from ledger.log import LogReader
 from ledger.queries import AsOf, Queries
 from ledger.recording import LedgerRecording, UnitOfWork
 from ledger.search import Search
+from ledger.spool import SpooledUnitOfWork
 from ledger.storage.backends import backend_for
 from ledger.storage.damage import STORE_ERRORS, storage_error, translate_storage_errors
 from ledger.storage.records import LogRecord
@@ -191,7 +189,7 @@ class Ledger(LedgerRecording):
             raise StorageError(f"cannot open ledger {backend.url}: {error}") from None
         ledger = cls(app, url=backend.url, recorded_by=recorded_by or default_user())
         if backend.read_only:
-            ledger.read_only = ledger._queries.replay_only = True
+            ledger.read_only = ledger._queries.replay_only = ledger._search.replay_only = True
         return ledger
 
     def close(self) -> None:
@@ -209,12 +207,15 @@ class Ledger(LedgerRecording):
     # -- units of work ----------------------------------------------------------
 
     @contextmanager
-    def batch(self, *, dry_run: bool = False) -> Iterator[None]:
+    def batch(self, *, dry_run: bool = False, spooled: bool = False) -> Iterator[None]:
         """Record every command inside the block at once, or none if one fails.
 
         With ``dry_run``, every command is checked as usual (against the
         ledger and the commands before it in the block) and nothing is
-        written. A batch inside a batch belongs to the outer one.
+        written. A batch inside a batch belongs to the outer one. A
+        ``spooled`` batch holds its pending events and all but the states
+        used last in a scratch file, so that its memory stays bounded however
+        many commands it holds (see :mod:`ledger.spool`).
 
         >>> with Ledger.open(":memory:") as ledger:
         ...     with ledger.batch():
@@ -231,14 +232,17 @@ class Ledger(LedgerRecording):
         if self._work is not None:
             yield
             return
-        self._work = UnitOfWork(self)
+        work = self._work = SpooledUnitOfWork(self, self._mapper) if spooled else UnitOfWork(self)
         try:
-            yield
-            work = self._work
+            try:
+                yield
+            finally:
+                self._work = None
+            if not dry_run:
+                self._commit(work)
         finally:
-            self._work = None
-        if not dry_run:
-            self._commit(work)
+            if isinstance(work, SpooledUnitOfWork):
+                work.close()
 
     @contextmanager
     def _unit(self) -> Iterator[UnitOfWork]:
@@ -250,31 +254,21 @@ class Ledger(LedgerRecording):
         self._commit(work)
 
     def _commit(self, work: UnitOfWork) -> None:
-        if not work.events:
+        if not work.count:
             return
         try:
-            self._app.save(*work.events)
+            if isinstance(work, SpooledUnitOfWork):
+                self._recorder.insert_event_chunks(work.stored_chunks())
+            else:
+                self._app.save(*work.events)
         except IntegrityError:
-            raise self._explain_collision(work.events) from None
+            raise self._storage.explain_collision(work.events) from None
         except PersistenceError as error:
             if self._storage.is_lock_error(error):
                 raise ConflictError(f"the ledger is busy with another writer; try again ({error})") from None
             raise StorageError(f"cannot write to {self.url}: {error}") from None
         self._known.update(e.subject for e in work.events)
         self._app.remember(work.states.values())
-
-    def _explain_collision(self, events: Sequence[Event]) -> LedgerError:
-        for event in events:
-            taken = self._recorder.select_events(
-                event.originator_id, gt=event.originator_version - 1, limit=1
-            )
-            if taken and taken[0].originator_version == event.originator_version:
-                if event.originator_version == 1:
-                    return AlreadyExistsError(f"{event.subject} already exists")
-                return ConflictError(
-                    f"{event.subject} was changed by another writer at the same time; try again"
-                )
-        return ConflictError("another writer recorded the same entries at the same time; try again")
 
     # -- queries ---------------------------------------------------------------------------------
 

@@ -17,9 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from domain.errors import AlreadyExistsError, ConflictError, LedgerError
 from projections.sql import Database, Dialect
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from domain.events import Event
     from ledger.integrity.sqltree import SQLTreeStore
     from ledger.storage.records import LogRecorder
 
@@ -87,3 +91,15 @@ class Storage:
     def is_lock_error(self, error: BaseException) -> bool:
         """True when ``error`` means another writer held the lock."""
         return self.kind.is_lock_error(error)
+
+    def explain_collision(self, events: Sequence[Event]) -> LedgerError:
+        """Why the store refused ``events`` as a duplicate: which subject was recorded, or changed, first."""
+        for event in events:
+            taken = self.recorder.select_events(event.originator_id, gt=event.originator_version - 1, limit=1)
+            if taken and taken[0].originator_version == event.originator_version:
+                if event.originator_version == 1:
+                    return AlreadyExistsError(f"{event.subject} already exists")
+                return ConflictError(
+                    f"{event.subject} was changed by another writer at the same time; try again"
+                )
+        return ConflictError("another writer recorded the same entries at the same time; try again")
