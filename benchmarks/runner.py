@@ -30,6 +30,7 @@ MODULES: dict[str, str] = {
     "integrity": "benchmarks.bench_integrity",
     "postgres": "benchmarks.bench_postgres",
     "http": "benchmarks.bench_http",
+    "report": "benchmarks.bench_report",
 }
 
 #: Which issue brings each module that may not have landed yet.

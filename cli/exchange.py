@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from cli.options import open_ledger, settings
+from cli.render import say
 from domain.errors import AlreadyExistsError, StorageError
 from ledger import Ledger
 from ledger.formats.registry import FORMATS, JSONL, export_file, exporting, get_format
@@ -51,7 +52,7 @@ def export(format_: str, output: Path | None) -> None:
         chosen.export(ledger, sys.stdout, ())
         return
     # Every format is written through the one safe writer (ledger.formats.output).
-    click.echo(export_file(chosen, ledger, output), err=True)
+    say(export_file(chosen, ledger, output), err=True)
 
 
 @click.command()
@@ -76,4 +77,4 @@ def init() -> None:
     else:
         raise AlreadyExistsError(f"{given.db or 'the ledger'} is already a ledger; nothing changed")
     ledger = open_ledger(create=True)
-    click.echo(f"created an empty ledger at {ledger.url} (origin {ledger.origin})")
+    say(f"created an empty ledger at {ledger.url} (origin {ledger.origin})")

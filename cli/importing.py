@@ -8,8 +8,10 @@ from pathlib import Path
 import click
 
 from cli.options import open_ledger, settings
+from cli.render import say
 from cli.tables import timeline_table
-from ledger.demo import COMMENT, POST, load_example
+from ledger.demo import CASE, COMMENT, POST, load_example
+from ledger.formats.output import write_text
 from ledger.formats.registry import CASE_FILE, JSONL, get_format, importing
 
 
@@ -30,7 +32,14 @@ from ledger.formats.registry import CASE_FILE, JSONL, get_format, importing
     type=click.Path(dir_okay=False, path_type=Path),
     help="Instead of a case file, import a whole ledger written by `ledger export` into this empty one.",
 )
-def import_file(file: Path | None, dry_run: bool, format_: str, export: Path | None) -> None:
+@click.option(
+    "--upgrade-leaves",
+    is_flag=True,
+    help="With --from-export: salt entries with v1 leaves so they can be redacted (a new root).",
+)
+def import_file(
+    file: Path | None, dry_run: bool, format_: str, export: Path | None, upgrade_leaves: bool
+) -> None:
     """Record every entry of a case file (TOML or JSON Lines) at once, or none.
 
     Each entry names a recording command and its fields, as on the command
@@ -53,7 +62,16 @@ def import_file(file: Path | None, dry_run: bool, format_: str, export: Path | N
     if export is not None:
         if file is not None or dry_run:
             raise click.UsageError("--from-export takes no case file and no --dry-run")
+        if upgrade_leaves:
+            summary = open_ledger(create=True).import_export(export, upgrade_leaves=True)
+            click.echo(
+                f"imported {summary.events} events from {export}, their leaves upgraded to v2 "
+                f"(a new root; the old checkpoints are not carried; origin {summary.origin})"
+            )
+            return
         file, format_ = export, JSONL.name
+    if upgrade_leaves:
+        raise click.UsageError("--upgrade-leaves goes with --from-export")
     if file is None:
         raise click.UsageError("name a case file, or --from-export FILE")
     chosen = get_format(format_)
@@ -62,11 +80,11 @@ def import_file(file: Path | None, dry_run: bool, format_: str, export: Path | N
     if chosen.restore is not None and not dry_run:
         # A whole ledger: the new ledger appears only once the import is complete.
         given = settings()
-        click.echo(chosen.restore(given.db, file, given.by))
+        say(chosen.restore(given.db, file, given.by))
         return
     # A dry run needs an existing ledger (a jsonl export's is refused before anything is made).
     ledger = open_ledger(create=not dry_run)
-    click.echo(chosen.import_(ledger, file, dry_run))
+    say(chosen.import_(ledger, file, dry_run))
 
 
 @click.command()
@@ -77,13 +95,14 @@ def import_file(file: Path | None, dry_run: bool, format_: str, export: Path | N
     help="Where to create the demo ledger (default: a new temporary file).",
 )
 def demo(path: str | None) -> None:
-    """Load the seed story into a fresh ledger and print its two timelines.
+    """Load the seed story into a fresh ledger, print its two timelines and write its report.
 
     The story (examples/labour-harris-2024.toml): a LinkedIn post inviting
     Labour staff to campaign for Kamala Harris, published then deleted; the
     claims about it and their rebuttals; and the request for comment emailed
     to Labour's press office. Prints the timeline of the deleted post and of
-    the request for comment.
+    the request for comment. The report of the case (HTML, see `ledger
+    report`) is written next to the ledger file.
 
     \b
     Example:
@@ -93,10 +112,22 @@ def demo(path: str | None) -> None:
     target = path or settings().db or str(Path(tempfile.mkdtemp(prefix="ledger-demo-")) / "ledger.db")
     ledger = open_ledger(create=True, db=target)
     result = load_example(ledger)
-    click.echo(f"Loaded {result.entries} entries of the seed story into {target}")
+    say(f"Loaded {result.entries} entries of the seed story into {target}")
     for ref in (POST, COMMENT):
-        click.echo()
+        say()
         for line in timeline_table(ref, ledger.timeline(ref).entries):
-            click.echo(line)
-    click.echo()
-    click.echo(f"Explore it: ledger --db {target} timeline case/labour-staff-us-campaign")
+            say(line)
+    page = _beside(target, "report.html")
+    write_text(page, ledger.report(CASE), what="report")
+    say()
+    say(f"Explore it: ledger --db {target} timeline {CASE}")
+    say(f"Its report: {page} (ledger --db {target} report {POST} --output post.html)")
+
+
+def _beside(target: str, name: str) -> Path:
+    """A file next to the ledger at ``target`` (a path or ``sqlite:///`` URL), else in a new directory."""
+    path = target.removeprefix("sqlite:///")  # sqlite:///relative.db, sqlite:////absolute.db
+    if "://" in path or path == ":memory:":
+        return Path(tempfile.mkdtemp(prefix="ledger-demo-")) / name
+    ledger_file = Path(path)
+    return ledger_file.with_name(f"{ledger_file.stem}-{name}")

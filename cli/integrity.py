@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from cli.options import open_ledger
-from cli.render import Format, echo_json, output_options
+from cli.render import Format, echo_json, output_options, say
 from domain.errors import InvalidError, MalformedProofError
 from ledger.facade import Ledger
 from ledger.formats.output import write_text
@@ -210,7 +210,7 @@ def verify(
     if fmt == "json":
         echo_json(report.as_json())
     else:
-        click.echo(report.summary())
+        say(report.summary())
 
 
 @click.group("prove")
@@ -309,7 +309,40 @@ def check_proof_command(  # noqa: PLR0917 (click passes every option by keyword)
     if fmt == "json":
         echo_json(result.as_json())
     else:
-        click.echo(result.summary())
+        say(result.summary())
+
+
+@click.command("redact")
+@output_options(nl=False)
+@click.argument("ref")
+@click.option("--version", required=True, type=click.IntRange(min=1), help="The entry (version of REF).")
+@click.option("--reason", required=True, help="Why (the legal request), shown where the content was.")
+def redact(ref: str, version: int, reason: str, fmt: Format) -> None:
+    """Erase the content of entry VERSION of REF on a legal request; every proof still verifies.
+
+    Its text and salt are erased, the views purged, and a redaction event
+    records who, when and why; see docs/auditing.md for what this proves.
+
+    \b
+    Example:
+      ledger redact post/jane-first --version 1 --reason "erasure request 2024-117"
+    """
+    done = open_ledger().redact(ref, version=version, reason=reason)
+    if fmt == "json":
+        echo_json(
+            {
+                "ref": done.ref,
+                "version": done.version,
+                "position": done.position,
+                "event_position": done.event_position,
+                "content_sha256": done.content_sha256,
+            }
+        )
+    else:
+        click.echo(
+            f"redacted {done.ref} v{done.version} (position {done.position}); "
+            f"redaction event at position {done.event_position}"
+        )
 
 
 # Last: the witness commands reuse this module's helpers.
@@ -319,6 +352,7 @@ INTEGRITY_COMMANDS: list[click.Command] = [
     keys_group,
     witness_group,
     checkpoint,
+    redact,
     verify,
     prove_group,
     check_proof_command,

@@ -15,7 +15,6 @@ reference of the subject it recorded. Every query returns plain data
 
 from __future__ import annotations
 
-import getpass
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,29 +42,19 @@ from ledger.delegation import delegate
 from ledger.formats.casefile import ImportResult, import_case_file
 from ledger.formats.exchange import ExchangeSummary, export_log, import_log
 from ledger.integrity.api import Integrity
+from ledger.integrity.redaction import Redaction, redact_entry
 from ledger.log import LogReader
 from ledger.queries import AsOf, Queries
 from ledger.recording import LedgerRecording, UnitOfWork
 from ledger.search import Search
 from ledger.spool import SpooledUnitOfWork
-from ledger.storage.backends import backend_for
-from ledger.storage.damage import STORE_ERRORS, storage_error, translate_storage_errors
+from ledger.storage.backends import backend_for, default_user
+from ledger.storage.damage import translate_storage_errors
 from ledger.storage.records import LogRecord
 from ledger.storage.seam import Storage
 from ledger.views import Views
 from projections.queries import StateAt
 from projections.runner import Projections
-
-
-def default_user() -> str:
-    """Who records, when not said: ``LEDGER_USER``, else the OS user."""
-    user = os.environ.get("LEDGER_USER")
-    if user:
-        return user
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 @translate_storage_errors
@@ -162,6 +151,17 @@ class Ledger(LedgerRecording):
     def origin(self) -> str:
         """The name of this ledger's log in its signed checkpoints."""
         return self._integrity.origin
+
+    def redact(self, ref: str, *, version: int, reason: str, recorded_by: str | None = None) -> Redaction:
+        """Erase the content of entry ``version`` of ``ref`` (a legal request), keeping every proof.
+
+        Appends a redaction event naming the entry, its salted content digest,
+        the reason and who redacted, then erases the entry's content and salt
+        and drops the views (rebuilt when next read), in one transaction. See
+        :mod:`ledger.integrity.redaction` for what is erased where.
+        :class:`InvalidError` for an entry with a v1 leaf or one already redacted.
+        """
+        return redact_entry(self, ref, version, reason, recorded_by)
 
     def _projections(self) -> Projections:
         return self._views.projections
@@ -339,22 +339,21 @@ class Ledger(LedgerRecording):
         ...     ledger.export(out).events
         1
         """
-        try:
-            return export_log(self._recorder, target)
-        except STORE_ERRORS as error:
-            raise storage_error(error, self.url) from None
+        # A store's own errors become ledger errors in translate_storage_errors, as for every method.
+        return export_log(self._recorder, target)
 
-    def import_export(self, source: TextIO | str | os.PathLike[str]) -> ExchangeSummary:
+    def import_export(
+        self, source: TextIO | str | os.PathLike[str], *, upgrade_leaves: bool = False
+    ) -> ExchangeSummary:
         """Import an export into this ledger, which must be empty: the same log, byte for byte.
 
         Every entry keeps its position, stream, version, record time and
         stored bytes. A corrupted export is refused, naming the line, and
-        nothing is imported.
+        nothing is imported. ``upgrade_leaves`` salts every entry with a v1
+        leaf (a new root; the old checkpoints are not carried): see
+        docs/auditing.md.
         """
-        try:
-            summary = import_log(self._recorder, self._mapper, source)
-        except STORE_ERRORS as error:
-            raise storage_error(error, self.url) from None
+        summary = import_log(self._recorder, self._mapper, source, upgrade_leaves=upgrade_leaves)
         self._known.clear()
         return summary
 
@@ -381,6 +380,17 @@ class Ledger(LedgerRecording):
         See :mod:`ledger.formats.casefile` for the format.
         """
         return import_case_file(self, path, dry_run=dry_run)
+
+    def report(
+        self, ref: str, *, at: When | None = None, as_of: AsOf | None = None, format: str = "html"
+    ) -> str:
+        """The timeline of ``ref`` as a self-contained HTML page (``format="md"``: Markdown).
+
+        See :mod:`ledger.formats.report`; raises what :meth:`timeline` raises.
+        """
+        from ledger.formats.report import build_report, render_report  # noqa: PLC0415  (Jinja2 on demand)
+
+        return render_report(build_report(self, ref, at=at, as_of=as_of), format)
 
     def _records(self, after: int, until: int | None) -> Iterator[LogRecord]:
         return self._reader.records(after, until)

@@ -41,6 +41,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from domain.errors import CaseFileError, LedgerError
+from ledger import progress
 from ledger.commands import COMMANDS, Command
 from ledger.commands.base import QUOTE_LIMIT
 
@@ -103,6 +104,7 @@ def import_case_file(ledger: Ledger, path: str | os.PathLike[str], *, dry_run: b
                 _execute(ledger, name, entry, command)
                 subjects.setdefault(command.ref)
                 count += 1
+                progress.advance("importing", count)
     except CaseFileError:
         raise
     except LedgerError as error:

@@ -51,6 +51,17 @@ class Backend:
     """The store can be read but not written (a read-only file or file system): no views are kept."""
 
 
+def default_user() -> str:
+    """Who records, when not said: ``LEDGER_USER``, else the OS user."""
+    user = os.environ.get("LEDGER_USER")
+    if user:
+        return user
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
 def resolve_url(url: str | os.PathLike[str] | None) -> str:
     """The URL to open: the one given, else ``LEDGER_URL``, else ``./ledger.db``."""
     if url is None:

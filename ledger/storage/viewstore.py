@@ -16,6 +16,8 @@ import orjson
 
 from domain.errors import DamagedViewError, LedgerError, UnreadableEntryError
 from domain.events import event_classes
+from ledger import progress
+from ledger.integrity.content import strip_extras
 from ledger.mapper import PydanticMapper
 from ledger.storage.records import LogRecorder
 from ledger.storage.seam import Storage
@@ -84,6 +86,8 @@ class LedgerLog:
     def read(self, after: int, limit: int) -> list[RawEntry]:
         """Up to ``limit`` entries after position ``after``, in log order."""
         mapper = self._mapper
+        if progress.active():
+            progress.advance("building the views", after, self.head())
         entries = []
         for position, topic, stored in self._recorder.select_payloads(after, limit):
             try:
@@ -92,10 +96,12 @@ class LedgerLog:
                 state = mapper.cipher.decrypt(stored) if mapper.cipher else stored
                 if mapper.compressor:
                     state = mapper.compressor.decompress(state)
-                entries.append(RawEntry.of(position, topic, orjson.loads(state)))
+                entries.append(RawEntry.of(position, topic, orjson.loads(strip_extras(state))))
             except _DECODING_ERRORS as error:
                 raise UnreadableEntryError(
                     f"position {position}: the stored entry cannot be read ({_reason(error)})",
                     position=position,
                 ) from None
+        if entries and progress.active():
+            progress.advance("building the views", entries[-1].position, self.head())
         return entries
