@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, cast
 
 from domain.errors import DamagedStoreError, InvalidError, NotFoundError, UnreadableEntryError
-from domain.events import LogEntry
+from domain.events import Event, LogEntry, OutOfOrderError, fold
 from domain.instants import from_micros
 from domain.refs import parse_ref, subject_id
 from ledger.mapper import PydanticMapper
@@ -98,13 +98,23 @@ class LogReader:
         """
         if cache_size < 1:
             raise InvalidError(f"cache_size must be 1 or more, not {cache_size}")
-        states: OrderedDict[str, State] = OrderedDict()
+        # Each kept subject's state, and its events (read back when an entry lands out of world order).
+        states: OrderedDict[str, tuple[State, list[Event] | None]] = OrderedDict()
         for entry in self.log(until=until):
-            previous = states.pop(entry.subject, None)
+            previous, events = states.pop(entry.subject, (None, None))
             if previous is None and entry.version > 1:
                 previous = state_at_version(entry.subject, entry.version - 1)
-            state = cast("State", entry.event.apply(previous))
-            states[entry.subject] = state
+            try:
+                state = cast("State", fold(previous, [entry.event]))
+            except OutOfOrderError:
+                if events is None:
+                    events = [e.event for e in self.history(entry.subject)[: entry.version - 1]]
+                state = cast("State", fold(None, [*events, entry.event]))
+            if events is not None:
+                events.append(entry.event)
+            elif entry.version == 1:
+                events = [entry.event]
+            states[entry.subject] = (state, events)
             if len(states) > cache_size:
                 states.popitem(last=False)
             yield entry, state

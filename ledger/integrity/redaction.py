@@ -25,10 +25,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import ValidationError
-
 from domain.errors import InvalidError, NotFoundError, StorageError, VerificationError
-from domain.events import EntryRedacted, Provenance, describe_validation_error, redact
+from domain.events import EntryRedacted, Provenance, redact
 from domain.refs import parse_ref, subject_id
 from ledger.integrity import content
 from ledger.storage.records import LogRecord, LogRecorder
@@ -83,7 +81,7 @@ def redact_entry(
     event = next((r for r in stream if _names(r) == (record.position, digest)), None)
     if event is None:
         with ledger._unit() as work:
-            provenance = _provenance(recorded_by or ledger.recorded_by)
+            provenance = Provenance(recorded_by=recorded_by or ledger.recorded_by).checked(work)
             work.add(
                 redact(
                     work.subject(ref),
@@ -250,11 +248,3 @@ class RedactionAudit:
                 f"position {position}: the entry's content was erased without a redaction event naming it",
                 position=position,
             )
-
-
-def _provenance(recorded_by: str) -> Provenance:
-    # Ledger._provenance now builds a command's provenance; a redaction cites no sources.
-    try:
-        return Provenance(recorded_by=recorded_by)
-    except ValidationError as error:
-        raise InvalidError(describe_validation_error(error)) from None
