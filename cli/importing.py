@@ -13,7 +13,6 @@ from cli.tables import timeline_table
 from ledger.demo import CASE, COMMENT, POST, load_example
 from ledger.formats.output import write_text
 from ledger.formats.registry import CASE_FILE, JSONL, get_format, importing
-from ledger.formats.restore import restore
 
 
 @click.command("import")
@@ -78,14 +77,10 @@ def import_file(
     chosen = get_format(format_)
     if chosen.import_ is None:  # pragma: no cover  (the choices are the importing formats)
         raise click.UsageError(f"the {format_} format cannot be imported")
-    if chosen is JSONL and not dry_run:
+    if chosen.restore is not None and not dry_run:
+        # A whole ledger: the new ledger appears only once the import is complete.
         given = settings()
-        # The new ledger appears only once the import is complete (ledger.formats.restore).
-        summary = restore(given.db, file, recorded_by=given.by)
-        say(
-            f"imported {summary.events} events and {summary.checkpoints} checkpoints from {file} "
-            f"(origin {summary.origin})"
-        )
+        say(chosen.restore(given.db, file, given.by))
         return
     # A dry run needs an existing ledger (a jsonl export's is refused before anything is made).
     ledger = open_ledger(create=not dry_run)

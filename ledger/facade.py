@@ -15,10 +15,8 @@ reference of the subject it recorded. Every query returns plain data
 
 from __future__ import annotations
 
-import getpass
 import os
-from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
 from typing import Self, TextIO, cast, overload
@@ -28,15 +26,12 @@ from eventsourcing.persistence import IntegrityError, PersistenceError
 
 from domain import State
 from domain.errors import (
-    AlreadyExistsError,
     ConflictError,
     InvalidError,
-    LedgerError,
     NotFoundError,
     StorageError,
 )
 from domain.events import (
-    Event,
     LogEntry,
     OutOfOrderError,
     fold,
@@ -54,24 +49,13 @@ from ledger.queries import AsOf, Queries
 from ledger.recording import LedgerRecording, UnitOfWork
 from ledger.search import Search
 from ledger.spool import SpooledUnitOfWork
-from ledger.storage.backends import backend_for
-from ledger.storage.damage import STORE_ERRORS, storage_error, translate_storage_errors
+from ledger.storage.backends import backend_for, default_user
+from ledger.storage.damage import translate_storage_errors
 from ledger.storage.records import LogRecord
 from ledger.storage.seam import Storage
 from ledger.views import Views
 from projections.queries import StateAt
 from projections.runner import Projections
-
-
-def default_user() -> str:
-    """Who records, when not said: ``LEDGER_USER``, else the OS user."""
-    user = os.environ.get("LEDGER_USER")
-    if user:
-        return user
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 @translate_storage_errors
@@ -105,7 +89,7 @@ class Ledger(LedgerRecording):
         self._views = self.construct_views()
         self._queries = self.construct_queries()
         self._integrity = self.construct_integrity()
-        self._search = Search(self._reader, self._views)
+        self._search = self.construct_search()
         self._known: set[str] = set()
         self.read_only = False
         """The store cannot be written (a read-only file or file system): queries replay the log."""
@@ -128,6 +112,10 @@ class Ledger(LedgerRecording):
     def construct_queries(self) -> Queries:
         """Timelines, lists and states on both clocks."""
         return Queries(self._reader, self._views)
+
+    def construct_search(self) -> Search:
+        """Full-text search over the views."""
+        return Search(self._reader, self._views)
 
     def construct_integrity(self) -> Integrity:
         """Checkpoints, verify and proofs over the stored Merkle tree."""
@@ -286,26 +274,13 @@ class Ledger(LedgerRecording):
             else:
                 self._app.save(*work.events)
         except IntegrityError:
-            raise self._explain_collision(work.events) from None
+            raise self._storage.explain_collision(work.events) from None
         except PersistenceError as error:
             if self._storage.is_lock_error(error):
                 raise ConflictError(f"the ledger is busy with another writer; try again ({error})") from None
             raise StorageError(f"cannot write to {self.url}: {error}") from None
         self._known.update(e.subject for e in work.events)
         self._app.remember(work.states.values())
-
-    def _explain_collision(self, events: Sequence[Event]) -> LedgerError:
-        for event in events:
-            taken = self._recorder.select_events(
-                event.originator_id, gt=event.originator_version - 1, limit=1
-            )
-            if taken and taken[0].originator_version == event.originator_version:
-                if event.originator_version == 1:
-                    return AlreadyExistsError(f"{event.subject} already exists")
-                return ConflictError(
-                    f"{event.subject} was changed by another writer at the same time; try again"
-                )
-        return ConflictError("another writer recorded the same entries at the same time; try again")
 
     # -- queries ---------------------------------------------------------------------------------
 
@@ -382,10 +357,8 @@ class Ledger(LedgerRecording):
         ...     ledger.export(out).events
         1
         """
-        try:
-            return export_log(self._recorder, target)
-        except STORE_ERRORS as error:
-            raise storage_error(error, self.url) from None
+        # A store's own errors become ledger errors in translate_storage_errors, as for every method.
+        return export_log(self._recorder, target)
 
     def import_export(
         self, source: TextIO | str | os.PathLike[str], *, upgrade_leaves: bool = False
@@ -398,10 +371,7 @@ class Ledger(LedgerRecording):
         leaf (a new root; the old checkpoints are not carried): see
         docs/auditing.md.
         """
-        try:
-            summary = import_log(self._recorder, self._mapper, source, upgrade_leaves=upgrade_leaves)
-        except STORE_ERRORS as error:
-            raise storage_error(error, self.url) from None
+        summary = import_log(self._recorder, self._mapper, source, upgrade_leaves=upgrade_leaves)
         self._known.clear()
         return summary
 
@@ -418,28 +388,7 @@ class Ledger(LedgerRecording):
         'actor/ada'
         [(1, 'Ada')]
         """
-        if cache_size < 1:
-            raise InvalidError(f"cache_size must be 1 or more, not {cache_size}")
-        # Each kept subject's state, and its events (read back when an entry lands out of world order).
-        states: OrderedDict[str, tuple[State, list[Event] | None]] = OrderedDict()
-        for entry in self.log(until=until):
-            previous, events = states.pop(entry.subject, (None, None))
-            if previous is None and entry.version > 1:
-                previous = self.get(entry.subject, version=entry.version - 1)
-            try:
-                state = cast(State, fold(previous, [entry.event]))
-            except OutOfOrderError:
-                if events is None:
-                    events = [e.event for e in self.history(entry.subject)[: entry.version - 1]]
-                state = cast(State, fold(None, [*events, entry.event]))
-            if events is not None:
-                events.append(entry.event)
-            elif entry.version == 1:
-                events = [entry.event]
-            states[entry.subject] = (state, events)
-            if len(states) > cache_size:
-                states.popitem(last=False)
-            yield entry, state
+        return self._reader.replay(until, cache_size=cache_size, state_at_version=self.get)
 
     def import_file(self, path: str | os.PathLike[str], *, dry_run: bool = False) -> ImportResult:
         """Record every entry of a case file (TOML or JSON Lines) at once, or none.

@@ -7,15 +7,20 @@ export read through it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, cast
 
-from domain.errors import DamagedStoreError, NotFoundError, UnreadableEntryError
-from domain.events import LogEntry
+from domain.errors import DamagedStoreError, InvalidError, NotFoundError, UnreadableEntryError
+from domain.events import Event, LogEntry, OutOfOrderError, fold
 from domain.instants import from_micros
 from domain.refs import parse_ref, subject_id
 from ledger.mapper import PydanticMapper
 from ledger.storage.damage import STORE_ERRORS, storage_error
 from ledger.storage.records import LogRecord, LogRecorder
+
+if TYPE_CHECKING:
+    from domain import State
 
 LOG_BATCH = 500
 """Records read from the store at a time."""
@@ -82,3 +87,34 @@ class LogReader:
     def entry_at(self, position: int) -> LogEntry:
         """The entry at ``position`` (which must be in the log)."""
         return next(self.log(position - 1, until=position))
+
+    def replay(
+        self, until: int | None, *, cache_size: int, state_at_version: Callable[[str, int], State]
+    ) -> Iterator[tuple[LogEntry, State]]:
+        """Every entry up to ``until`` with its subject's state after it (see :meth:`ledger.Ledger.replay`).
+
+        Keeps the states of the ``cache_size`` subjects seen last; any other
+        is read back with ``state_at_version(ref, version)`` when it reappears.
+        """
+        if cache_size < 1:
+            raise InvalidError(f"cache_size must be 1 or more, not {cache_size}")
+        # Each kept subject's state, and its events (read back when an entry lands out of world order).
+        states: OrderedDict[str, tuple[State, list[Event] | None]] = OrderedDict()
+        for entry in self.log(until=until):
+            previous, events = states.pop(entry.subject, (None, None))
+            if previous is None and entry.version > 1:
+                previous = state_at_version(entry.subject, entry.version - 1)
+            try:
+                state = cast("State", fold(previous, [entry.event]))
+            except OutOfOrderError:
+                if events is None:
+                    events = [e.event for e in self.history(entry.subject)[: entry.version - 1]]
+                state = cast("State", fold(None, [*events, entry.event]))
+            if events is not None:
+                events.append(entry.event)
+            elif entry.version == 1:
+                events = [entry.event]
+            states[entry.subject] = (state, events)
+            if len(states) > cache_size:
+                states.popitem(last=False)
+            yield entry, state

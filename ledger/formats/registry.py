@@ -10,7 +10,11 @@ look formats up here. A format may export, import, or both:
   saying what it wrote;
 - ``import_(ledger, source, dry_run)`` reads the file ``source`` into the
   ledger, all or nothing (with ``dry_run``, checks and writes nothing), and
-  returns one line saying what it recorded.
+  returns one line saying what it recorded;
+- ``restore(url, source, recorded_by)``, for a format that holds a whole
+  ledger: imports it into the ledger at ``url``, made for it if missing so
+  that it appears only once complete (:mod:`ledger.formats.restore`).
+  Interfaces use it rather than ``import_`` when it is there.
 
 A new format is one :class:`Format` added to :data:`FORMATS` (or passed to
 :func:`register`); e.g. schema.org ClaimReview, W3C PROV or a report.
@@ -39,6 +43,7 @@ Target = TextIO | str | os.PathLike[str]
 
 Exporter = Callable[["Ledger", Target, Sequence[str]], str]
 Importer = Callable[["Ledger", str | os.PathLike[str], bool], str]
+Restorer = Callable[[str | None, str | os.PathLike[str], str | None], str]
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,7 @@ class Format:
     """One line for help texts."""
     export: Exporter | None = None
     import_: Importer | None = None
+    restore: Restorer | None = None
 
 
 def _export_jsonl(ledger: Ledger, target: Target, refs: Sequence[str]) -> str:
@@ -72,6 +78,16 @@ def _import_jsonl(ledger: Ledger, source: str | os.PathLike[str], dry_run: bool)
     )
 
 
+def _restore_jsonl(url: str | None, source: str | os.PathLike[str], recorded_by: str | None) -> str:
+    from ledger.formats.restore import restore  # noqa: PLC0415  (it imports the Ledger)
+
+    summary = restore(url, source, recorded_by=recorded_by)
+    return (
+        f"imported {summary.events} events and {summary.checkpoints} checkpoints from "
+        f"{os.fspath(source)} (origin {summary.origin})"
+    )
+
+
 def _import_case(ledger: Ledger, source: str | os.PathLike[str], dry_run: bool) -> str:
     result = ledger.import_file(source, dry_run=dry_run)
     if result.positions is None:
@@ -86,6 +102,7 @@ JSONL = Format(
     "JSON Lines: a header, the checkpoints, every event with its exact stored bytes, an end line.",
     export=_export_jsonl,
     import_=_import_jsonl,
+    restore=_restore_jsonl,
 )
 """The whole log, to move a ledger between stores (:mod:`ledger.formats.exchange`)."""
 

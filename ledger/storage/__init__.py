@@ -7,5 +7,7 @@
 - :mod:`ledger.storage.records`: :class:`LogRecord` and the :class:`LogRecorder` interface;
 - :mod:`ledger.storage.tables`: the names of the ledger's tables;
 - :mod:`ledger.storage.sqlite`, :mod:`ledger.storage.postgres`: the two recorders;
-- :mod:`ledger.storage.viewstore`: the materialised views wired to the ledger's datastore.
+  :mod:`ledger.storage.sqlite_files`: whether an SQLite file is a ledger, read-only files;
+- :mod:`ledger.storage.viewstore`: the materialised views wired to the ledger's datastore;
+- :mod:`ledger.storage.damage`: what a store raises, as the ledger's errors.
 """

@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from domain.errors import ReadOnlyError, StorageError
-from ledger.storage.sqlite import check_ledger_file, is_read_only, read_only_uri
+from ledger.storage.sqlite_files import check_ledger_file, is_read_only, read_only_uri
 
 DEFAULT_URL = "ledger.db"
 URL_VARIABLE = "LEDGER_URL"
@@ -49,6 +49,17 @@ class Backend:
     """The SQLite file, for a file-based ledger."""
     read_only: bool = False
     """The store can be read but not written (a read-only file or file system): no views are kept."""
+
+
+def default_user() -> str:
+    """Who records, when not said: ``LEDGER_USER``, else the OS user."""
+    user = os.environ.get("LEDGER_USER")
+    if user:
+        return user
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 def resolve_url(url: str | os.PathLike[str] | None) -> str:

@@ -27,12 +27,12 @@ from eventsourcing.persistence import DatabaseError as StoreDatabaseError
 from eventsourcing.persistence import DataError, InternalError, PersistenceError
 
 from domain.errors import ConflictError, DamagedStoreError, LedgerError, ReadOnlyError, StorageError
+from ledger.storage.seam import is_lock_error
 
 T = TypeVar("T")
 
 
 _DAMAGE_SIGNS = ("malformed", "not a database", "disk i/o", "corrupt", "file is encrypted", "checksum")
-_BUSY_SIGNS = ("locked", "busy", "lock timeout")
 _READ_ONLY_SIGNS = ("readonly", "read-only", "read only")
 
 
@@ -66,7 +66,7 @@ def storage_error(error: BaseException, where: str) -> LedgerError:
     lowered = message.lower()
     if any(sign in lowered for sign in _READ_ONLY_SIGNS):
         return ReadOnlyError(f"cannot write to {where}: it is read-only ({message})")
-    if any(sign in lowered for sign in _BUSY_SIGNS):
+    if is_lock_error(lowered):
         return ConflictError(f"the ledger is busy with another writer; try again ({message})")
     exact = type(error) in {StoreDatabaseError, DataError, InternalError, sqlite3.DatabaseError}
     if any(sign in lowered for sign in _DAMAGE_SIGNS) or exact:

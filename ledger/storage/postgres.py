@@ -27,7 +27,7 @@ from ledger.integrity.sqltree import SQLTreeStore
 from ledger.integrity.store import StoredCheckpoint, TreeRow
 from ledger.storage.backends import POSTGRES_DEFAULTS, PostgresSettings
 from ledger.storage.records import LogRecord, LogRecorder, chunked
-from ledger.storage.seam import StorageKind
+from ledger.storage.seam import POSTGRES_LOCK_SIGNS, StorageKind
 from ledger.storage.tables import (
     CHECKPOINTS_TABLE,
     EVENTS_TABLE,
@@ -38,8 +38,8 @@ from ledger.storage.tables import (
 )
 from projections.sql import POSTGRESQL, Database, Session
 
-POSTGRES_KIND = StorageKind("postgresql", POSTGRESQL, lock_signs=("lock timeout",))
-"""PostgreSQL: "canceling statement due to lock timeout" once ``POSTGRES_LOCK_TIMEOUT`` has passed."""
+POSTGRES_KIND = StorageKind("postgresql", POSTGRESQL, lock_signs=POSTGRES_LOCK_SIGNS)
+"""PostgreSQL: its dialect, and how its lock errors read."""
 
 
 _COLUMNS = SQL("notification_id, originator_id, originator_version, topic, state, recorded_at")

@@ -6,7 +6,10 @@ recorder class). Each recorder class carries its :class:`StorageKind`:
 what differs between backends (SQL dialect, how a lock error reads), and
 builds what needs its datastore (the views' database, the Merkle tree
 store). :class:`Storage` gathers them for the :class:`~ledger.Ledger`; no
-code asks which backend it runs on by name.
+code asks which backend it runs on by name. Each backend's schema check
+(:func:`ledger.storage.sqlite_files.check_ledger_file`,
+:func:`ledger.storage.postgres.check_ledger_schema`) runs once, when the URL
+is read.
 """
 
 from __future__ import annotations
@@ -14,11 +17,33 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from domain.errors import AlreadyExistsError, ConflictError, LedgerError
 from projections.sql import Database, Dialect
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from domain.events import Event
     from ledger.integrity.sqltree import SQLTreeStore
     from ledger.storage.records import LogRecorder
+
+
+SQLITE_LOCK_SIGNS = ("locked", "busy")
+"""SQLite: "database is locked" (or busy) once the busy timeout has passed."""
+
+POSTGRES_LOCK_SIGNS = ("lock timeout",)
+"""PostgreSQL: "canceling statement due to lock timeout" once ``POSTGRES_LOCK_TIMEOUT`` has passed."""
+
+
+def is_lock_error(
+    error: BaseException | str, signs: tuple[str, ...] = SQLITE_LOCK_SIGNS + POSTGRES_LOCK_SIGNS
+) -> bool:
+    """True when a driver's ``error`` (or its message) says another writer held the lock.
+
+    The one place lock errors are recognised: by default whichever backend raised it.
+    """
+    text = str(error).lower()
+    return any(sign in text for sign in signs)
 
 
 @dataclass(frozen=True)
@@ -31,9 +56,8 @@ class StorageKind:
     """Text in a driver's error that means "another writer holds the lock": a conflict, to retry."""
 
     def is_lock_error(self, error: BaseException) -> bool:
-        """True when ``error`` says another writer held the lock (the one place this is decided)."""
-        text = str(error).lower()
-        return any(sign in text for sign in self.lock_signs)
+        """True when ``error`` says another writer held the lock, in this backend's words."""
+        return is_lock_error(error, self.lock_signs)
 
 
 class Storage:
@@ -67,3 +91,15 @@ class Storage:
     def is_lock_error(self, error: BaseException) -> bool:
         """True when ``error`` means another writer held the lock."""
         return self.kind.is_lock_error(error)
+
+    def explain_collision(self, events: Sequence[Event]) -> LedgerError:
+        """Why the store refused ``events`` as a duplicate: which subject was recorded, or changed, first."""
+        for event in events:
+            taken = self.recorder.select_events(event.originator_id, gt=event.originator_version - 1, limit=1)
+            if taken and taken[0].originator_version == event.originator_version:
+                if event.originator_version == 1:
+                    return AlreadyExistsError(f"{event.subject} already exists")
+                return ConflictError(
+                    f"{event.subject} was changed by another writer at the same time; try again"
+                )
+        return ConflictError("another writer recorded the same entries at the same time; try again")

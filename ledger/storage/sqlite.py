@@ -10,13 +10,11 @@ for up to the busy timeout instead.
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -28,12 +26,12 @@ from eventsourcing.sqlite import (
     SQLiteTransaction,
 )
 
-from domain.errors import InvalidError, StorageError, UnreadableEntryError
+from domain.errors import InvalidError, UnreadableEntryError
 from domain.instants import now_micros
 from ledger.integrity.sqltree import SQLTreeStore
 from ledger.integrity.store import StoredCheckpoint
 from ledger.storage.records import LogRecord, LogRecorder, chunked
-from ledger.storage.seam import StorageKind
+from ledger.storage.seam import SQLITE_LOCK_SIGNS, StorageKind
 from ledger.storage.tables import CHECKPOINTS_TABLE, EVENTS_TABLE, FORMAT, META_TABLE, NODES_TABLE
 from projections.sql import SQLITE, Database
 
@@ -41,8 +39,8 @@ from projections.sql import SQLITE, Database
 _COLUMNS = "notification_id, originator_id, originator_version, topic, CAST(state AS BLOB), recorded_at"
 
 
-SQLITE_KIND = StorageKind("sqlite", SQLITE, lock_signs=("locked", "busy"))
-"""SQLite: "database is locked" (or busy) once the busy timeout has passed."""
+SQLITE_KIND = StorageKind("sqlite", SQLITE, lock_signs=SQLITE_LOCK_SIGNS)
+"""SQLite: its dialect, and how its lock errors read."""
 
 TREE_TABLES = [
     f"CREATE TABLE IF NOT EXISTS {NODES_TABLE} ("
@@ -304,85 +302,6 @@ class SQLiteViewWrites:
                     yield cursor
             finally:
                 setting.execute(f"PRAGMA synchronous={int(durability)}")
-
-
-def check_ledger_file(path: Path, *, create: bool) -> None:
-    """Check ``path`` is a ledger of this format, or absent (if ``create``); else :class:`StorageError`.
-
-    Only ``create`` accepts a missing path or an empty file (0 bytes, or an
-    SQLite database holding nothing). The file is only read (``mode=ro``, or
-    ``immutable=1`` on a read-only store): a refused file is left byte for
-    byte as it was.
-    """
-    if path.is_dir():
-        raise StorageError(f"cannot open ledger {path}: it is a directory")
-    if not path.exists():
-        if not create:
-            raise StorageError(f"no ledger at {path}")
-        if not path.parent.is_dir():
-            raise StorageError(f"cannot create ledger {path}: directory {path.parent} does not exist")
-        return
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise StorageError(f"cannot open ledger {path}: {error.strerror}") from None
-    if size == 0:
-        if not create:
-            raise StorageError(f"{path} is an empty file, not a ledger (`ledger init` makes one there)")
-        return
-    _check_schema(path, create=create)
-
-
-def _check_schema(path: Path, *, create: bool) -> None:
-    try:
-        # As a URI, quoted: unquoted, '#', '?' and '%' in the file name would name another file.
-        uri = read_only_uri(path) if is_read_only(path) else f"{path.resolve().as_uri()}?mode=ro"
-        connection = sqlite3.connect(uri, uri=True)
-        try:
-            # Every kind of object counts: a file holding only a view is not an empty database.
-            objects = dict(connection.execute("SELECT name, type FROM sqlite_master").fetchall())
-            tables = {name for name, kind in objects.items() if kind == "table"}
-            if objects and META_TABLE not in tables:
-                raise StorageError(f"{path} is not a ledger: it is an SQLite database of something else")
-            if not objects and not create:
-                raise StorageError(
-                    f"{path} is an empty SQLite database, not a ledger (`ledger init` makes one)"
-                )
-            if META_TABLE in tables:
-                row = connection.execute(f"SELECT value FROM {META_TABLE} WHERE key='format'").fetchone()
-                if row is None or row[0] != FORMAT or EVENTS_TABLE not in tables:
-                    raise StorageError(f"{path} is not a ledger of format {FORMAT}")
-        finally:
-            connection.close()
-    except sqlite3.DatabaseError as error:
-        raise StorageError(f"cannot open ledger {path}: {error}") from None
-
-
-def is_read_only(path: Path) -> bool:
-    """True when the file, or its folder (where SQLite keeps its journal), cannot be written.
-
-    ``os.access`` reports a read-only file system even to root.
-    """
-    return not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
-
-
-def read_only_uri(path: Path) -> str:
-    """An SQLite URI reading ``path`` without writing anything, not even a lock or a journal.
-
-    ``immutable=1`` when the file holds everything; when a write-ahead log
-    beside it still holds entries, ``mode=ro``, which reads it (SQLite needs
-    its ``-shm`` file there too).
-    """
-    uri = path.resolve().as_uri()
-    wal = Path(f"{path}-wal")
-    if wal.exists() and wal.stat().st_size > 0:
-        if not Path(f"{path}-shm").exists():
-            raise StorageError(
-                f"cannot read ledger {path}: it is read-only and its write-ahead log {wal.name} "
-                f"cannot be read without {path.name}-shm; copy all three to a writable folder"
-            )
-        return f"{uri}?mode=ro"
-    return f"{uri}?immutable=1"
 
 
 def _created_table(statement: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,8 +12,12 @@ import pytest
 from domain.errors import ConflictError, InvalidError, NotFoundError, StorageError, VerificationError
 from ledger import Ledger, policy
 from ledger.asof import AsOfResolver
+from ledger.integrity.api import Integrity
 from ledger.log import LogReader
+from ledger.queries import Queries
+from ledger.search import Search
 from ledger.storage.sqlite import SQLITE_KIND
+from ledger.views import Views
 
 
 @pytest.fixture
@@ -83,3 +88,49 @@ def test_the_ledger_holds_the_storage_its_url_chose(ledger: Ledger) -> None:
     assert ledger._storage.kind is SQLITE_KIND
     assert ledger._storage.tree is ledger._recorder.tree
     assert ledger._storage.views_database().dialect is SQLITE_KIND.dialect
+
+
+# Every public method of a part, as the Ledger offers it (the parts' own plumbing aside).
+PART_METHODS = {
+    Queries: [
+        "timeline",
+        "rows",
+        "posts",
+        "claims",
+        "comment_requests",
+        "actors",
+        "sources",
+        "cases",
+        "case_subjects",
+    ],
+    Views: ["projections_status", "catch_up_projections", "rebuild_projections"],
+    Integrity: [
+        "tree_head",
+        "checkpoints",
+        "checkpoint",
+        "verify",
+        "witness_request",
+        "add_cosignatures",
+        "prove_inclusion",
+        "prove_consistency",
+        "generate_key",
+    ],
+    Search: ["search"],
+    LogReader: ["history", "log"],
+}
+
+
+@pytest.mark.parametrize("part", PART_METHODS, ids=lambda part: part.__name__)
+def test_the_ledger_offers_each_part_method_with_its_signature_and_docstring(part: type) -> None:
+    own = {
+        name
+        for name, value in vars(part).items()
+        if not name.startswith("_")
+        and callable(value)
+        and name not in {"known", "get_on_clocks", "fresh", "forget"}
+    }
+    assert own - {"entry", "records", "entry_at", "replay"} == set(PART_METHODS[part])
+    for name in PART_METHODS[part]:
+        offered, original = getattr(Ledger, name), getattr(part, name)
+        assert inspect.signature(offered) == inspect.signature(original), name
+        assert offered.__doc__ == original.__doc__, name
