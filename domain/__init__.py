@@ -10,6 +10,7 @@ from domain.actor import ActorRegistered, ActorState, Handle
 from domain.case import CaseOpened, CaseState, NoteAdded, SubjectLinked
 from domain.claim import (
     ClaimMade,
+    ClaimRated,
     ClaimRebutted,
     ClaimRepeated,
     ClaimRetracted,
@@ -69,6 +70,7 @@ __all__ = [
     "CaseOpened",
     "CaseState",
     "ClaimMade",
+    "ClaimRated",
     "ClaimRebutted",
     "ClaimRepeated",
     "ClaimRetracted",

@@ -98,18 +98,19 @@ class PostState(SubjectState):
     deleted_by: DeletedBy | None = None
     restored_at: WorldTime | None = None
     deletions: int = 0
+    edits: int = 0
     metrics: tuple[MetricsObservation, ...] = ()
     archives: tuple[ArchiveCapture, ...] = ()
 
     @property
-    def text(self) -> str:
-        """The latest recorded text."""
-        return self.texts[-1].text
+    def text(self) -> str | None:
+        """The latest recorded text (None for a post known only by its URL)."""
+        return self.texts[-1].text if self.texts else None
 
     @property
-    def text_sha256(self) -> str:
-        """The SHA-256 of the latest recorded text."""
-        return self.texts[-1].sha256
+    def text_sha256(self) -> str | None:
+        """The SHA-256 of the latest recorded text (None when no text is known)."""
+        return self.texts[-1].sha256 if self.texts else None
 
 
 def _clip(text: str, limit: int = 80) -> str:
@@ -118,21 +119,31 @@ def _clip(text: str, limit: int = 80) -> str:
 
 
 class PostPublished(Event):
-    """A post was published on a platform by its author."""
+    """A post was published on a platform by its author.
+
+    A post known only by its URL (an appearance named by a fact-check, a page
+    in an archive's index) has no text and no digest, and must have a URL.
+    """
 
     TOPIC: ClassVar[str] = "ledger.PostPublished.v1"
 
     occurred_at: WorldTime
     platform: Text
     author: ActorRef
-    text: Text
-    text_sha256: str
+    text: Text | None = None
+    text_sha256: str | None = None
     url: Text | None = None
     in_reply_to: PostRef | None = None
 
     @model_validator(mode="after")
     def _digest_of_text(self) -> Self:
-        _check_digest(self.text, self.text_sha256)
+        if self.text is None:
+            if self.text_sha256 is not None:
+                raise ValueError("text_sha256 is given without a text")
+            if self.url is None:
+                raise ValueError("a post needs its text, its URL, or both")
+        else:
+            _check_digest(self.text, self.text_sha256 or "")
         return self
 
     @property
@@ -145,6 +156,8 @@ class PostPublished(Event):
 
     def summary(self) -> str:
         reply = f" in reply to {self.in_reply_to}" if self.in_reply_to else ""
+        if self.text is None:
+            return f"published on {self.platform}{reply} at {self.url} (text not known)"
         return f"published on {self.platform}{reply}: “{_clip(self.text)}”"
 
     def apply(self, state: None) -> PostState:
@@ -156,7 +169,9 @@ class PostPublished(Event):
             url=self.url,
             in_reply_to=self.in_reply_to,
             published_at=self.occurred_at,
-            texts=(TextVersion(text=self.text, sha256=self.text_sha256, since=self.occurred_at),),
+            texts=()
+            if self.text is None or self.text_sha256 is None
+            else (TextVersion(text=self.text, sha256=self.text_sha256, since=self.occurred_at),),
         )
 
 
@@ -204,7 +219,7 @@ class PostEdited(Event):
 
     def apply(self, state: PostState) -> PostState:
         version = TextVersion(text=self.text, sha256=self.text_sha256, since=self.occurred_at)
-        return self.evolve(state, texts=(*state.texts, version))
+        return self.evolve(state, texts=(*state.texts, version), edits=state.edits + 1)
 
 
 class PostArchived(Event):
@@ -265,15 +280,15 @@ def publish(
     *,
     platform: str,
     author: str,
-    text: str,
+    text: str | None,
     at: WorldTime,
     url: str | None = None,
     in_reply_to: str | None = None,
     provenance: Provenance,
     directory: Directory,
 ) -> PostPublished:
-    """Record a post published by ``author`` on ``platform`` at ``at``."""
-    text = kept_text(text)
+    """Record a post published by ``author`` on ``platform`` at ``at``; ``text`` None: known by URL only."""
+    text = None if text is None else kept_text(text)
     event = build(
         PostPublished,
         **creation_fields(ref, provenance.checked(directory), kind="post", directory=directory),
@@ -281,7 +296,7 @@ def publish(
         platform=platform,
         author=author,
         text=text,
-        text_sha256=text_sha256(text),
+        text_sha256=None if text is None else text_sha256(text),
         url=url,
         in_reply_to=in_reply_to,
     )

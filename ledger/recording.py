@@ -228,7 +228,7 @@ class LedgerRecording:
         *,
         platform: str,
         author: str,
-        text: str,
+        text: str | None = None,
         at: When,
         url: str | None = None,
         in_reply_to: str | None = None,
@@ -236,7 +236,7 @@ class LedgerRecording:
         note: str | None = None,
         recorded_by: str | None = None,
     ) -> str:
-        """Record a post published by ``author`` on ``platform``."""
+        """Record a post published by ``author`` on ``platform``; without ``text``, known by ``url`` only."""
         return self._create(
             ref,
             "post",
@@ -456,6 +456,32 @@ class LedgerRecording:
             evidence=evidence,
         )
 
+    def rate_claim(
+        self,
+        ref: str,
+        *,
+        reviewer: str,
+        verdict: str,
+        rationale: str,
+        at: When,
+        evidence: Sequence[Evidence | str] = (),
+        sources: Sequence[str] = (),
+        note: str | None = None,
+        recorded_by: str | None = None,
+    ) -> str:
+        """Record a review whose verdict is neither a rebuttal nor a support (stance ``unrated``)."""
+        return self._change(
+            ref,
+            ClaimState,
+            claim.rate,
+            self._provenance(recorded_by, sources, note),
+            reviewer=reviewer,
+            verdict=verdict,
+            rationale=rationale,
+            at=self._when(at),
+            evidence=evidence,
+        )
+
     def revise_verdict(
         self,
         ref: str,
@@ -470,7 +496,7 @@ class LedgerRecording:
         note: str | None = None,
         recorded_by: str | None = None,
     ) -> str:
-        """Record a revised verdict; ``stance`` (``rebutted``/``supported``) defaults to the latest."""
+        """Record a revised verdict; ``stance`` (rebutted, supported, unrated) defaults to the latest."""
         return self._change(
             ref,
             ClaimState,

@@ -88,8 +88,9 @@ class PostRow(SubjectRow):
     author: str
     url: str | None
     in_reply_to: str | None
-    text: str
-    text_sha256: str
+    text: str | None
+    """None for a post known only by its URL."""
+    text_sha256: str | None
     published_at: WorldTime
     deleted_at: WorldTime | None
     deleted_by: str | None
@@ -117,7 +118,7 @@ class PostRow(SubjectRow):
 
     @property
     def label(self) -> str:
-        return _clip(self.text)
+        return _clip(self.text) if self.text is not None else f"(text not known) {self.url}"
 
 
 class ClaimRow(SubjectRow):
@@ -251,7 +252,7 @@ def row_fields(state: Any) -> dict[str, Any]:
             "deleted_by": state.deleted_by,
             "restored_at": state.restored_at,
             "deletions": state.deletions,
-            "edits": len(state.texts) - 1,
+            "edits": state.edits,
             "views": _latest([m.views for m in metrics]),
             "likes": _latest([m.likes for m in metrics]),
             "reposts": _latest([m.reposts for m in metrics]),

@@ -23,6 +23,7 @@ from domain.actor import ActorRegistered
 from domain.case import CaseOpened, NoteAdded, SubjectLinked
 from domain.claim import (
     ClaimMade,
+    ClaimRated,
     ClaimRebutted,
     ClaimRepeated,
     ClaimRetracted,
@@ -98,6 +99,7 @@ _REFERENCES: dict[str, Callable[[Data], list[str]]] = {
     ClaimMade.TOPIC: _fields("claimant", "post", lists=("about",)),
     ClaimRepeated.TOPIC: _fields("post", "by"),
     ClaimRebutted.TOPIC: _REVIEW_REFERENCES,
+    ClaimRated.TOPIC: _REVIEW_REFERENCES,
     ClaimSupported.TOPIC: _REVIEW_REFERENCES,
     VerdictRevised.TOPIC: _REVIEW_REFERENCES,
     ClaimRetracted.TOPIC: _fields("by"),
@@ -305,6 +307,7 @@ _CHANGES: dict[str, Callable[[Row, Data], None]] = {
     ClaimRepeated.TOPIC: _claim_repeated,
     ClaimRebutted.TOPIC: _reviewed("rebutted"),
     ClaimSupported.TOPIC: _reviewed("supported"),
+    ClaimRated.TOPIC: _reviewed("unrated"),
     VerdictRevised.TOPIC: _reviewed(None),
     ClaimRetracted.TOPIC: _claim_retracted,
     CommentReceived.TOPIC: _answered("answered"),

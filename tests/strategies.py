@@ -184,8 +184,11 @@ def events(cls: type[Event]) -> st.SearchStrategy[Event]:
         if "text_sha256" in cls.model_fields:
             # The digest is of the text as the event keeps it (whitespace stripped).
             text = cls.model_fields["text"]
-            kept = TypeAdapter(Annotated[(text.annotation, *text.metadata)]).validate_python(values["text"])
-            values["text_sha256"] = text_sha256(kept)
+            annotation = Annotated[(text.annotation, *text.metadata)] if text.metadata else text.annotation
+            kept = TypeAdapter(annotation).validate_python(values["text"])
+            values["text_sha256"] = None if kept is None else text_sha256(kept)
+            if kept is None and values.get("url") is None:
+                values["url"] = "https://example.test/known-by-url"  # a post without text has a URL
         return cls(**values)
 
     return st.fixed_dictionaries(fields).map(build)

@@ -135,7 +135,7 @@ def test_an_event_whose_digest_does_not_match_its_text_is_refused() -> None:
         ({"in_reply_to": "post/cy"}, InvalidError, "post/cy cannot reply to itself"),
         ({"in_reply_to": "claim/x"}, InvalidError, "in_reply_to: 'claim/x' is not a post reference"),
         ({"text": " \n "}, InvalidError, "text: String should have at least 1 character"),
-        ({"text": None}, InvalidError, "text: Input should be a valid string"),
+        ({"text": None}, InvalidError, "a post needs its text, its URL, or both"),
         ({"text": "bad \udcff byte"}, InvalidError, "text: Input should be a valid string"),
         ({"platform": ""}, InvalidError, "platform: String should have at least 1 character"),
         ({"ref": "claim/cy"}, InvalidError, "'claim/cy' is not a post reference"),
