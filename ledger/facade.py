@@ -44,6 +44,7 @@ from domain.refs import parse_ref, subject_id
 from ledger.application import LedgerApplication
 from ledger.formats.casefile import ImportResult, import_case_file
 from ledger.formats.exchange import ExchangeSummary, export_log, import_log
+from ledger.formats.interop import LedgerInterchange
 from ledger.integrity.api import LedgerIntegrity
 from ledger.queries import AsOf, LedgerQueries
 from ledger.recording import LedgerRecording, UnitOfWork, When
@@ -65,7 +66,7 @@ def default_user() -> str:
         return "unknown"
 
 
-class Ledger(LedgerRecording, LedgerIntegrity, LedgerQueries):
+class Ledger(LedgerRecording, LedgerIntegrity, LedgerQueries, LedgerInterchange):
     """A provenance ledger: posts, claims, reviews and requests for comment, never forgotten.
 
     Open one with :meth:`Ledger.open`; close it (or use it as a context
