@@ -251,7 +251,7 @@ def record_captures(
                         ledger.delete_post(post, at=window, sources=[source(last_seen), source(capture)])
                         recorded.append(f"post delete {post}")
                     status = "deleted"
-                last_gone = last_gone or capture
+                last_gone = capture
         except FormatError:
             raise
         except LedgerError as error:

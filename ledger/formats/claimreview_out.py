@@ -83,14 +83,16 @@ def claimreview(entry: LogEntry, subjects: _Subjects) -> dict[str, Any]:
     event = entry.event
     assert isinstance(event, REVIEW_EVENTS)  # noqa: S101  (only review entries are passed)
     claim: ClaimState = subjects.get(event.subject)
-    appearances = [subjects.appearance(a.post) for a in claim.appearances]
+    # Only appearances with a URL: a post known by its text alone has nowhere to point.
+    appearances = [found for a in claim.appearances if "url" in (found := subjects.appearance(a.post))]
     item: dict[str, Any] = {
         "@type": "Claim",
         "author": subjects.party(claim.claimant),
         "datePublished": schema_date(claim.made_at),
-        "firstAppearance": appearances[0],
-        "appearance": appearances,
     }
+    if appearances:
+        item["firstAppearance"] = appearances[0]
+        item["appearance"] = appearances
     rating: dict[str, Any] = {"@type": "Rating", "alternateName": event.verdict}
     rating.update((name, _number(value)) for name, value in _NUMBERS.findall(event.note or ""))
     review: dict[str, Any] = {

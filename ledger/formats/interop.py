@@ -87,6 +87,7 @@ class LedgerInterchange:
     ) -> CaptureImport:
         """Record ``captures`` of ``post`` (read from ``name``) in one batch, or none."""
         ledger: Ledger = self  # type: ignore[assignment]
+        ledger.get(post)  # NotFoundError when there is no such post
         try:
             with ledger.batch(dry_run=dry_run):
                 recorded = record_captures(ledger, post, captures, name=name, replay=replay)
