@@ -1,4 +1,4 @@
-"""Importing case files, and the demo that imports the seed story."""
+"""Importing case files and the field's formats (ClaimReview, Fact Check API, CDX), and the demo."""
 
 from __future__ import annotations
 
@@ -11,24 +11,64 @@ from cli.options import open_ledger, settings
 from cli.tables import timeline_table
 from ledger.demo import COMMENT, POST, load_example
 
+IMPORT_FORMATS = ("casefile", "claimreview", "factcheck-api", "cdx")
+
 
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(IMPORT_FORMATS),
+    default="casefile",
+    show_default=True,
+    help="casefile: TOML or JSON Lines entries; claimreview: schema.org ClaimReview (JSON, JSON-LD, "
+    "DataFeed, @graph, or a saved HTML page); factcheck-api: a Fact Check Tools claims:search "
+    "response; cdx: a Wayback capture index of --post.",
+)
 @click.option("--dry-run", is_flag=True, help="Check every entry against the ledger; write nothing.")
+@click.option(
+    "--ratings",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="claimreview, factcheck-api: a JSON object of rating label -> rebutted|supported|unrated, "
+    "over the default table.",
+)
+@click.option("--post", "post", metavar="POST_REF", help="cdx: the post the captures are of.")
+@click.option(
+    "--replay-base",
+    metavar="URL",
+    default="https://web.archive.org/web",
+    show_default=True,
+    help="cdx: where captures are replayed (BASE/TIMESTAMP/URL).",
+)
 @click.option(
     "--from-export",
     "export",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Instead of a case file, import a whole ledger written by `ledger export` into this empty one.",
 )
-def import_file(file: Path | None, dry_run: bool, export: Path | None) -> None:
-    """Record every entry of a case file (TOML or JSON Lines) at once, or none.
+def import_file(
+    *,
+    file: Path | None,
+    format_: str,
+    dry_run: bool,
+    ratings: Path | None,
+    post: str | None,
+    replay_base: str,
+    export: Path | None,
+) -> None:
+    """Record every entry of a case file, or of a file in the field's formats, at once, or none.
 
-    Each entry names a recording command and its fields, as on the command
-    line: see examples/labour-harris-2024.toml. A time without a zone is read
-    as UTC. An error names the file, the line and the field, and leaves the
-    ledger as it was. A dry run needs an existing ledger (use --db :memory: to
-    check a file against an empty one).
+    A case file's entries each name a recording command and its fields, as
+    on the command line: see examples/labour-harris-2024.toml. A time
+    without a zone is read as UTC there. An error names the file, the line
+    (or the item) and the field, and leaves the ledger as it was. A dry run
+    needs an existing ledger (use --db :memory: to check a file against an
+    empty one).
+
+    ClaimReview, Fact Check API and CDX imports record only what is new:
+    importing the same file twice records nothing the second time, and a
+    changed rating is a revised verdict. See docs/interop.md.
 
     With --from-export, import a whole ledger written by `ledger export`
     into this one, which must be empty: the same entries, positions, record
@@ -38,7 +78,8 @@ def import_file(file: Path | None, dry_run: bool, export: Path | None) -> None:
     \b
     Example:
       ledger import examples/labour-harris-2024.toml --dry-run
-      ledger import examples/labour-harris-2024.toml
+      ledger import --format claimreview feed.json --ratings ratings.json
+      ledger import --format cdx captures.cdx --post post/labour-linkedin-invite
       ledger --db copy.db import --from-export story.jsonl
     """
     if export is not None:
@@ -51,13 +92,40 @@ def import_file(file: Path | None, dry_run: bool, export: Path | None) -> None:
         )
         return
     if file is None:
-        raise click.UsageError("name a case file, or --from-export FILE")
-    result = open_ledger(create=not dry_run).import_file(file, dry_run=dry_run)
-    if result.positions is None:
-        click.echo(f"{result.file}: {result.entries} entries are valid; nothing was written (dry run)")
+        raise click.UsageError("name a file to import, or --from-export FILE")
+    if (post is not None) != (format_ == "cdx"):
+        raise click.UsageError("--post is needed with --format cdx, and only there")
+    if ratings is not None and format_ not in ("claimreview", "factcheck-api"):
+        raise click.UsageError("--ratings goes with --format claimreview or factcheck-api")
+    ledger = open_ledger(create=not dry_run)
+    if format_ == "casefile":
+        result = ledger.import_file(file, dry_run=dry_run)
+        if result.positions is None:
+            click.echo(f"{result.file}: {result.entries} entries are valid; nothing was written (dry run)")
+        else:
+            first, last = result.positions
+            click.echo(
+                f"imported {result.entries} entries from {result.file} (log positions {first}..{last})"
+            )
+        return
+    if format_ == "cdx":
+        assert post is not None  # noqa: S101  (checked above)
+        recorded = ledger.import_cdx(file, post=post, replay=replay_base, dry_run=dry_run).recorded
+    elif format_ == "claimreview":
+        recorded = ledger.import_claimreview(file, ratings=ratings, dry_run=dry_run).recorded
     else:
-        first, last = result.positions
-        click.echo(f"imported {result.entries} entries from {result.file} (log positions {first}..{last})")
+        recorded = ledger.import_factcheck(file, ratings=ratings, dry_run=dry_run).recorded
+    echo_recorded(file, recorded, dry_run=dry_run)
+
+
+def echo_recorded(file: Path | str, recorded: tuple[str, ...], *, dry_run: bool) -> None:
+    """Print one line per entry recorded (or that a dry run would record), then a summary."""
+    for line in recorded:
+        click.echo(("would record: " if dry_run else "recorded: ") + line)
+    if dry_run:
+        click.echo(f"{file}: {len(recorded)} entries to record; nothing was written (dry run)")
+    else:
+        click.echo(f"imported {len(recorded)} new entries from {file}")
 
 
 @click.command()

@@ -72,6 +72,7 @@ class LedgerInterchange:
         dry_run: bool = False,
     ) -> CaptureImport:
         """Record the captures of ``post`` listed in a CDX file (see :mod:`ledger.formats.cdx`)."""
+        self.get(post)  # type: ignore[attr-defined]  # NotFoundError before reading the file
         return self.record_captures(
             read_cdx(path), name=os.fspath(path), post=post, replay=replay, dry_run=dry_run
         )

@@ -23,6 +23,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 from urllib.parse import urlsplit
@@ -211,12 +212,14 @@ class ReviewRecorder:
         """Record the claim, its appearances and the review of ``item`` that are not yet recorded."""
         claimant = self.actor(item.claimant or Party("Unknown claimant", None, "organization"))
         reviewer = self.actor(item.reviewer)
-        made_at = item.made_at or _first_time(item) or item.reviewed_at
+        # Undated: the claim was made, and its posts published, no later than it was reviewed.
+        made_at = item.made_at or _first_time(item) or no_later_than(item.reviewed_at)
         appearances = sorted(item.appearances, key=lambda a: not a.first)
         claim_ref = f"claim/{slug(item.claim_text)}-{_digest(item.claim_text.casefold() + claimant)}"
         if not self.exists(claim_ref):
             if appearances:
-                post = self.post(appearances[0].url, claimant, appearances[0].at or made_at)
+                first = appearances[0]
+                post = self.post(first.url, claimant, first.at or no_later_than(made_at))
             else:  # no appearance named: the claim's own words are all that is known of where it was made
                 post = f"post/{slug(item.claim_text, keep=30)}-{_digest(claim_ref)}"
                 if not self.exists(post):
@@ -231,9 +234,10 @@ class ReviewRecorder:
             self._claim_posts[claim_ref] = {a.post for a in self._claim(claim_ref).appearances}
         known_posts = self._claim_posts[claim_ref]
         for appearance in appearances:
-            post = self.post(appearance.url, claimant, appearance.at or made_at)
+            post = self.post(appearance.url, claimant, appearance.at or no_later_than(item.reviewed_at))
             if post not in known_posts:
-                self.ledger.repeat_claim(claim_ref, post=post, by=claimant, at=appearance.at or made_at)
+                at = appearance.at or _between(made_at, item.reviewed_at)
+                self.ledger.repeat_claim(claim_ref, post=post, by=claimant, at=at)
                 self._note("claim repeat", claim_ref)
                 known_posts.add(post)
         self._review(item, claim_ref, reviewer)
@@ -273,6 +277,21 @@ class ReviewRecorder:
             getattr(self.ledger, method)(claim_ref, **fields)
             self._note(f"claim {method.partition('_')[0]}", claim_ref)
         self._verdicts[key] = item.rating.label
+
+
+OPEN_START: Final = datetime(1, 1, 1, tzinfo=UTC)
+"""The open start of a window known only by its end (as the world-time work writes ``..T``)."""
+
+
+def no_later_than(when: WorldTime) -> WorldTime:
+    """Some time up to the end of ``when``: a window open at its start."""
+    return WorldTime.window(OPEN_START, WorldTime.instant(when.latest))
+
+
+def _between(start: WorldTime, end: WorldTime) -> WorldTime:
+    if end.latest < start.earliest:
+        return end
+    return WorldTime.window(WorldTime.instant(start.earliest), WorldTime.instant(end.latest))
 
 
 def _first_time(item: ReviewItem) -> WorldTime | None:
