@@ -23,7 +23,7 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
 from benchmarks.measure import Stopwatch
-from ledger.storage.records import EVENTS_TABLE
+from ledger.storage.tables import EVENTS_TABLE
 
 #: Columns of a ledger row, in the order the ledger stores them.
 ROW_COLUMNS = "originator_id, originator_version, topic, state, recorded_at"

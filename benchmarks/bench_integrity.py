@@ -32,13 +32,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from eventsourcing.sqlite import SQLiteCursor
+from eventsourcing.sqlite import SQLiteDatastore
 
 from ledger import Ledger, Signer
 from ledger.application import LedgerApplication
+from ledger.integrity.sqltree import SQLTreeStore
 from ledger.storage.backends import backend_for
 from ledger.storage.records import LogRecord
 from ledger.storage.sqlite import SQLiteLogRecorder
+from ledger.storage.tables import EVENTS_TABLE
+from projections.sql import SQLITE, Database
 
 DESCRIPTION = (
     "Reporter covering elections, platform moderation and political advertising; "
@@ -46,11 +49,19 @@ DESCRIPTION = (
 )
 
 
+class NoTree(SQLTreeStore):
+    """A tree store that stores nothing on append."""
+
+    def append_tree(self, cursor: Any, records: Sequence[LogRecord]) -> None:
+        del cursor, records
+
+
 class NoTreeRecorder(SQLiteLogRecorder):
     """The ledger's SQLite recorder with the Merkle tree switched off: the baseline for appends."""
 
-    def append_tree(self, c: SQLiteCursor, records: Sequence[LogRecord]) -> None:
-        del c, records
+    def __init__(self, datastore: SQLiteDatastore, events_table_name: str = EVENTS_TABLE) -> None:
+        super().__init__(datastore, events_table_name)
+        self.tree = NoTree(Database(datastore, SQLITE))
 
 
 def open_ledger(path: Path, *, tree: bool = True) -> Ledger:

@@ -18,6 +18,7 @@ from cli.render import Format, echo_json, output_options
 from domain.errors import InvalidError
 from ledger.facade import Ledger
 from ledger.integrity.api import DEFAULT_KEY_NAME
+from ledger.integrity.cosignature import CosignerVerifier
 from ledger.integrity.note import Signer, Verifier
 from ledger.integrity.proofs import check_proof
 
@@ -45,6 +46,26 @@ def _verifiers(keys: Sequence[str]) -> list[Verifier]:
         else:
             raise InvalidError(f"--key {key}: no such file, and not a verifier key")
     return verifiers
+
+
+def witness_verifiers(keys: Sequence[str]) -> list[CosignerVerifier]:
+    """Witness verifier keys (algorithm 0x04), from files or given literally."""
+    verifiers = []
+    for key in keys:
+        if Path(key).is_file():
+            try:
+                verifiers.append(CosignerVerifier.parse(_read(key, "witness key")))
+            except InvalidError as error:
+                raise InvalidError(f"{key}: {error}") from None
+        elif "+" in key:
+            verifiers.append(CosignerVerifier.parse(key))
+        else:
+            raise InvalidError(f"--witness-key {key}: no such file, and not a witness verifier key")
+    return verifiers
+
+
+WITNESS_KEY_HELP = "Witness verifier key (file or text), whose cosignature is required; repeatable."
+MIN_WITNESSES_HELP = "How many of the --witness-key witnesses must have cosigned (default: all)."
 
 
 def _write_new(path: Path, text: str, mode: int) -> None:
@@ -95,15 +116,36 @@ def generate_key(name: str, out: str) -> None:
 
 
 @click.command("checkpoint")
-@click.option("--key", "key_file", required=True, type=click.Path(dir_okay=False), help="Signer key file.")
-def checkpoint(key_file: str) -> None:
+@click.option("--key", "key_file", type=click.Path(dir_okay=False), help="Signer key file.")
+@click.option(
+    "--cosignatures",
+    "cosignatures_file",
+    type=click.Path(dir_okay=False),
+    help="Witness cosignature lines to store with the latest checkpoint (needs --witness-key).",
+)
+@click.option("--witness-key", "witness_keys", multiple=True, help="Witness verifier key; repeatable.")
+def checkpoint(key_file: str | None, cosignatures_file: str | None, witness_keys: Sequence[str]) -> None:
     """Sign the current tree, store the checkpoint and print it (publish it elsewhere too).
+
+    With --cosignatures, store a witness's cosignatures (the lines `ledger
+    witness cosign` printed) beside the latest checkpoint's signature instead,
+    and print the cosigned checkpoint.
 
     \b
     Example:
       ledger checkpoint --key newsroom.key > checkpoint-42.txt
+      ledger checkpoint --cosignatures w1.txt --witness-key w1.pub
     """
-    signer = Signer.parse(_read(key_file, "signer key"))
+    if (key_file is None) == (cosignatures_file is None):
+        raise click.UsageError("give either --key (to sign) or --cosignatures (to add cosignatures)")
+    if cosignatures_file is not None:
+        if not witness_keys:
+            raise click.UsageError("--cosignatures needs the --witness-key of each witness")
+        lines = _read(cosignatures_file, "cosignatures")
+        cosigned = open_ledger().add_cosignatures(lines, witness_verifiers(witness_keys))
+        click.echo(cosigned.note, nl=False)
+        return
+    signer = Signer.parse(_read(str(key_file), "signer key"))
     click.echo(open_ledger().checkpoint(signer).note, nl=False)
 
 
@@ -113,16 +155,33 @@ def checkpoint(key_file: str) -> None:
 @click.option(
     "--trusted", type=click.Path(dir_okay=False), help="A checkpoint you kept, which the ledger must extend."
 )
-def verify(keys: Sequence[str], trusted: str | None, fmt: Format) -> None:
+@click.option("--witness-key", "witness_keys", multiple=True, help=WITNESS_KEY_HELP)
+@click.option("--min-witnesses", type=click.IntRange(min=0), help=MIN_WITNESSES_HELP)
+def verify(
+    keys: Sequence[str],
+    trusted: str | None,
+    witness_keys: Sequence[str],
+    min_witnesses: int | None,
+    fmt: Format,
+) -> None:
     """Recompute every leaf and root and check every checkpoint; exit 3 at the first failure.
+
+    With --witness-key, the latest checkpoint must also carry valid
+    cosignatures by --min-witnesses of those witnesses.
 
     \b
     Example:
       ledger verify --key newsroom.key.pub --trusted checkpoint-42.txt
+      ledger verify --key newsroom.key.pub --witness-key w1.pub --witness-key w2.pub --min-witnesses 1
     """
     verifiers = _verifiers(keys)
+    witnesses = witness_verifiers(witness_keys)
+    if min_witnesses is not None and min_witnesses > len(witnesses):
+        raise click.UsageError(f"--min-witnesses {min_witnesses} is more than the {len(witnesses)} given")
     note = None if trusted is None else _read(trusted, "trusted checkpoint")
-    report = open_ledger().verify(keys=verifiers, trusted=note)
+    report = open_ledger().verify(
+        keys=verifiers, trusted=note, witnesses=witnesses, min_witnesses=min_witnesses
+    )
     if fmt == "json":
         echo_json(report.as_json())
     else:
@@ -177,22 +236,59 @@ def prove_consistency(old: str, new: str | None) -> None:
 @output_options(nl=False)
 @click.argument("proof", type=click.Path(dir_okay=False))
 @click.option("--key", "keys", multiple=True, required=True, help="Verifier key (file or text); repeatable.")
-def check_proof_command(proof: str, keys: Sequence[str], fmt: Format) -> None:
-    """Check a proof offline, with no ledger: its hashes and its checkpoint's signature.
+@click.option("--origin", help="The log the proof must be of (its checkpoint's origin line).")
+@click.option(
+    "--trusted",
+    type=click.Path(dir_okay=False),
+    help="A checkpoint you kept: the proof must be of its log (and agree with it at its size).",
+)
+@click.option("--witness-key", "witness_keys", multiple=True, help=WITNESS_KEY_HELP)
+@click.option("--min-witnesses", type=click.IntRange(min=0), help=MIN_WITNESSES_HELP)
+def check_proof_command(  # noqa: PLR0917 (click passes every option by keyword)
+    proof: str,
+    keys: Sequence[str],
+    origin: str | None,
+    trusted: str | None,
+    witness_keys: Sequence[str],
+    min_witnesses: int | None,
+    fmt: Format,
+) -> None:
+    """Check a proof offline, with no ledger: its hashes, its checkpoint's signature, which log it names.
+
+    Any proof that does not verify, whichever part of it is broken, exits 3.
 
     \b
     Example:
-      ledger check-proof proof.json --key newsroom.key.pub
+      ledger check-proof proof.json --key newsroom.key.pub --origin provenance-ledger/5f0c...
     """
-    result = check_proof(_read(proof, "proof"), _verifiers(keys))
+    witnesses = witness_verifiers(witness_keys)
+    if min_witnesses is not None and min_witnesses > len(witnesses):
+        raise click.UsageError(f"--min-witnesses {min_witnesses} is more than the {len(witnesses)} given")
+    kept = None if trusted is None else _read(trusted, "trusted checkpoint")
+    try:
+        data = Path(proof).read_bytes()  # bytes: a proof that is not UTF-8 is a broken proof (exit 3)
+    except OSError as error:
+        raise InvalidError(f"cannot read proof {proof}: {error.strerror}") from None
+    result = check_proof(
+        data,
+        _verifiers(keys),
+        origin=origin,
+        trusted=kept,
+        witnesses=witnesses,
+        min_witnesses=min_witnesses,
+    )
     if fmt == "json":
         echo_json(result.as_json())
     else:
         click.echo(result.summary())
 
 
+# Last: the witness commands reuse this module's helpers.
+from cli.witness import witness_group  # noqa: E402
+
 COMMANDS: list[click.Command] = [
     keys_group,
+    witness_group,
     checkpoint,
     verify,
     prove_group,

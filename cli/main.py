@@ -1,8 +1,8 @@
 """The ``ledger`` command line.
 
-Errors are turned into one line on stderr in one place, :class:`LedgerGroup`:
-a ledger error exits 1, a usage error 2, a failed verification 3; bad input
-never shows a traceback.
+Errors are turned into one line on stderr in one place, :class:`LedgerGroup`,
+with the exit codes of :mod:`ledger.policy` (a ledger error 1, a usage error 2,
+a failed verification 3); bad input never shows a traceback.
 Commands live in their own modules and are registered at the end of this one.
 """
 
@@ -14,7 +14,8 @@ import click
 
 from cli import claims, exchange, importing, integrity, read, record, retry, views
 from cli.options import WHEN_HELP, Settings
-from domain.errors import LedgerError, VerificationError
+from domain.errors import LedgerError
+from ledger.policy import EXIT_FAILED, EXIT_NOT_VERIFIED, EXIT_USAGE, exit_code
 
 
 def _version() -> str:
@@ -36,19 +37,25 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
 class FailedError(click.ClickException):
     """A ledger error, shown as one line (``Error: ...``); exit code 1."""
 
-    exit_code = 1
+    exit_code = EXIT_FAILED
 
 
 class NotVerifiedError(click.ClickException):
     """The ledger, a checkpoint or a proof does not verify; exit code 3."""
 
-    exit_code = 3
+    exit_code = EXIT_NOT_VERIFIED
+
+
+def _failure(error: LedgerError) -> click.ClickException:
+    """``error`` as one line on stderr, with the exit code :mod:`ledger.policy` gives it."""
+    shown = {EXIT_FAILED: FailedError, EXIT_NOT_VERIFIED: NotVerifiedError}[exit_code(error)]
+    return shown(str(error))
 
 
 class MisusedError(click.ClickException):
     """A usage error, shown as one line with a pointer to the help; exit code 2."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 class LedgerGroup(click.Group):
@@ -71,10 +78,8 @@ class LedgerGroup(click.Group):
             return super().invoke(ctx)
         except click.UsageError as error:
             raise _one_line(error) from None
-        except VerificationError as error:
-            raise NotVerifiedError(str(error)) from None
         except LedgerError as error:
-            raise FailedError(str(error)) from None
+            raise _failure(error) from None
 
 
 def _one_line(error: click.UsageError) -> click.ClickException:

@@ -13,6 +13,7 @@ callers may catch either::
     ├── ConflictError        (RuntimeError)  a concurrent writer won; retry
     ├── StorageError         (OSError)       the store cannot be opened or used
     └── VerificationError                    the log, a checkpoint or a proof does not verify
+        └── MalformedProofError (InvalidError)   a proof that cannot even be read
 
 The CLI maps them to exit codes in one place.
 """
@@ -98,3 +99,7 @@ class VerificationError(LedgerError):
         super().__init__(message)
         self.position = position
         self.checkpoint = checkpoint
+
+
+class MalformedProofError(VerificationError, InvalidError):
+    """A proof that cannot be read (bad JSON, field, base64 or leaf): it does not verify either."""

@@ -24,6 +24,7 @@ _YEAR = re.compile(r"\d{4}")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
+_WAYBACK = re.compile(r"\d{14}")
 _ZONE = re.compile(r"(Z|[+-]\d{2}(:?\d{2}(:?\d{2}(\.\d+)?)?)?)$", re.IGNORECASE)
 
 
@@ -37,6 +38,10 @@ class Precision(StrEnum):
     YEAR = "year"
     WINDOW = "window"
 
+
+#: The open ends of a window known on one side only (``..2024-10-16T10:00Z``, ``2024-10-16..``).
+OPEN_START = datetime(1, 1, 1, tzinfo=UTC)
+OPEN_END = datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
 
 #: Precisions that name one whole period, shown as that period.
 _PERIODS = frozenset({Precision.MINUTE, Precision.DAY, Precision.MONTH, Precision.YEAR})
@@ -140,20 +145,32 @@ class WorldTime(BaseModel):
     @classmethod
     def parse(cls, text: str, *, assume_utc: bool = False) -> WorldTime:
         """Read ISO 8601 text: ``2024``, ``2024-10``, ``2024-10-17``,
-        ``2024-10-17T14:03Z``, ``2024-10-17T14:03:27+01:00``, or a window ``A..B``.
+        ``2024-10-17T14:03Z``, ``2024-10-17T14:03:27+01:00``, a Wayback Machine
+        capture timestamp ``20241016093000`` (14 digits, UTC, to the second), or a
+        window ``A..B``, open on one side when only one bound is known
+        (``..2024-10-16T10:00Z``: some time before; ``2024-10-16..``: some time after).
 
         Dates, months and years are UTC periods. An instant without a zone is
         refused unless ``assume_utc`` is true, in which case it is read as UTC.
+
+        >>> str(WorldTime.parse("20241016093000"))
+        '2024-10-16T09:30:00Z'
+        >>> str(WorldTime.parse("..2024-10-16T10:00Z"))
+        '..2024-10-16T10:00Z'
         """
         if not isinstance(text, str):
             raise InvalidError(f"expected a world time as text, got {type(text).__name__}")
         text = text.strip()
         if ".." in text:
             start, _, end = text.partition("..")
-            if not start or not end or ".." in end:
-                raise InvalidError(f"malformed window {text!r}: expected START..END")
-            return cls.window(cls.parse(start, assume_utc=assume_utc), cls.parse(end, assume_utc=assume_utc))
+            if not (start or end) or ".." in end:
+                raise InvalidError(f"malformed window {text!r}: expected START..END, ..END or START..")
+            first = cls.parse(start, assume_utc=assume_utc) if start else cls.instant(OPEN_START)
+            last = cls.parse(end, assume_utc=assume_utc) if end else cls.instant(OPEN_END)
+            return cls.window(first, last)
         try:
+            if _WAYBACK.fullmatch(text):
+                return cls._wayback(text)
             if _YEAR.fullmatch(text):
                 return cls.year(int(text))
             if match := _MONTH.fullmatch(text):
@@ -165,6 +182,17 @@ class WorldTime(BaseModel):
             if isinstance(error, InvalidError):
                 raise
             raise InvalidError(f"malformed time {text!r}: {error}") from None
+
+    @classmethod
+    def _wayback(cls, text: str) -> WorldTime:
+        # The Wayback Machine's capture timestamps (CDX ``timestamp``) are UTC, to the second.
+        try:
+            moment = datetime.strptime(text, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+        except ValueError:
+            raise InvalidError(
+                f"malformed time {text!r}: a 14-digit timestamp is YYYYMMDDhhmmss (UTC)"
+            ) from None
+        return cls.instant(moment)
 
     @classmethod
     def _parse_moment(cls, text: str, *, assume_utc: bool) -> WorldTime:
@@ -230,7 +258,19 @@ class WorldTime(BaseModel):
             case Precision.YEAR:
                 return f"{self.earliest.year:04d}"
             case _:
-                return f"{_format_start(self.earliest)}..{_format_end(self.latest)}"
+                start = "" if self.earliest == OPEN_START else _format_start(self.earliest)
+                end = "" if self.latest == OPEN_END else _format_end(self.latest)
+                return f"{start}..{end}"
+
+    @property
+    def open_start(self) -> bool:
+        """True when only an upper bound is known (``..2024-10-16T10:00Z``)."""
+        return self.earliest == OPEN_START
+
+    @property
+    def open_end(self) -> bool:
+        """True when only a lower bound is known (``2024-10-16..``)."""
+        return self.latest == OPEN_END
 
 
 def _require_aware(moment: datetime) -> None:
@@ -311,3 +351,8 @@ def _format_end(moment: datetime) -> str:
     if moment.second == 59 and moment.microsecond == 999999:
         return _format_minute(moment)
     return _format_instant(moment)
+
+
+When = WorldTime | datetime | str
+"""A world time as the API takes it: a :class:`WorldTime`, an aware datetime (an instant), or
+ISO 8601 text with a zone (``2024-10-17``, ``2024-10-17T14:03Z``, ``2024-10-16..2024-10-18``)."""

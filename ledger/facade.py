@@ -24,7 +24,7 @@ from types import TracebackType
 from typing import Self, TextIO, cast, overload
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError, OperationalError, PersistenceError
+from eventsourcing.persistence import IntegrityError, PersistenceError
 
 from domain import State
 from domain.errors import (
@@ -41,18 +41,22 @@ from domain.events import (
     fold,
 )
 from domain.refs import parse_ref, subject_id
+from domain.worldtime import When
 from ledger.application import LedgerApplication
+from ledger.delegation import delegate
 from ledger.formats.casefile import ImportResult, import_case_file
 from ledger.formats.exchange import ExchangeSummary, export_log, import_log
-from ledger.formats.interop import LedgerInterchange
-from ledger.integrity.api import LedgerIntegrity
-from ledger.queries import AsOf, LedgerQueries
-from ledger.recording import LedgerRecording, UnitOfWork, When
+from ledger.formats.interop import Interchange
+from ledger.integrity.api import Integrity
+from ledger.log import LogReader
+from ledger.queries import AsOf, Queries
+from ledger.recording import LedgerRecording, UnitOfWork
 from ledger.storage.backends import backend_for
-from ledger.storage.records import LogRecord, micros_to_datetime
+from ledger.storage.records import LogRecord
+from ledger.storage.seam import Storage
+from ledger.views import Views
 from projections.queries import StateAt
-
-LOG_BATCH = 500
+from projections.runner import Projections
 
 
 def default_user() -> str:
@@ -66,25 +70,106 @@ def default_user() -> str:
         return "unknown"
 
 
-class Ledger(LedgerRecording, LedgerIntegrity, LedgerQueries, LedgerInterchange):
+class Ledger(LedgerRecording):
     """A provenance ledger: posts, claims, reviews and requests for comment, never forgotten.
 
     Open one with :meth:`Ledger.open`; close it (or use it as a context
     manager) when done. A ledger object is not meant to be shared between
     threads; open one per thread or process (writers in several processes are
     safe: the store refuses conflicting writes with :class:`ConflictError`).
+
+    It holds its parts, as eventsourcing's ``Application`` holds its recorder
+    and repository, each made by a ``construct_*`` method: the storage
+    (:class:`~ledger.storage.seam.Storage`), the log reader
+    (:class:`~ledger.log.LogReader`), the views (:class:`~ledger.views.Views`),
+    the queries (:class:`~ledger.queries.Queries`) and the integrity
+    (:class:`~ledger.integrity.api.Integrity`); their public methods are the
+    ledger's (see :mod:`ledger.delegation`).
     """
 
     def __init__(self, app: LedgerApplication, *, url: str, recorded_by: str) -> None:
         self._app = app
-        self._recorder = app.log_recorder
-        self._mapper = app.pydantic_mapper
         self.url = url
         """Where the ledger lives (passwords redacted)."""
         self.recorded_by = recorded_by
         """Who records, unless a command says otherwise."""
+        self._storage = self.construct_storage()
+        self._recorder = self._storage.recorder
+        self._mapper = app.pydantic_mapper
+        self._reader = self.construct_reader()
+        self._views = self.construct_views()
+        self._queries = self.construct_queries()
+        self._integrity = self.construct_integrity()
+        self._interchange = self.construct_interchange()
         self._known: set[str] = set()
         self._work: UnitOfWork | None = None
+
+    # -- the parts ------------------------------------------------------------------------------
+
+    def construct_storage(self) -> Storage:
+        """The backend's seam: recorder, tree store, views' database, lock errors."""
+        return Storage(self._app.log_recorder, self.url)
+
+    def construct_reader(self) -> LogReader:
+        """The log, read and decoded."""
+        return LogReader(self._storage.recorder, self._mapper)
+
+    def construct_views(self) -> Views:
+        """The materialised views and their upkeep."""
+        return Views(self._storage, self._mapper)
+
+    def construct_queries(self) -> Queries:
+        """Timelines, lists and states on both clocks."""
+        return Queries(self._reader, self._views)
+
+    def construct_interchange(self) -> Interchange:
+        """The field's formats in and out (ClaimReview, Fact Check API, CDX, PROV), over this ledger."""
+        return Interchange(self)
+
+    def construct_integrity(self) -> Integrity:
+        """Checkpoints, verify and proofs over the stored Merkle tree."""
+        return Integrity(self._storage.recorder, self._storage.tree)
+
+    # Queries on both clocks (ledger.queries).
+    timeline = delegate("_queries", Queries.timeline)
+    rows = delegate("_queries", Queries.rows)
+    posts = delegate("_queries", Queries.posts)
+    claims = delegate("_queries", Queries.claims)
+    comment_requests = delegate("_queries", Queries.comment_requests)
+    actors = delegate("_queries", Queries.actors)
+    sources = delegate("_queries", Queries.sources)
+    cases = delegate("_queries", Queries.cases)
+    case_subjects = delegate("_queries", Queries.case_subjects)
+    # The views' upkeep (ledger.views).
+    projections_status = delegate("_views", Views.projections_status)
+    catch_up_projections = delegate("_views", Views.catch_up_projections)
+    rebuild_projections = delegate("_views", Views.rebuild_projections)
+    # Tamper evidence (ledger.integrity.api).
+    generate_key = staticmethod(Integrity.generate_key)
+    tree_head = delegate("_integrity", Integrity.tree_head)
+    checkpoints = delegate("_integrity", Integrity.checkpoints)
+    checkpoint = delegate("_integrity", Integrity.checkpoint)
+    verify = delegate("_integrity", Integrity.verify)
+    prove_inclusion = delegate("_integrity", Integrity.prove_inclusion)
+    prove_consistency = delegate("_integrity", Integrity.prove_consistency)
+    witness_request = delegate("_integrity", Integrity.witness_request)
+    add_cosignatures = delegate("_integrity", Integrity.add_cosignatures)
+
+    # The field's formats (ledger/formats/interop.py)
+    import_claimreview = delegate("_interchange", Interchange.import_claimreview)
+    import_factcheck = delegate("_interchange", Interchange.import_factcheck)
+    import_cdx = delegate("_interchange", Interchange.import_cdx)
+    record_captures = delegate("_interchange", Interchange.record_captures)
+    export_prov = delegate("_interchange", Interchange.export_prov)
+    export_claimreview = delegate("_interchange", Interchange.export_claimreview)
+
+    @property
+    def origin(self) -> str:
+        """The name of this ledger's log in its signed checkpoints."""
+        return self._integrity.origin
+
+    def _projections(self) -> Projections:
+        return self._views.projections
 
     # -- opening and closing --------------------------------------------------
 
@@ -171,11 +256,9 @@ class Ledger(LedgerRecording, LedgerIntegrity, LedgerQueries, LedgerInterchange)
             self._app.save(*work.events)
         except IntegrityError:
             raise self._explain_collision(work.events) from None
-        except OperationalError as error:
-            if any(sign in str(error) for sign in ("locked", "busy", "lock timeout")):
-                raise ConflictError(f"the ledger is busy with another writer; try again ({error})") from None
-            raise StorageError(f"cannot write to {self.url}: {error}") from None
         except PersistenceError as error:
+            if self._storage.is_lock_error(error):
+                raise ConflictError(f"the ledger is busy with another writer; try again ({error})") from None
             raise StorageError(f"cannot write to {self.url}: {error}") from None
         self._known.update(e.subject for e in work.events)
         self._app.remember(work.states.values())
@@ -227,7 +310,7 @@ class Ledger(LedgerRecording, LedgerIntegrity, LedgerQueries, LedgerInterchange)
         deleted, or unknown when its times straddle ``at``).
         """
         if at is not None or as_of is not None:
-            return self._get_on_clocks(ref, version, at=at, as_of=as_of)
+            return self._queries.get_on_clocks(ref, version, at=at, as_of=as_of)
         parse_ref(ref)
         if version is not None and version < 1:
             raise InvalidError(f"version must be 1 or more, not {version}")
@@ -239,23 +322,13 @@ class Ledger(LedgerRecording, LedgerIntegrity, LedgerQueries, LedgerInterchange)
             raise NotFoundError(f"{ref} has no version {version} (latest is v{state.version})")
         return cast(State, state)
 
-    def history(self, ref: str) -> list[LogEntry]:
-        """Every entry of the subject ``ref``, in version order."""
-        parse_ref(ref)
-        records = self._recorder.select_stream(subject_id(ref))
-        if not records:
-            raise NotFoundError(f"{ref} does not exist")
-        return [self._entry(r) for r in records]
+    history = delegate("_reader", LogReader.history)
+    log = delegate("_reader", LogReader.log)
 
     @property
     def head(self) -> int:
         """The position of the last entry in the log (0 when empty)."""
-        return self._recorder.max_position()
-
-    def log(self, after: int = 0, *, until: int | None = None) -> Iterator[LogEntry]:
-        """Every entry with ``after < position <= until``, in log order, streamed."""
-        for record in self._records(after, until):
-            yield self._entry(record)
+        return self._reader.head
 
     # -- moving the ledger between stores ------------------------------------------------------
 
@@ -326,20 +399,5 @@ class Ledger(LedgerRecording, LedgerIntegrity, LedgerQueries, LedgerInterchange)
         """
         return import_case_file(self, path, dry_run=dry_run)
 
-    # -- reading the store ---------------------------------------------------------------------
-
     def _records(self, after: int, until: int | None) -> Iterator[LogRecord]:
-        while True:
-            batch = self._recorder.select_log(after, LOG_BATCH, until)
-            yield from batch
-            if len(batch) < LOG_BATCH:
-                return
-            after = batch[-1].position
-
-    def _entry(self, record: LogRecord) -> LogEntry:
-        event = self._mapper.decode(
-            record.topic, record.state, record.originator_id, record.originator_version
-        )
-        return LogEntry(
-            position=record.position, recorded_at=micros_to_datetime(record.recorded_at), event=event
-        )
+        return self._reader.records(after, until)

@@ -19,7 +19,7 @@ they agree, else ``unknown`` with the possibilities listed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
@@ -29,6 +29,7 @@ from domain.case import CaseState
 from domain.claim import ClaimState
 from domain.comment import CommentRequestState
 from domain.events import Event
+from domain.instants import micros
 from domain.post import PostState
 from domain.source import SourceState
 from domain.worldtime import WorldTime
@@ -45,14 +46,6 @@ STATUS_BEFORE = {
     "actor": "not-yet-registered",
     "case": "not-yet-opened",
 }
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
-
-
-def micros(moment: datetime) -> int:
-    """Microseconds since the Unix epoch of an aware datetime (how views store instants)."""
-    return (moment - _EPOCH) // _MICROSECOND
 
 
 def bounds(when: WorldTime | str | None) -> tuple[int | None, int | None]:

@@ -32,6 +32,7 @@ from domain.claim import (
 )
 from domain.comment import CommentDeclined, CommentReceived, CommentRequested, CommentRequestLapsed
 from domain.events import EntryCorrected
+from domain.instants import micros
 from domain.post import (
     PostArchived,
     PostDeleted,
@@ -41,7 +42,6 @@ from domain.post import (
     PostRestored,
 )
 from domain.source import SourceArchived, SourceRegistered
-from projections.clocks import micros
 
 Row = dict[str, Any]
 """A stored row: column name -> stored value."""

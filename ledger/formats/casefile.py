@@ -282,6 +282,9 @@ def _when(value: Any) -> WorldTime:
         return WorldTime.parse(value.isoformat())
     if isinstance(value, str):
         return WorldTime.parse(value, assume_utc=True)
+    if isinstance(value, int) and not isinstance(value, bool) and len(str(value)) == 14:
+        # A Wayback timestamp written as a bare number (20241016093000) in JSON, TOML or YAML.
+        return WorldTime.parse(str(value))
     raise InvalidError(f'expected a world time such as "2024-10-17", got {_describe(value)}')
 
 

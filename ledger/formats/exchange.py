@@ -37,12 +37,14 @@ from typing import Any, TextIO
 from uuid import UUID
 
 from domain.errors import InvalidError, LedgerError, StorageError
+from domain.instants import from_micros, micros
 from ledger.integrity.checkpoint import parse_checkpoint
 from ledger.integrity.leaves import record_leaf_hash
-from ledger.integrity.store import StoredCheckpoint, TreeRecorder
+from ledger.integrity.store import StoredCheckpoint
 from ledger.integrity.tree import CompactRange
 from ledger.mapper import PydanticMapper
-from ledger.storage.records import FORMAT, LogRecord, LogRecorder, datetime_to_micros, micros_to_datetime
+from ledger.storage.records import LogRecord, LogRecorder
+from ledger.storage.tables import FORMAT
 
 EXPORT_FORMAT = "provenance-ledger-export/1"
 
@@ -60,13 +62,13 @@ class ExchangeSummary:
     checkpoints: int = 0
 
 
-def record_time_text(micros: int) -> str:
+def record_time_text(value: int) -> str:
     """A record time as ISO 8601 UTC with microseconds, exactly convertible back.
 
     >>> record_time_text(1729252800123456)
     '2024-10-18T12:00:00.123456Z'
     """
-    return micros_to_datetime(micros).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return from_micros(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _json_line(value: dict[str, Any]) -> str:
@@ -96,7 +98,7 @@ def export_lines(recorder: LogRecorder, head: int | None = None) -> Iterator[str
                 "kind": "checkpoint",
                 "seq": checkpoint.seq,
                 "size": checkpoint.size,
-                "recorded_at": record_time_text(checkpoint.recorded_at),
+                "recorded_at": record_time_text(checkpoint.recorded_us),
                 "note": checkpoint.note,
             }
         )
@@ -113,7 +115,7 @@ def export_lines(recorder: LogRecorder, head: int | None = None) -> Iterator[str
                     "stream": str(record.originator_id),
                     "version": record.originator_version,
                     "topic": record.topic,
-                    "recorded_at": record_time_text(record.recorded_at),
+                    "recorded_at": record_time_text(record.recorded_us),
                     "sha256": hashlib.sha256(record.state).hexdigest(),
                     "state": base64.b64encode(record.state).decode("ascii"),
                 }
@@ -124,7 +126,7 @@ def export_lines(recorder: LogRecorder, head: int | None = None) -> Iterator[str
 
 def exported_checkpoints(recorder: LogRecorder, head: int) -> list[StoredCheckpoint]:
     """The stored checkpoints an export up to ``head`` holds: those of a tree no larger."""
-    stored = recorder.select_checkpoints() if isinstance(recorder, TreeRecorder) else []
+    stored = recorder.tree.select_checkpoints()
     # Checkpoints only grow, so those within the head are the first ones.
     return [c for c in stored if c.size <= head]
 
@@ -319,7 +321,7 @@ class _ExportReader:
             raise self._error(
                 f"stream {record.originator_id} jumps from version {version} to {record.originator_version}"
             )
-        if last is not None and record.recorded_at < last.recorded_at:
+        if last is not None and record.recorded_us < last.recorded_us:
             raise self._error("its record time is earlier than the entry before")
 
     def _check_roots(self, size: int, tree: CompactRange) -> None:
@@ -341,7 +343,7 @@ class _ExportReader:
             stream = UUID(value["stream"])
         except ValueError:
             raise self._error(f"stream {value['stream']!r} is not a UUID") from None
-        recorded_at = self._micros(value["recorded_at"])
+        recorded_us = self._micros(value["recorded_at"])
         try:
             state = base64.b64decode(value["state"], validate=True)
         except (binascii.Error, ValueError):
@@ -354,13 +356,13 @@ class _ExportReader:
             originator_version=value["version"],
             topic=value["topic"],
             state=state,
-            recorded_at=recorded_at,
+            recorded_us=recorded_us,
         )
 
     def _micros(self, text: str) -> int:
         if not _RECORD_TIME.fullmatch(text):
             raise self._error(f"record time {text!r} is not YYYY-MM-DDTHH:MM:SS.ffffffZ")
-        return datetime_to_micros(datetime.fromisoformat(text.replace("Z", "+00:00")))
+        return micros(datetime.fromisoformat(text.replace("Z", "+00:00")))
 
     def _decode(self, record: LogRecord) -> None:
         try:

@@ -1,7 +1,8 @@
 """The field's formats on the Ledger: ClaimReview, Fact Check API, CDX in; PROV, ClaimReview out.
 
-Mixed into ``Ledger`` (like the recording and query halves); each method
-reads or writes one format through its module in :mod:`ledger.formats`.
+A part the ``Ledger`` holds (``construct_interchange``) and whose methods it
+exposes; each reads or writes one format through its module in
+:mod:`ledger.formats`, using the ledger's own commands and queries.
 Every import is one batch: all or nothing, ``dry_run`` writes nothing, and
 a re-import records only what is new.
 """
@@ -31,8 +32,11 @@ def _ratings(ratings: Ratings) -> Mapping[str, str]:
     return table
 
 
-class LedgerInterchange:
-    """Imports and exports in the field's own formats, mixed into :class:`~ledger.Ledger`."""
+class Interchange:
+    """Imports and exports in the field's own formats, over one :class:`~ledger.Ledger`."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
 
     def import_claimreview(
         self, path: str | os.PathLike[str], *, ratings: Ratings = None, dry_run: bool = False
@@ -60,7 +64,7 @@ class LedgerInterchange:
     def _import_reviews(
         self, path: str | os.PathLike[str], items: Sequence[ReviewItem], ratings: Ratings, dry_run: bool
     ) -> ReviewImport:
-        ledger: Ledger = self  # type: ignore[assignment]
+        ledger = self.ledger
         return import_reviews(ledger, os.fspath(path), items, ratings=_ratings(ratings), dry_run=dry_run)
 
     def import_cdx(
@@ -72,7 +76,7 @@ class LedgerInterchange:
         dry_run: bool = False,
     ) -> CaptureImport:
         """Record the captures of ``post`` listed in a CDX file (see :mod:`ledger.formats.cdx`)."""
-        self.get(post)  # type: ignore[attr-defined]  # NotFoundError before reading the file
+        self.ledger.get(post)  # NotFoundError before reading the file
         return self.record_captures(
             read_cdx(path), name=os.fspath(path), post=post, replay=replay, dry_run=dry_run
         )
@@ -87,7 +91,7 @@ class LedgerInterchange:
         dry_run: bool = False,
     ) -> CaptureImport:
         """Record ``captures`` of ``post`` (read from ``name``) in one batch, or none."""
-        ledger: Ledger = self  # type: ignore[assignment]
+        ledger = self.ledger
         ledger.get(post)  # NotFoundError when there is no such post
         try:
             with ledger.batch(dry_run=dry_run):
@@ -109,7 +113,7 @@ class LedgerInterchange:
         """Write the history of ``refs`` (or ``case``; default all) as W3C PROV; returns the event count."""
         from ledger.formats.prov import export_prov  # noqa: PLC0415  (prov imports rdflib: slow)
 
-        ledger: Ledger = self  # type: ignore[assignment]
+        ledger = self.ledger
         return export_prov(ledger, target, format=format, refs=refs, case=case)
 
     def export_claimreview(
@@ -118,5 +122,5 @@ class LedgerInterchange:
         """Write a schema.org ClaimReview per review of ``refs``/``case`` (default all); returns a count."""
         from ledger.formats.claimreview_out import export_claimreview  # noqa: PLC0415
 
-        ledger: Ledger = self  # type: ignore[assignment]
+        ledger = self.ledger
         return export_claimreview(ledger, target, refs=refs, case=case)

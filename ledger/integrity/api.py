@@ -1,4 +1,4 @@
-"""The integrity methods of :class:`ledger.Ledger`: keys, checkpoints, verify, proofs.
+"""The integrity part of :class:`ledger.Ledger`: keys, checkpoints, verify, proofs.
 
 >>> from ledger import Ledger, check_proof
 >>> key = Ledger.generate_key("desk")
@@ -16,17 +16,25 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from domain.errors import InvalidError, NotFoundError, StorageError, VerificationError
 from domain.refs import parse_ref, subject_id
 from ledger.integrity.checkpoint import Checkpoint, parse_checkpoint, sign_checkpoint
+from ledger.integrity.cosignature import (
+    CosignerVerifier,
+    parse_signature_lines,
+    read_witness_keys,
+    require_cosignatures,
+    verified_cosignatures,
+)
 from ledger.integrity.leaves import encode_leaf
-from ledger.integrity.note import Signer, Verifier, encode_base64
+from ledger.integrity.note import Signer, Verifier, encode_base64, parse_note
 from ledger.integrity.proofs import ConsistencyProof, InclusionProof, TreeState, check_proof
 from ledger.integrity.store import TreeRecorder
 from ledger.integrity.tree import consistency_proof, inclusion_proof, root_from
 from ledger.integrity.verify import TreeReplay, VerifyReport, verify_log
+from ledger.integrity.witness import AddCheckpoint
 from ledger.storage.records import LogRecorder
 
 DEFAULT_KEY_NAME = "provenance-ledger"
@@ -53,16 +61,16 @@ def _verifiers(keys: Sequence[Verifier | str]) -> list[Verifier]:
     return [k if isinstance(k, Verifier) else Verifier.parse(k) for k in keys]
 
 
-class LedgerIntegrity:
-    """Mixed into :class:`ledger.Ledger`: the tamper-evidence of its log."""
+class Integrity:
+    """The tamper-evidence of a ledger's log: held by :class:`ledger.Ledger`, which delegates to it.
 
-    _recorder: LogRecorder
+    ``recorder`` reads the log; ``tree`` is the Merkle tree and checkpoints
+    stored beside it (:class:`~ledger.integrity.sqltree.SQLTreeStore`).
+    """
 
-    @property
-    def _tree(self) -> TreeRecorder:
-        if not isinstance(self._recorder, TreeRecorder):
-            raise StorageError(f"{type(self._recorder).__name__} keeps no Merkle tree")
-        return self._recorder
+    def __init__(self, recorder: LogRecorder, tree: TreeRecorder) -> None:
+        self._recorder = recorder
+        self._tree = tree
 
     @property
     def origin(self) -> str:
@@ -133,16 +141,79 @@ class LedgerIntegrity:
             )
 
     def verify(
-        self, *, keys: Sequence[Verifier | str] = (), trusted: Checkpoint | str | None = None
+        self,
+        *,
+        keys: Sequence[Verifier | str] = (),
+        trusted: Checkpoint | str | None = None,
+        witnesses: Sequence[CosignerVerifier | str] = (),
+        min_witnesses: int | None = None,
     ) -> VerifyReport:
         """Recompute every leaf and root, check every checkpoint; :class:`VerificationError` if any fails.
 
         With ``keys`` (verifier keys), every checkpoint must carry a valid
         signature by one of them. ``trusted`` is a checkpoint the auditor kept
-        (its note): the ledger must still contain it and extend it.
+        (its note): the ledger must still contain it and extend it. With
+        ``witnesses`` (witness verifier keys), the latest checkpoint must be
+        cosigned by ``min_witnesses`` of them (default: all), and every
+        cosignature by one of them must verify.
         """
+        witness_keys = read_witness_keys(witnesses)
         note = trusted.note if isinstance(trusted, Checkpoint) else trusted
-        return verify_log(self._recorder, self._tree, origin=self.origin, keys=_verifiers(keys), trusted=note)
+        report = verify_log(
+            self._recorder, self._tree, origin=self.origin, keys=_verifiers(keys), trusted=note
+        )
+        if not witness_keys and not min_witnesses:
+            return report
+        last = self._tree.last_checkpoint()
+        if last is None:
+            raise VerificationError("no checkpoint: nothing for witnesses to have cosigned")
+        cosigned = require_cosignatures(
+            last.note, witness_keys, min_witnesses, what=f"latest checkpoint (#{last.seq})"
+        )
+        return replace(report, cosigned_by=tuple(c.name for c in cosigned))
+
+    def witness_request(self, old_size: int = 0) -> str:
+        """The C2SP tlog-witness ``add-checkpoint`` body for the latest checkpoint, from ``old_size``.
+
+        ``old_size`` is the size the witness last cosigned for this log (0 if
+        never): the body carries the consistency proof from it.
+        """
+        last = self._tree.last_checkpoint()
+        if last is None:
+            raise InvalidError("no checkpoint to send to a witness: sign one first (ledger checkpoint)")
+        latest = parse_checkpoint(last.note)
+        if not 0 <= old_size <= latest.size:
+            raise InvalidError(f"old size {old_size} is not between 0 and the checkpoint's {latest.size}")
+        hashes: list[bytes] = []
+        if 0 < old_size < latest.size:
+            hashes = consistency_proof(old_size, latest.size, self._tree.select_tree_nodes)
+        return AddCheckpoint(old_size, tuple(hashes), last.note).encode()
+
+    def add_cosignatures(self, lines: str, witnesses: Sequence[CosignerVerifier | str]) -> Checkpoint:
+        """Store witness cosignatures (signature lines) beside the latest checkpoint's own signatures.
+
+        Every line must be a valid cosignature of the latest checkpoint by
+        one of ``witnesses`` (else :class:`VerificationError`). The checkpoint
+        is stored again, with the lines added: checkpoints stay append-only.
+        """
+        witness_keys = read_witness_keys(witnesses)
+        last = self._tree.last_checkpoint()
+        if last is None:
+            raise InvalidError("no checkpoint to add cosignatures to: sign one first (ledger checkpoint)")
+        parsed = parse_note(last.note)
+        new = parse_signature_lines(lines)
+        for signature in new:
+            if not verified_cosignatures(parsed.text, [signature], witness_keys):
+                raise VerificationError(
+                    f"the signature by {signature.name} is not by any of the given witness keys"
+                )
+        known = {s.line() for s in parsed.signatures}
+        added = [s.line() for s in new if s.line() not in known]
+        if not added:
+            return parse_checkpoint(last.note)
+        note = last.note + "".join(line + "\n" for line in dict.fromkeys(added))
+        self._tree.insert_checkpoint(note, last.size, after=last.seq)
+        return parse_checkpoint(note)
 
     def _signed_tree(self, checkpoint: Checkpoint | str | None) -> TreeState:
         """The tree to prove against: ``checkpoint``, else the latest stored one, else the current tree."""

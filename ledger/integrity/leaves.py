@@ -56,13 +56,13 @@ def _parts(record: LogRecord) -> tuple[bytes, ...]:
             topic,
             _LENGTH.pack(len(record.state)),
             record.state,
-            _TAIL.pack(8, record.recorded_at),
+            _TAIL.pack(8, record.recorded_us),
         )  # fmt: skip
     except struct.error:
         # Positions, versions and record times are unsigned 64-bit numbers.
         raise InvalidError(
             f"position {record.position}, version {record.originator_version} or record time "
-            f"{record.recorded_at} cannot be encoded in a leaf"
+            f"{record.recorded_us} cannot be encoded in a leaf"
         ) from None
 
 
@@ -91,9 +91,9 @@ def decode_leaf(data: bytes) -> LogRecord:
         offset += length
     if len(fields) != 7 or fields[0] != TAG:
         raise InvalidError(f"malformed leaf: not a {TAG.decode()} leaf of 7 fields")
-    tag, position, stream, version, topic, state, recorded_at = fields
+    tag, position, stream, version, topic, state, recorded_us = fields
     del tag
-    if len(stream) != 16 or {len(position), len(version), len(recorded_at)} != {8}:
+    if len(stream) != 16 or {len(position), len(version), len(recorded_us)} != {8}:
         raise InvalidError("malformed leaf: a fixed-size field has the wrong size")
     try:
         topic_text = topic.decode()
@@ -105,5 +105,5 @@ def decode_leaf(data: bytes) -> LogRecord:
         originator_version=int.from_bytes(version),
         topic=topic_text,
         state=state,
-        recorded_at=int.from_bytes(recorded_at),
+        recorded_us=int.from_bytes(recorded_us),
     )

@@ -59,21 +59,24 @@ def check_name(name: str, what: str = "key name") -> str:
     return name
 
 
-def key_id(name: str, public_key: bytes) -> int:
-    """The 32-bit id of an Ed25519 verifier key named ``name``."""
-    digest = hashlib.sha256(name.encode() + b"\n" + bytes([ED25519]) + public_key).digest()
+def key_id(name: str, public_key: bytes, algorithm: int = ED25519) -> int:
+    """The 32-bit id of a verifier key named ``name``: ``SHA-256(name || "\\n" || algorithm || key)[:4]``."""
+    digest = hashlib.sha256(name.encode() + b"\n" + bytes([algorithm]) + public_key).digest()
     return int.from_bytes(digest[:4])
 
 
-def _key_fields(text: str, what: str) -> tuple[str, int, bytes]:
+def key_fields(text: str, what: str, algorithm: int = ED25519) -> tuple[str, int, bytes]:
+    """The name, key id and 32-byte key of ``name+hexid+base64(algorithm || key)``; InvalidError if not."""
     name, _, rest = text.partition("+")
     hex_id, _, encoded = rest.partition("+")
     check_name(name)
     if len(hex_id) != 8 or any(c not in "0123456789abcdef" for c in hex_id.lower()):
         raise InvalidError(f"malformed {what}: the key id must be 8 hex digits")
     key = decode_base64(encoded, f"the {what}")
-    if len(key) != 33 or key[0] != ED25519:
-        raise InvalidError(f"malformed {what}: only Ed25519 keys (algorithm 1, 32 bytes) are supported")
+    if len(key) != 33 or key[0] != algorithm:
+        raise InvalidError(
+            f"malformed {what}: only Ed25519 keys (algorithm {algorithm}, 32 bytes) are supported"
+        )
     return name, int(hex_id, 16), key[1:]
 
 
@@ -88,10 +91,10 @@ class Verifier:
     @classmethod
     def parse(cls, text: str) -> Verifier:
         """Read ``name+keyid+base64`` (surrounding whitespace ignored)."""
-        name, given_id, public_key = _key_fields(text.strip(), "verifier key")
-        if key_id(name, public_key) != given_id:
+        name, given_id, key = key_fields(text.strip(), "verifier key")
+        if key_id(name, key) != given_id:
             raise InvalidError(f"malformed verifier key {name}: its key id does not match the key")
-        return cls(name, given_id, public_key)
+        return cls(name, given_id, key)
 
     def encode(self) -> str:
         """The verifier key in note key format."""
@@ -124,7 +127,7 @@ class Signer:
 
         check_name(name)
         seed = Ed25519PrivateKey.generate().private_bytes_raw()
-        return cls(name, key_id(name, _public_key(seed)), seed)
+        return cls(name, key_id(name, public_key(seed)), seed)
 
     @classmethod
     def parse(cls, text: str) -> Signer:
@@ -132,8 +135,8 @@ class Signer:
         text = text.strip()
         if not text.startswith("PRIVATE+KEY+"):
             raise InvalidError("malformed signer key: it must start with PRIVATE+KEY+")
-        name, given_id, seed = _key_fields(text.removeprefix("PRIVATE+KEY+"), "signer key")
-        if key_id(name, _public_key(seed)) != given_id:
+        name, given_id, seed = key_fields(text.removeprefix("PRIVATE+KEY+"), "signer key")
+        if key_id(name, public_key(seed)) != given_id:
             raise InvalidError(f"malformed signer key {name}: its key id does not match the key")
         return cls(name, given_id, seed)
 
@@ -144,7 +147,7 @@ class Signer:
     @property
     def verifier(self) -> Verifier:
         """The matching verifier key, to publish."""
-        return Verifier(self.name, self.key_id, _public_key(self.seed))
+        return Verifier(self.name, self.key_id, public_key(self.seed))
 
     def sign(self, message: bytes) -> bytes:
         """The Ed25519 signature of ``message``."""
@@ -156,7 +159,8 @@ class Signer:
         return f"Signer({self.verifier.encode()!r})"
 
 
-def _public_key(seed: bytes) -> bytes:
+def public_key(seed: bytes) -> bytes:
+    """The Ed25519 public key of a 32-byte seed."""
     # cryptography costs a tenth of the CLI's start: imported only when a key is used.
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: PLC0415
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat  # noqa: PLC0415

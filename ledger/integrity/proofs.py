@@ -16,20 +16,34 @@ itself::
 
 :func:`check_proof` parses a proof strictly (unknown fields, wrong types
 and non-canonical base64 are refused, so a flipped bit never goes
-unnoticed) and checks its hashes and signatures.
+unnoticed) and checks its hashes and signatures. A proof that cannot be
+read does not verify either: it raises :class:`MalformedProofError`, a
+:class:`VerificationError` (and an :class:`InvalidError`), so every broken
+proof exits 3 on the command line, whichever part of it is broken.
+
+A proof names its log: the origin line of its checkpoints. ``origin=`` (or
+a ``trusted=`` checkpoint, whose origin it takes) requires one, so that a
+proof from another ledger signed with the same key is not taken for this
+one's; ``witnesses=`` requires C2SP cosignatures on the (newer) checkpoint.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from domain.errors import InvalidError, VerificationError
+from domain.errors import InvalidError, MalformedProofError, VerificationError
 from ledger.integrity.checkpoint import Checkpoint, open_checkpoint, parse_checkpoint
+from ledger.integrity.cosignature import (
+    Cosignature,
+    CosignerVerifier,
+    read_witness_keys,
+    require_cosignatures,
+)
 from ledger.integrity.leaves import decode_leaf
 from ledger.integrity.note import Verifier, decode_base64, encode_base64
 from ledger.integrity.tree import leaf_hash, verify_consistency, verify_inclusion
@@ -106,6 +120,8 @@ class ProofCheck:
     """For an inclusion proof: the stored event it proves."""
     old_size: int | None = None
     """For a consistency proof: the size of the older tree."""
+    cosigned_by: tuple[Cosignature, ...] = ()
+    """The given witnesses whose cosignatures on the (newer) checkpoint verified."""
 
     def as_json(self) -> dict[str, Any]:
         """What the proof shows, as JSON-ready data (hashes and bytes in base64)."""
@@ -118,7 +134,7 @@ class ProofCheck:
                 "stream": str(r.originator_id),
                 "version": r.originator_version,
                 "type": r.topic,
-                "recorded_at": r.recorded_at,
+                "recorded_at": r.recorded_us,
                 "state": encode_base64(r.state),
             }
         return {
@@ -128,13 +144,17 @@ class ProofCheck:
             "root": encode_base64(self.root),
             "signed_by": list(self.signed_by),
             "old_size": self.old_size,
+            "cosigned_by": [{"witness": c.name, "timestamp": c.timestamp} for c in self.cosigned_by],
             "entry": entry,
         }
 
     def summary(self) -> str:
         """One line for people."""
         signed = f"signed by {', '.join(self.signed_by)}" if self.signed_by else "NOT signed"
-        tree = f"the tree of size {self.size} ({signed}; root {encode_base64(self.root)})"
+        if self.cosigned_by:
+            signed += f", cosigned by {', '.join(c.name for c in self.cosigned_by)}"
+        log = "of an unnamed log (no checkpoint)" if self.origin is None else f"of the log {self.origin!r}"
+        tree = f"the tree of size {self.size} {log} ({signed}; root {encode_base64(self.root)})"
         if self.record is not None:
             r = self.record
             return (
@@ -191,14 +211,72 @@ def _hashes(proof: Proof) -> list[bytes]:
     return [decode_base64(h, f"proof hash {i}") for i, h in enumerate(proof.hashes, start=1)]
 
 
-def check_proof(proof: Proof | str | bytes, keys: Sequence[Verifier | str] = ()) -> ProofCheck:
+def check_proof(
+    proof: Proof | str | bytes,
+    keys: Sequence[Verifier | str] = (),
+    *,
+    origin: str | None = None,
+    trusted: Checkpoint | str | None = None,
+    witnesses: Sequence[CosignerVerifier | str] = (),
+    min_witnesses: int | None = None,
+) -> ProofCheck:
     """Check a proof offline: hashes, and signatures by one of ``keys`` (required when keys are given).
 
+    ``origin`` (or ``trusted``, a checkpoint you kept, signed by one of
+    ``keys``) requires the proof's checkpoints to be of that log; a proof
+    against a tree of the trusted checkpoint's size must have its root.
+    ``witnesses`` (witness verifier keys) requires ``min_witnesses`` of them
+    (default: all) to have cosigned the (newer) checkpoint.
+
     Returns what it shows, or raises :class:`VerificationError` (it does not
-    hold) or :class:`InvalidError` (it is not a well-formed proof).
+    hold; :class:`MalformedProofError` when it cannot even be read);
+    :class:`InvalidError` for malformed keys or a malformed ``trusted``.
     """
     verifiers = [k if isinstance(k, Verifier) else Verifier.parse(k) for k in keys]
-    parsed = parse_proof(proof)
+    witness_keys = read_witness_keys(witnesses)
+    kept = None
+    if trusted is not None:
+        note = trusted.note if isinstance(trusted, Checkpoint) else trusted
+        kept = open_checkpoint(note, verifiers) if verifiers else parse_checkpoint(note)
+        if origin is not None and origin != kept.origin:
+            raise InvalidError(f"--origin {origin!r} differs from the trusted checkpoint's {kept.origin!r}")
+        origin = kept.origin
+    try:
+        result = _check(parse_proof(proof), verifiers)
+    except MalformedProofError:
+        raise
+    except InvalidError as error:
+        raise MalformedProofError(str(error)) from None
+    if origin is not None and result.origin != origin:
+        found = "names no log (it has no checkpoint)" if result.origin is None else f"is of {result.origin!r}"
+        raise VerificationError(f"the proof {found}, not of the log {origin!r}")
+    if kept is not None:
+        _check_against(parse_proof(proof), kept)
+    if witness_keys:
+        newer = _newer_checkpoint(parse_proof(proof))
+        if newer is None:
+            raise VerificationError("the proof has no checkpoint for witnesses to have cosigned")
+        cosigned = require_cosignatures(newer, witness_keys, min_witnesses, what="proof's checkpoint")
+        result = replace(result, cosigned_by=cosigned)
+    return result
+
+
+def _newer_checkpoint(proof: Proof) -> str | None:
+    return proof.tree.checkpoint if isinstance(proof, InclusionProof) else proof.new.checkpoint
+
+
+def _check_against(proof: Proof, kept: Checkpoint) -> None:
+    """A tree of the trusted checkpoint's size must have its root (else the log forked)."""
+    trees = [proof.tree] if isinstance(proof, InclusionProof) else [proof.old, proof.new]
+    for tree in trees:
+        if tree.size == kept.size and tree.root != kept.root_base64:
+            raise VerificationError(
+                f"the proof's tree of size {tree.size} has another root than the trusted checkpoint's: "
+                "the log forked"
+            )
+
+
+def _check(parsed: Proof, verifiers: Sequence[Verifier]) -> ProofCheck:
     if isinstance(parsed, InclusionProof):
         root, checkpoint = _tree(parsed.tree, verifiers, "proof's")
         data = decode_base64(parsed.record, "the record")

@@ -59,7 +59,7 @@ class StoredCheckpoint:
     seq: int
     size: int
     note: str
-    recorded_at: int
+    recorded_us: int
     """When it was stored, in microseconds since the Unix epoch."""
 
 

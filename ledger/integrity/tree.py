@@ -9,7 +9,7 @@ leaves ``i * 2**k .. (i + 1) * 2**k - 1`` and, once complete, never changes.
 
 Proofs are built from those perfect subtrees alone: every range a proof
 needs (RFC 9162 sections 2.1.3 and 2.1.4) is a run of perfect subtrees,
-folded right to left. A store that keeps every completed perfect subtree
+hashed together right to left. A store that keeps every completed perfect subtree
 (see :class:`CompactRange`) can therefore give any root or proof with a few
 look-ups and no rehashing.
 
@@ -53,7 +53,7 @@ def _split(size: int) -> int:
 
 
 def range_nodes(start: int, end: int) -> list[NodeKey]:
-    """The perfect subtrees, left to right, whose fold is the hash of leaves ``start..end-1``.
+    """The perfect subtrees, left to right, whose range_root is the hash of leaves ``start..end-1``.
 
     ``start`` must be a multiple of a power of two at least ``end - start``,
     which holds for every range of the RFC's recursive split.
@@ -68,8 +68,8 @@ def range_nodes(start: int, end: int) -> list[NodeKey]:
     return keys
 
 
-def fold(hashes: Sequence[bytes]) -> bytes:
-    """The hash of a run of perfect subtrees, folded right to left."""
+def range_root(hashes: Sequence[bytes]) -> bytes:
+    """The root of a run of perfect subtrees, hashed together right to left (not the events' fold)."""
     if not hashes:
         return EMPTY_ROOT
     result = hashes[-1]
@@ -79,12 +79,12 @@ def fold(hashes: Sequence[bytes]) -> bytes:
 
 
 def _ranges_hashes(ranges: Sequence[tuple[int, int]], lookup: NodeLookup) -> list[bytes]:
-    # One batched look-up for the whole proof, then folds.
+    # One batched look-up for the whole proof, then one range_root per range.
     per_range = [range_nodes(start, end) for start, end in ranges]
     found = lookup([key for keys in per_range for key in keys])
     hashes, taken = [], 0
     for keys in per_range:
-        hashes.append(fold(found[taken : taken + len(keys)]))
+        hashes.append(range_root(found[taken : taken + len(keys)]))
         taken += len(keys)
     return hashes
 
@@ -256,7 +256,7 @@ class CompactRange:
 
     def root(self) -> bytes:
         """The root of the current tree."""
-        return fold(self._hashes)
+        return range_root(self._hashes)
 
 
 def root_of(leaves: Iterable[bytes]) -> bytes:

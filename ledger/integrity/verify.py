@@ -48,6 +48,8 @@ class VerifyReport:
     latest_checkpoint_size: int | None
     signatures_checked: bool
     trusted_size: int | None = None
+    cosigned_by: tuple[str, ...] = ()
+    """The given witnesses whose cosignatures on the latest checkpoint verified."""
 
     def as_json(self) -> dict[str, Any]:
         """The report as JSON-ready data (the root in base64)."""
@@ -58,6 +60,7 @@ class VerifyReport:
             "latest_checkpoint_size": self.latest_checkpoint_size,
             "signatures_checked": self.signatures_checked,
             "trusted_size": self.trusted_size,
+            "cosigned_by": list(self.cosigned_by),
         }
 
     def summary(self) -> str:
@@ -73,6 +76,8 @@ class VerifyReport:
             )
         else:
             parts.append("no checkpoints")
+        if self.cosigned_by:
+            parts.append(f"latest cosigned by {', '.join(self.cosigned_by)}")
         if self.trusted_size is not None:
             parts.append(f"consistent with the trusted checkpoint of size {self.trusted_size}")
         return ", ".join(parts)

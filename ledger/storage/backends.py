@@ -14,14 +14,13 @@ from __future__ import annotations
 import getpass
 import os
 import re
-import sqlite3
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from domain.errors import StorageError
-from ledger.storage.records import EVENTS_TABLE, FORMAT
+from ledger.storage.sqlite import check_ledger_file
 
 DEFAULT_URL = "ledger.db"
 URL_VARIABLE = "LEDGER_URL"
@@ -77,7 +76,7 @@ def backend_for(url: str | os.PathLike[str] | None, *, create: bool = True) -> B
         path = Path(unquote(text.removeprefix("sqlite:///")))
     else:
         path = Path(text)
-    _check_sqlite_file(path, create=create)
+    check_ledger_file(path, create=create)
     return Backend(url=f"sqlite:///{path}", env=_sqlite_env(str(path)), path=path)
 
 
@@ -173,34 +172,6 @@ def _postgres_backend(url: str, *, create: bool) -> Backend:
         ) from None
     check_ledger_schema(settings, create=create)
     return Backend(url=settings.display, env=settings.env())
-
-
-def _check_sqlite_file(path: Path, *, create: bool) -> None:
-    if path.is_dir():
-        raise StorageError(f"cannot open ledger {path}: it is a directory")
-    if not path.exists():
-        if not create:
-            raise StorageError(f"no ledger at {path}")
-        if not path.parent.is_dir():
-            raise StorageError(f"cannot create ledger {path}: directory {path.parent} does not exist")
-        return
-    try:
-        # As a URI, quoted: unquoted, '#', '?' and '%' in the file name would name another file.
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            tables = {
-                row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            }
-            if tables and "ledger_meta" not in tables:
-                raise StorageError(f"{path} is not a ledger: it is an SQLite database of something else")
-            if "ledger_meta" in tables:
-                row = connection.execute("SELECT value FROM ledger_meta WHERE key='format'").fetchone()
-                if row is None or row[0] != FORMAT or EVENTS_TABLE not in tables:
-                    raise StorageError(f"{path} is not a ledger of format {FORMAT}")
-        finally:
-            connection.close()
-    except sqlite3.DatabaseError as error:
-        raise StorageError(f"cannot open ledger {path}: {error}") from None
 
 
 def _redact(url: str) -> str:

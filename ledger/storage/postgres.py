@@ -20,23 +20,66 @@ from eventsourcing.persistence import InterfaceError, OperationalError, Programm
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import retry
 from psycopg.rows import DictRow
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Composed, Identifier
 
 from domain.errors import InvalidError, StorageError
-from ledger.integrity.postgres import PostgresTreeRecorder, tree_tables
-from ledger.integrity.sqlite import CHECKPOINTS_TABLE, NODES_TABLE
-from ledger.integrity.store import StoredCheckpoint
+from ledger.integrity.sqltree import SQLTreeStore
+from ledger.integrity.store import StoredCheckpoint, TreeRow
 from ledger.storage.backends import POSTGRES_DEFAULTS, PostgresSettings
-from ledger.storage.records import EVENTS_TABLE, FORMAT, LogRecord, LogRecorder, chunked
+from ledger.storage.records import LogRecord, LogRecorder, chunked
+from ledger.storage.seam import StorageKind
+from ledger.storage.tables import (
+    CHECKPOINTS_TABLE,
+    EVENTS_TABLE,
+    FORMAT,
+    LEDGER_TABLES,
+    META_TABLE,
+    NODES_TABLE,
+)
+from projections.sql import POSTGRESQL, Database, Session
 
-META_TABLE = "ledger_meta"
+POSTGRES_KIND = StorageKind("postgresql", POSTGRESQL, lock_signs=("lock timeout",))
+"""PostgreSQL: "canceling statement due to lock timeout" once ``POSTGRES_LOCK_TIMEOUT`` has passed."""
 
 
 _COLUMNS = SQL("notification_id, originator_id, originator_version, topic, state, recorded_at")
 
 
-class PostgresLogRecorder(PostgresApplicationRecorder, LogRecorder, PostgresTreeRecorder):
+def tree_tables(schema: str) -> list[Composed]:
+    """The statements that create the tree's tables in ``schema``."""
+    nodes, checkpoints = _table(schema, NODES_TABLE), _table(schema, CHECKPOINTS_TABLE)
+    return [
+        SQL(
+            "CREATE TABLE IF NOT EXISTS {} (position bigint NOT NULL, level integer NOT NULL, "
+            "hash bytea NOT NULL, PRIMARY KEY (position, level))"
+        ).format(nodes),
+        SQL(
+            "CREATE TABLE IF NOT EXISTS {} (seq bigint PRIMARY KEY, size bigint NOT NULL, "
+            "note text NOT NULL, recorded_at bigint NOT NULL)"
+        ).format(checkpoints),
+    ]
+
+
+def _table(schema: str, name: str) -> Composed:
+    return SQL("{}.{}").format(Identifier(schema), Identifier(name))
+
+
+def insert_unnest(session: Session, table: str, rows: Sequence[TreeRow]) -> None:
+    """The tree store's bulk insert on PostgreSQL: every new node in one statement, from three arrays."""
+    if not rows:
+        return
+    positions, levels, hashes = zip(*rows, strict=True)
+    session.execute(
+        f"INSERT INTO {table} (position, level, hash) "
+        "SELECT * FROM unnest(?::bigint[], ?::integer[], ?::bytea[])",
+        (list(positions), list(levels), list(hashes)),
+    )
+
+
+class PostgresLogRecorder(PostgresApplicationRecorder, LogRecorder):
     """Stores the log in a PostgreSQL table whose notification id is the dense log position, and its tree."""
+
+    kind = POSTGRES_KIND
 
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = EVENTS_TABLE) -> None:
         if datastore.enable_db_functions:
@@ -45,11 +88,17 @@ class PostgresLogRecorder(PostgresApplicationRecorder, LogRecorder, PostgresTree
         # eventsourcing's factory names the table after the application; a ledger
         # ignores that and keeps one name on every backend (each in a schema of its own).
         super().__init__(datastore, events_table_name=EVENTS_TABLE)
+        self.tree = SQLTreeStore(
+            Database(datastore, POSTGRESQL, schema=datastore.schema),
+            insert_rows=insert_unnest,
+            serialise="LOCK TABLE {table} IN EXCLUSIVE MODE",
+            is_lock_error=self.kind.is_lock_error,
+        )
         schema = Identifier(datastore.schema)
         table = SQL("{}.{}").format(schema, Identifier(self.events_table_name))
         self.meta_table = SQL("{}.{}").format(schema, Identifier(META_TABLE))
         #: Every table the ledger keeps in its schema, made by ``sql_create_statements``.
-        self.table_names = [EVENTS_TABLE, META_TABLE, NODES_TABLE, CHECKPOINTS_TABLE]
+        self.table_names = list(LEDGER_TABLES)
         self.sql_create_statements = [
             SQL(
                 "CREATE TABLE IF NOT EXISTS {table} ("
@@ -143,7 +192,7 @@ class PostgresLogRecorder(PostgresApplicationRecorder, LogRecorder, PostgresTree
         with self.datastore.transaction(commit=True) as curs:
             self._lock_table(curs)
             self._notify_channel(curs)
-            given: Sequence[int] | None = kwargs.get("recorded_at")
+            given: Sequence[int] | None = kwargs.get("recorded_us")
             curs.execute(
                 self.insert_events_statement,
                 (
@@ -162,7 +211,7 @@ class PostgresLogRecorder(PostgresApplicationRecorder, LogRecorder, PostgresTree
                 for (position, stamp), s in zip(stored, stored_events, strict=True)
             ]
             # The Merkle tree grows in the same transaction: log and tree never disagree.
-            self.append_tree(curs, records)
+            self.tree.append_tree(curs, records)
         return [r.position for r in records]
 
     def import_log(
@@ -190,12 +239,12 @@ class PostgresLogRecorder(PostgresApplicationRecorder, LogRecorder, PostgresTree
                                 r.originator_version,
                                 r.topic,
                                 r.state,
-                                r.recorded_at,
+                                r.recorded_us,
                             )
                         )
-                self.append_tree(curs, chunk)
+                self.tree.append_tree(curs, chunk)
                 count += len(chunk)
-            self.insert_checkpoints(curs, checkpoints)
+            self.tree.insert_checkpoints(curs, checkpoints)
             return count
 
     # -- reading ---------------------------------------------------------------------------
@@ -226,6 +275,9 @@ class PostgresLogRecorder(PostgresApplicationRecorder, LogRecorder, PostgresTree
             curs.execute(SQL("SELECT value FROM {meta} WHERE key = %s").format(meta=self.meta_table), (key,))
             row = curs.fetchone()
             return str(row["value"]) if row else None
+
+    def views_database(self) -> Database:
+        return Database(self.datastore, POSTGRESQL, schema=str(self.datastore.schema))
 
 
 def connect(settings: PostgresSettings) -> psycopg.Connection[tuple[Any, ...]]:
@@ -289,5 +341,5 @@ def _record(row: DictRow) -> LogRecord:
         originator_version=row["originator_version"],
         topic=row["topic"],
         state=bytes(row["state"]),
-        recorded_at=row["recorded_at"],
+        recorded_us=row["recorded_at"],
     )

@@ -8,26 +8,19 @@ is monotonic with the log position.
 
 from __future__ import annotations
 
-import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder
 
 if TYPE_CHECKING:
+    from ledger.integrity.sqltree import SQLTreeStore
     from ledger.integrity.store import StoredCheckpoint
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-#: Name of the table of the log (eventsourcing's default name).
-EVENTS_TABLE = "stored_events"
-
-#: Written into a new ledger's metadata; checked when a ledger is opened.
-FORMAT = "provenance-ledger/1"
+    from ledger.storage.seam import StorageKind
+    from projections.sql import Database
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +32,8 @@ class LogRecord:
     originator_version: int
     topic: str
     state: bytes
-    recorded_at: int
-    """Record time, in microseconds since the Unix epoch (UTC)."""
+    recorded_us: int
+    """Record time, in microseconds since the Unix epoch (UTC); ``LogEntry.recorded_at`` is its datetime."""
 
 
 #: Records an import writes at a time, growing the Merkle tree after each chunk.
@@ -59,23 +52,24 @@ def chunked(records: Iterable[LogRecord], size: int = IMPORT_CHUNK) -> Iterator[
         yield chunk
 
 
-def now_micros() -> int:
-    """The current time in microseconds since the Unix epoch."""
-    return time.time_ns() // 1000
-
-
-def micros_to_datetime(micros: int) -> datetime:
-    """A UTC datetime from microseconds since the Unix epoch."""
-    return _EPOCH + timedelta(microseconds=micros)
-
-
-def datetime_to_micros(moment: datetime) -> int:
-    """Microseconds since the Unix epoch of an aware datetime."""
-    return (moment - _EPOCH) // timedelta(microseconds=1)
-
-
 class LogRecorder(ApplicationRecorder, ABC):
-    """An application recorder that also keeps record times and reads the log."""
+    """An application recorder that also keeps record times and reads the log.
+
+    Each backend's class says what kind of storage it is (``kind``) and holds
+    the Merkle tree store of its database (``tree``).
+    """
+
+    kind: ClassVar[StorageKind]
+    tree: SQLTreeStore
+    datastore: Any
+
+    @abstractmethod
+    def views_database(self) -> Database:
+        """The views' access to the database the log is in (in the ledger's schema, if any)."""
+
+    def select_payloads(self, after: int, limit: int) -> list[tuple[int, str, bytes]]:
+        """Up to ``limit`` ``(position, topic, stored state)`` after ``after``: what the views read."""
+        return [(r.position, r.topic, r.state) for r in self.select_log(after, limit)]
 
     @abstractmethod
     def select_log(self, after: int, limit: int, until: int | None = None) -> Sequence[LogRecord]:

@@ -14,7 +14,8 @@ import re
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -26,20 +27,39 @@ from eventsourcing.sqlite import (
     SQLiteTransaction,
 )
 
-from domain.errors import InvalidError
-from ledger.integrity.sqlite import CHECKPOINTS_TABLE, TREE_TABLES, SQLiteTreeRecorder
+from domain.errors import InvalidError, StorageError
+from domain.instants import now_micros
+from ledger.integrity.sqltree import SQLTreeStore
 from ledger.integrity.store import StoredCheckpoint
-from ledger.storage.records import EVENTS_TABLE, FORMAT, LogRecord, LogRecorder, chunked, now_micros
+from ledger.storage.records import LogRecord, LogRecorder, chunked
+from ledger.storage.seam import StorageKind
+from ledger.storage.tables import CHECKPOINTS_TABLE, EVENTS_TABLE, FORMAT, META_TABLE, NODES_TABLE
+from projections.sql import SQLITE, Database
 
 # The state is read as a BLOB whatever a writer stored it as, so its bytes are what is hashed.
 _COLUMNS = "notification_id, originator_id, originator_version, topic, CAST(state AS BLOB), recorded_at"
 
 
-class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder, SQLiteTreeRecorder):
+SQLITE_KIND = StorageKind("sqlite", SQLITE, lock_signs=("locked", "busy"))
+"""SQLite: "database is locked" (or busy) once the busy timeout has passed."""
+
+TREE_TABLES = [
+    f"CREATE TABLE IF NOT EXISTS {NODES_TABLE} ("
+    "position INTEGER NOT NULL, level INTEGER NOT NULL, hash BLOB NOT NULL, "
+    "PRIMARY KEY (position, level)) WITHOUT ROWID",
+    f"CREATE TABLE IF NOT EXISTS {CHECKPOINTS_TABLE} ("
+    "seq INTEGER PRIMARY KEY, size INTEGER NOT NULL, note TEXT NOT NULL, recorded_at INTEGER NOT NULL)",
+]
+
+
+class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
     """Stores the log in one SQLite table whose ``notification_id`` is the log position, and its tree."""
+
+    kind = SQLITE_KIND
 
     def __init__(self, datastore: SQLiteDatastore, events_table_name: str = EVENTS_TABLE):
         super().__init__(datastore, events_table_name)
+        self.tree = SQLTreeStore(Database(datastore, SQLITE), is_lock_error=self.kind.is_lock_error)
         table = self.events_table_name
         self.insert_events_statement = (
             f"INSERT INTO {table} "
@@ -78,7 +98,7 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder, SQLiteTreeRecord
             "state BLOB NOT NULL, "
             "recorded_at INTEGER NOT NULL, "
             "UNIQUE (originator_id, originator_version))",
-            "CREATE TABLE IF NOT EXISTS ledger_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {META_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
             *TREE_TABLES,
         ]
 
@@ -106,7 +126,7 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder, SQLiteTreeRecord
             last = c.fetchone()
             if last is not None:
                 raise InvalidError(f"the ledger is not empty (head {last[0]})")
-            c.execute("UPDATE ledger_meta SET value=? WHERE key='origin'", (origin,))
+            c.execute(f"UPDATE {META_TABLE} SET value=? WHERE key='origin'", (origin,))
             for chunk in chunked(records):
                 c.executemany(
                     self._import_statement,
@@ -117,24 +137,21 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder, SQLiteTreeRecord
                             r.originator_version,
                             r.topic,
                             r.state,
-                            r.recorded_at,
+                            r.recorded_us,
                         )
                         for r in chunk
                     ],
                 )
                 # The tree grows chunk by chunk, reading the frontier the last chunk stored.
-                self.append_tree(c, chunk)
+                self.tree.append_tree(c, chunk)
                 count += len(chunk)
-            c.executemany(
-                f"INSERT INTO {CHECKPOINTS_TABLE} (seq, size, note, recorded_at) VALUES (?,?,?,?)",
-                [(cp.seq, cp.size, cp.note, cp.recorded_at) for cp in checkpoints],
-            )
+            self.tree.insert_checkpoints(c, checkpoints)
         return count
 
     def _create_table(self, c: SQLiteCursor) -> None:
         super()._create_table(c)
         # The origin names this log in signed checkpoints; it is made once.
-        insert = "INSERT OR IGNORE INTO ledger_meta VALUES (?, ?)"
+        insert = f"INSERT OR IGNORE INTO {META_TABLE} VALUES (?, ?)"
         c.execute(insert, ("format", FORMAT))
         c.execute(insert, ("origin", f"provenance-ledger/{uuid.uuid4()}"))
 
@@ -144,7 +161,7 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder, SQLiteTreeRecord
         c.execute(self._select_last)
         last = c.fetchone()
         last_position, last_recorded = (last[0], last[1]) if last else (0, 0)
-        given: Sequence[int] | None = kwargs.get("recorded_at")
+        given: Sequence[int] | None = kwargs.get("recorded_us")
         if given is None:
             # Record time comes from the store and never goes backwards.
             stamps: Sequence[int] = [max(now_micros(), last_recorded)] * len(stored_events)
@@ -162,10 +179,10 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder, SQLiteTreeRecord
         ]
         c.executemany(
             self.insert_events_statement,
-            [(r.originator_id.hex, r.originator_version, r.topic, r.state, r.recorded_at) for r in records],
+            [(r.originator_id.hex, r.originator_version, r.topic, r.state, r.recorded_us) for r in records],
         )
         # The Merkle tree grows in the same transaction: log and tree never disagree.
-        self.append_tree(c, records)
+        self.tree.append_tree(c, records)
         return [r.position for r in records]
 
     def select_notifications(
@@ -227,9 +244,86 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder, SQLiteTreeRecord
 
     def get_meta(self, key: str) -> str | None:
         with self.datastore.transaction(commit=False) as c:
-            c.execute("SELECT value FROM ledger_meta WHERE key=?", (key,))
+            c.execute(f"SELECT value FROM {META_TABLE} WHERE key=?", (key,))
             row = c.fetchone()
             return str(row[0]) if row else None
+
+    def select_payloads(self, after: int, limit: int) -> list[tuple[int, str, bytes]]:
+        # Catch-up needs no stream ids nor record times: read just the payloads.
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT notification_id, topic, state FROM {self.events_table_name} "
+                "WHERE notification_id > ? ORDER BY notification_id LIMIT ?",
+                (after, limit),
+            )
+            return [(position, topic, state) for position, topic, state in c.fetchall()]
+
+    def views_database(self) -> Database:
+        return Database(SQLiteViewWrites(self.datastore), SQLITE)
+
+
+class SQLiteViewWrites:
+    """The ledger's SQLite datastore, with the views' write transactions tuned for derived data.
+
+    They take the write lock first (``BEGIN IMMEDIATE``): a batch reads
+    before it writes and, begun deferred, would fail at once in WAL mode when
+    another process wrote in between, instead of waiting its turn. And they
+    commit without waiting for the disk (``synchronous=NORMAL``, for that
+    transaction only): a power cut may undo the last batches of a view, never
+    half of one (rows and position commit together), and catch-up redoes
+    them from the log, which keeps its own full durability.
+    """
+
+    def __init__(self, datastore: SQLiteDatastore) -> None:
+        self._datastore = datastore
+
+    def transaction(self, *, commit: bool) -> AbstractContextManager[Any]:
+        """A read transaction, or a write one holding the lock and skipping the wait for the disk."""
+        if not commit:
+            return self._datastore.transaction(commit=False)
+        return self._write()
+
+    @contextmanager
+    def _write(self) -> Iterator[SQLiteCursor]:
+        with self._datastore.get_connection(commit=True) as connection:
+            setting = connection.cursor()
+            setting.execute("PRAGMA synchronous")
+            (durability,) = setting.fetchone()
+            setting.execute("PRAGMA synchronous=NORMAL")
+            try:
+                with _ImmediateTransaction(connection, commit=True) as cursor, cursor:
+                    yield cursor
+            finally:
+                setting.execute(f"PRAGMA synchronous={int(durability)}")
+
+
+def check_ledger_file(path: Path, *, create: bool) -> None:
+    """Check ``path`` is a ledger of this format, or absent (if ``create``); else :class:`StorageError`."""
+    if path.is_dir():
+        raise StorageError(f"cannot open ledger {path}: it is a directory")
+    if not path.exists():
+        if not create:
+            raise StorageError(f"no ledger at {path}")
+        if not path.parent.is_dir():
+            raise StorageError(f"cannot create ledger {path}: directory {path.parent} does not exist")
+        return
+    try:
+        # As a URI, quoted: unquoted, '#', '?' and '%' in the file name would name another file.
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {
+                row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            if tables and META_TABLE not in tables:
+                raise StorageError(f"{path} is not a ledger: it is an SQLite database of something else")
+            if META_TABLE in tables:
+                row = connection.execute(f"SELECT value FROM {META_TABLE} WHERE key='format'").fetchone()
+                if row is None or row[0] != FORMAT or EVENTS_TABLE not in tables:
+                    raise StorageError(f"{path} is not a ledger of format {FORMAT}")
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        raise StorageError(f"cannot open ledger {path}: {error}") from None
 
 
 def _created_table(statement: str) -> str:
@@ -272,5 +366,5 @@ def _record(row: Any) -> LogRecord:
         originator_version=row[2],
         topic=row[3],
         state=bytes(row[4]),
-        recorded_at=row[5],
+        recorded_us=row[5],
     )

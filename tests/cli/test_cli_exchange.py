@@ -11,8 +11,8 @@ import pytest
 from cli_helpers import Run, assert_one_error_line, log_snapshot
 from click.testing import CliRunner
 
-from cli import retry
 from cli.main import ledger as ledger_command
+from ledger import policy as retry
 
 
 def test_export_then_import_gives_the_same_log(

@@ -239,8 +239,7 @@ def test_model_bounds_must_be_timezone_aware() -> None:
         ("2024-10-17T25:00Z", "malformed time '2024-10-17T25:00Z'"),
         ("2024-10-17T14:03+25:00", "malformed time '2024-10-17T14:03\\+25:00'"),
         ("0000", "invalid year 0"),
-        ("..2024", "malformed window '..2024': expected START..END"),
-        ("2024..", "malformed window '2024..': expected START..END"),
+        ("..", "malformed window '..': expected START..END"),
         ("2024..2025..2026", "malformed window '2024..2025..2026'"),
         ("2024-10-17..nope", "malformed time 'nope'"),
     ],
@@ -346,3 +345,40 @@ def test_an_offset_in_seconds_is_kept_as_the_same_instant_in_utc() -> None:
 @given(world_times())
 def test_json_keeps_every_world_time_exactly(time: WorldTime) -> None:
     assert WorldTime.model_validate_json(time.model_dump_json()) == time
+
+
+@pytest.mark.parametrize(
+    ("text", "earliest", "latest", "shown"),
+    [
+        ("20241016093000", utc(2024, 10, 16, 9, 30), utc(2024, 10, 16, 9, 30), "2024-10-16T09:30:00Z"),
+        (
+            "20241016093000..20241016100000",
+            utc(2024, 10, 16, 9, 30),
+            utc(2024, 10, 16, 10),
+            "2024-10-16T09:30Z..2024-10-16T10:00:00Z",
+        ),
+        ("..2024-10-16T10:00Z", utc(1, 1, 1), utc(2024, 10, 16, 10, 1) - LAST, "..2024-10-16T10:00Z"),
+        ("2024-10-16..", utc(2024, 10, 16), utc(9999, 12, 31, 23, 59, 59, 999999), "2024-10-16.."),
+        ("..20241016100000", utc(1, 1, 1), utc(2024, 10, 16, 10), "..2024-10-16T10:00:00Z"),
+    ],
+)
+def test_wayback_timestamps_and_open_bounds(
+    text: str, earliest: datetime, latest: datetime, shown: str
+) -> None:
+    when = WorldTime.parse(text)
+    assert (when.earliest, when.latest, str(when)) == (earliest, latest, shown)
+    assert WorldTime.parse(str(when)) == when
+
+
+def test_open_bounds_say_which_side_is_open() -> None:
+    before = WorldTime.parse("..2024-10-16T10:00Z")
+    assert before.open_start
+    assert not before.open_end
+    assert WorldTime.parse("2024..").open_end
+    assert not WorldTime.parse("2024").open_start
+
+
+@pytest.mark.parametrize("text", ["20241399000000", "2024101609300", "..", "..2024..", "202410160930001"])
+def test_malformed_wayback_timestamps_and_windows_are_refused(text: str) -> None:
+    with pytest.raises(InvalidError):
+        WorldTime.parse(text)

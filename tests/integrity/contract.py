@@ -81,7 +81,7 @@ class IntegrityContract(ABC):
     def test_concurrent_checkpoints_cannot_interleave(self, ledger: Ledger, key: Signer) -> None:
         record_actors(ledger, 2)
         ledger.checkpoint(key)
-        tree = ledger._recorder
+        tree = ledger._recorder.tree
         assert isinstance(tree, TreeRecorder)
         with pytest.raises(ConflictError):
             tree.insert_checkpoint("stale", 2, after=0)

@@ -88,7 +88,7 @@ def test_checkpoint_verify_prove_and_check_offline(workdir: Path) -> None:
             "inclusion.json",
             "ok: entry at position 3 (actor/actor-2 v1, ledger.ActorRegistered.v1) is in the tree of size 6",
         ),
-        ("consistency.json", "ok: the tree of size 6 is a prefix of the tree of size 9 (signed by desk"),
+        ("consistency.json", "ok: the tree of size 6 is a prefix of the tree of size 9 of the log"),
     ]:
         done = subprocess.run(
             [*command, proof, "--key", "desk.key.pub"],
@@ -100,6 +100,8 @@ def test_checkpoint_verify_prove_and_check_offline(workdir: Path) -> None:
         )
         assert (done.returncode, done.stderr) == (0, "")
         assert done.stdout.startswith(expected)
+        assert "of the log 'provenance-ledger/" in done.stdout
+        assert "(signed by desk; root " in done.stdout
     done = subprocess.run(
         [*command, "inclusion.json", "--key", "desk.key.pub", "--json"],
         cwd=elsewhere,
@@ -189,6 +191,7 @@ def test_verify_names_the_first_failure_and_exits_3(workdir: Path) -> None:
         (["prove", "inclusion", "nobody"], "Error: "),
         (["prove", "consistency", "desk.key"], "Error: malformed note: no blank line before the signatures"),
         (["check-proof", "desk.key", "--key", "desk.key.pub"], "Error: not a valid proof"),
+        (["check-proof", "missing.json", "--key", "desk.key.pub"], "Error: cannot read proof missing.json"),
     ],
 )
 def test_bad_input_is_one_line_and_no_traceback(workdir: Path, args: list[str], message: str) -> None:

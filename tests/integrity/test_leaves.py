@@ -22,7 +22,7 @@ records = st.builds(
     originator_version=st.integers(1, 2**63),
     topic=st.text(max_size=40),
     state=st.binary(max_size=200),
-    recorded_at=st.integers(0, 2**63),
+    recorded_us=st.integers(0, 2**63),
 )
 
 
@@ -39,7 +39,7 @@ def test_a_leaf_decodes_to_its_record(record: LogRecord) -> None:
         {"originator_version": 3},
         {"topic": "ledger.ActorRegistered.v2"},
         {"state": b'{"a":2}'},
-        {"recorded_at": 1_700_000_000_000_001},
+        {"recorded_us": 1_700_000_000_000_001},
     ],
 )
 def test_every_field_changes_the_leaf_hash(change: dict[str, object]) -> None:

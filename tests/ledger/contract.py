@@ -28,7 +28,7 @@ from ledger import (
     NotFoundError,
     WorldTime,
 )
-from ledger.facade import LOG_BATCH
+from ledger.log import LOG_BATCH
 from tests.ledger.world import (
     AUTHOR,
     CASE,

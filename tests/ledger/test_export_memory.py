@@ -56,7 +56,7 @@ def actor_records(count: int) -> Iterator[LogRecord]:
             originator_version=1,
             topic=type(template).TOPIC,
             state=state.replace("<id>", str(stream)).replace("<n>", str(position)).encode(),
-            recorded_at=1_729_209_600_000_000 + position * 1000,
+            recorded_us=1_729_209_600_000_000 + position * 1000,
         )
 
 

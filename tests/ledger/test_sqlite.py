@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from domain.instants import micros as datetime_to_micros
 from ledger import Ledger, StorageError
-from ledger.storage.records import datetime_to_micros
 from tests.ledger.contract import LedgerContract
 
 

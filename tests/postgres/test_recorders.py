@@ -97,9 +97,9 @@ class _DenseContract(_Recorders):
         recorder = self.create_recorder()
         stream = uuid.uuid4()
         future = 4_102_444_800_000_000  # 2100-01-01, as if a writer's clock were far ahead
-        recorder.insert_events([_event(stream, 1)], recorded_at=[future])
+        recorder.insert_events([_event(stream, 1)], recorded_us=[future])
         recorder.insert_events([_event(stream, 2), _event(stream, 3)])
-        times = [r.recorded_at for r in recorder.select_log(0, 10)]
+        times = [r.recorded_us for r in recorder.select_log(0, 10)]
         assert times == [future, future, future]
 
     def test_the_origin_is_made_once(self) -> None:

@@ -1,0 +1,71 @@
+"""Reading the log: positions, streams and decoded entries, streamed in batches.
+
+:class:`LogReader` is the part of :class:`ledger.Ledger` that reads what the
+recorder stored and decodes it with the mapper; the queries, replay and
+export read through it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from domain.errors import NotFoundError
+from domain.events import LogEntry
+from domain.instants import from_micros
+from domain.refs import parse_ref, subject_id
+from ledger.mapper import PydanticMapper
+from ledger.storage.records import LogRecord, LogRecorder
+
+LOG_BATCH = 500
+"""Records read from the store at a time."""
+
+
+class LogReader:
+    """The log of one ledger, read through its recorder and decoded by its mapper."""
+
+    def __init__(self, recorder: LogRecorder, mapper: PydanticMapper) -> None:
+        self.recorder = recorder
+        self.mapper = mapper
+
+    @property
+    def head(self) -> int:
+        """The position of the last entry in the log (0 when empty)."""
+        return self.recorder.max_position()
+
+    @property
+    def plain_payloads(self) -> bool:
+        """True when stored payloads are plain JSON (not encrypted, not compressed): searchable as bytes."""
+        return not (self.mapper.cipher or self.mapper.compressor)
+
+    def records(self, after: int = 0, until: int | None = None) -> Iterator[LogRecord]:
+        """Every stored record with ``after < position <= until``, in log order, in batches."""
+        while True:
+            batch = self.recorder.select_log(after, LOG_BATCH, until)
+            yield from batch
+            if len(batch) < LOG_BATCH:
+                return
+            after = batch[-1].position
+
+    def entry(self, record: LogRecord) -> LogEntry:
+        """The decoded entry of a stored record (its record time as a datetime)."""
+        event = self.mapper.decode(
+            record.topic, record.state, record.originator_id, record.originator_version
+        )
+        return LogEntry(position=record.position, recorded_at=from_micros(record.recorded_us), event=event)
+
+    def log(self, after: int = 0, *, until: int | None = None) -> Iterator[LogEntry]:
+        """Every entry with ``after < position <= until``, in log order, streamed."""
+        for record in self.records(after, until):
+            yield self.entry(record)
+
+    def history(self, ref: str) -> list[LogEntry]:
+        """Every entry of the subject ``ref``, in version order; :class:`NotFoundError` if none."""
+        parse_ref(ref)
+        records = self.recorder.select_stream(subject_id(ref))
+        if not records:
+            raise NotFoundError(f"{ref} does not exist")
+        return [self.entry(r) for r in records]
+
+    def entry_at(self, position: int) -> LogEntry:
+        """The entry at ``position`` (which must be in the log)."""
+        return next(self.log(position - 1, until=position))
