@@ -30,11 +30,10 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from domain.errors import FormatError, LedgerError
+from domain.errors import FormatError, InvalidError, LedgerError
 from domain.post import PostState
 from domain.worldtime import WorldTime
 
@@ -63,7 +62,7 @@ class Capture:
     @property
     def at(self) -> WorldTime:
         """The capture time, an instant in UTC."""
-        return WorldTime.instant(datetime.strptime(self.timestamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC))
+        return parse_timestamp(self.timestamp)
 
     @property
     def seen(self) -> bool:
@@ -95,7 +94,10 @@ def parse_timestamp(text: str) -> WorldTime:
     """A 14-digit Wayback timestamp (UTC) as an instant; :class:`ValueError` if malformed."""
     if not _TIMESTAMP.fullmatch(text):
         raise ValueError(f"expected 14 digits YYYYMMDDhhmmss, got {text[:40]!r}")
-    return WorldTime.instant(datetime.strptime(text, "%Y%m%d%H%M%S").replace(tzinfo=UTC))
+    try:
+        return WorldTime.parse(text)
+    except InvalidError as error:
+        raise ValueError(str(error)) from None
 
 
 def read_cdx(path: str | os.PathLike[str]) -> list[Capture]:

@@ -23,14 +23,13 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 from urllib.parse import urlsplit
 
 from domain.claim import ClaimState
 from domain.errors import FormatError, InvalidError, LedgerError
-from domain.worldtime import WorldTime
+from domain.worldtime import OPEN_START, WorldTime
 
 if TYPE_CHECKING:
     from ledger.facade import Ledger
@@ -277,10 +276,6 @@ class ReviewRecorder:
             getattr(self.ledger, method)(claim_ref, **fields)
             self._note(f"claim {method.partition('_')[0]}", claim_ref)
         self._verdicts[key] = item.rating.label
-
-
-OPEN_START: Final = datetime(1, 1, 1, tzinfo=UTC)
-"""The open start of a window known only by its end (as the world-time work writes ``..T``)."""
 
 
 def no_later_than(when: WorldTime) -> WorldTime:
