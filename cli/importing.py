@@ -159,3 +159,33 @@ def demo(path: str | None) -> None:
             click.echo(line)
     click.echo()
     click.echo(f"Explore it: ledger --db {target} timeline case/labour-staff-us-campaign")
+
+
+@click.command("captures")
+@click.argument("ref", metavar="POST_REF")
+@click.option(
+    "--cdx-url",
+    required=True,
+    metavar="URL",
+    help="A CDX server: the Wayback Machine's https://web.archive.org/cdx/search/cdx, "
+    "or a pywb collection's http://HOST/COLL/cdx.",
+)
+@click.option(
+    "--replay-base",
+    metavar="URL",
+    help="Where captures replay (default: the server's /web, or the pywb collection).",
+)
+@click.option("--dry-run", is_flag=True, help="Show what would be recorded; write nothing.")
+def post_captures(ref: str, cdx_url: str, replay_base: str | None, dry_run: bool) -> None:
+    """Ask a CDX server for the captures of a post's URL and record them on the post.
+
+    Each capture that saw the page is an archive of the post; one that found
+    it gone (404, 410) after one that saw it bounds the deletion window,
+    citing both captures. Only what is new is recorded.
+
+    \b
+    Example:
+      ledger post captures post/labour-linkedin-invite --cdx-url https://web.archive.org/cdx/search/cdx
+    """
+    result = open_ledger().post_captures(ref, cdx_url=cdx_url, replay=replay_base, dry_run=dry_run)
+    echo_recorded(result.file, result.recorded, dry_run=dry_run)

@@ -138,6 +138,7 @@ for command in (read.timeline, read.show, read.list_group, read.log, read.replay
 ledger.add_command(views.projections)
 # Importing
 ledger.add_command(importing.import_file)
+record.post.add_command(importing.post_captures)
 ledger.add_command(importing.demo)
 # Integrity
 integrity.register(ledger)

@@ -160,6 +160,7 @@ class Ledger(LedgerRecording):
     import_factcheck = delegate("_interchange", Interchange.import_factcheck)
     import_cdx = delegate("_interchange", Interchange.import_cdx)
     record_captures = delegate("_interchange", Interchange.record_captures)
+    post_captures = delegate("_interchange", Interchange.post_captures)
     export_prov = delegate("_interchange", Interchange.export_prov)
     export_claimreview = delegate("_interchange", Interchange.export_claimreview)
 

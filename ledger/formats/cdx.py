@@ -32,6 +32,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
+from urllib.error import HTTPError, URLError
+from urllib.parse import urlencode
+from urllib.request import urlopen
 
 from domain.errors import FormatError, InvalidError, LedgerError
 from domain.post import PostState
@@ -259,3 +262,46 @@ def record_captures(
         except LedgerError as error:
             raise FormatError(str(error), file=name, item=f"line {capture.line}") from None
     return recorded
+
+
+MAX_INDEX_BYTES: Final = 64 * 1024 * 1024
+"""The most a CDX server's answer may hold (a capture index of one URL is far smaller)."""
+
+
+def replay_base_for(cdx_url: str) -> str | None:
+    """Where a CDX server's captures replay: the Wayback Machine's ``/web``, or pywb's collection."""
+    base = cdx_url.split("?", 1)[0].rstrip("/")
+    if base.endswith("/cdx/search/cdx"):
+        return base.removesuffix("/cdx/search/cdx") + "/web"
+    if base.endswith("/cdx"):
+        return base.removesuffix("/cdx")
+    return None
+
+
+def query_cdx(cdx_url: str, url: str, *, timeout: float = 30.0) -> tuple[str, list[Capture]]:
+    """Ask the CDX server at ``cdx_url`` for the captures of ``url``; returns the query and the captures.
+
+    The answer is read as JSON (``output=json``: the Wayback Machine's table,
+    or pywb's JSON lines), at most :data:`MAX_INDEX_BYTES`. Raises
+    :class:`~domain.errors.FormatError` naming the query when the server
+    cannot be reached or answers with something else.
+    """
+    if not cdx_url.startswith(("http://", "https://")):
+        raise FormatError("a CDX server is an http:// or https:// URL", file=cdx_url)
+    query = f"{cdx_url}{'&' if '?' in cdx_url else '?'}{urlencode({'url': url, 'output': 'json'})}"
+    try:
+        # The scheme is checked above: only http and https reach urlopen.
+        with urlopen(query, timeout=timeout) as response:  # noqa: S310
+            body = response.read(MAX_INDEX_BYTES + 1)
+    except HTTPError as error:
+        raise FormatError(f"the CDX server answered HTTP {error.code}", file=query) from None
+    except (URLError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise FormatError(f"cannot reach the CDX server: {reason}", file=query) from None
+    if len(body) > MAX_INDEX_BYTES:
+        raise FormatError(f"the answer is larger than {MAX_INDEX_BYTES:,} bytes", file=query)
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise FormatError(f"not UTF-8 text: {error.reason}", file=query) from None
+    return query, parse_cdx(text, query) if text.strip() else []

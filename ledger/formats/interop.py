@@ -13,8 +13,17 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from domain.errors import FormatError, LedgerError
-from ledger.formats.cdx import DEFAULT_REPLAY, Capture, CaptureImport, read_cdx, record_captures
+from domain.errors import FormatError, InvalidError, LedgerError
+from domain.post import PostState
+from ledger.formats.cdx import (
+    DEFAULT_REPLAY,
+    Capture,
+    CaptureImport,
+    query_cdx,
+    read_cdx,
+    record_captures,
+    replay_base_for,
+)
 from ledger.formats.reviews import ReviewImport, ReviewItem, import_reviews, read_ratings
 
 if TYPE_CHECKING:
@@ -101,6 +110,26 @@ class Interchange:
         except LedgerError as error:
             raise FormatError(str(error), file=name) from None
         return CaptureImport(name, len(captures), len(captures), tuple(recorded), dry_run)
+
+    def post_captures(
+        self, post: str, *, cdx_url: str, replay: str | None = None, dry_run: bool = False
+    ) -> CaptureImport:
+        """Ask the CDX server at ``cdx_url`` for the captures of ``post``'s URL and record them.
+
+        ``replay`` (where captures replay) defaults to what the server's URL
+        says: the Wayback Machine's ``/web``, or a pywb collection.
+        """
+        state = self.ledger.get(post)
+        url = getattr(state, "url", None)
+        if not isinstance(state, PostState) or url is None:
+            raise InvalidError(f"{post} is not a post with a URL")
+        if not cdx_url.startswith(("http://", "https://")):
+            raise FormatError("a CDX server is an http:// or https:// URL", file=cdx_url)
+        base = replay or replay_base_for(cdx_url)
+        if base is None:
+            raise InvalidError(f"cannot tell where the captures of {cdx_url} replay: give the replay base")
+        query, captures = query_cdx(cdx_url, url)
+        return self.record_captures(captures, name=query, post=post, replay=base, dry_run=dry_run)
 
     def export_prov(
         self,
