@@ -19,7 +19,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 AnswerMethod = Callable[..., str]
 
 CHANNELS = ("email", "phone", "social", "in-person", "other")
-STANCES = ("rebutted", "supported")
+STANCES = ("rebutted", "supported", "unrated")
 
 
 @click.group()
@@ -165,6 +165,43 @@ def claim_support(
     ledger = open_ledger(create=True)
     click.echo(
         ledger.support_claim(
+            ref,
+            reviewer=reviewer,
+            verdict=verdict,
+            rationale=rationale,
+            evidence=evidence,
+            at=at,
+            sources=sources,
+            note=note,
+        )
+    )
+
+
+@claim.command("rate")
+@click.argument("ref")
+@_review_options
+@provenance_options
+def claim_rate(
+    *,
+    ref: str,
+    reviewer: str,
+    verdict: str,
+    rationale: str,
+    evidence: tuple[str, ...],
+    at: WorldTime,
+    sources: tuple[str, ...],
+    note: str | None,
+) -> None:
+    """Record a review of the claim REF whose verdict neither rebuts nor supports it (unrated).
+
+    \b
+    Example:
+      ledger claim rate claim/some-claim --reviewer actor/newsweek --verdict "Needs context" \\
+        --rationale "True figures, misleading comparison." --at 2024-10-18
+    """
+    ledger = open_ledger(create=True)
+    click.echo(
+        ledger.rate_claim(
             ref,
             reviewer=reviewer,
             verdict=verdict,

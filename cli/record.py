@@ -122,7 +122,7 @@ def post() -> None:
 @click.argument("ref")
 @click.option("--platform", required=True, help="Where: LinkedIn, X, email, ...")
 @click.option("--author", required=True, metavar="ACTOR_REF", help="Who wrote it.")
-@click.option("--text", required=True, help="What it says.")
+@click.option("--text", help="What it says (leave out for a post known only by its --url).")
 @click.option("--url", help="Where it was.")
 @click.option("--in-reply-to", metavar="POST_REF", help="The post it answers.")
 @when_option(help="when it was published")
@@ -132,7 +132,7 @@ def post_publish(
     ref: str,
     platform: str,
     author: str,
-    text: str,
+    text: str | None,
     url: str | None,
     in_reply_to: str | None,
     at: WorldTime,

@@ -95,7 +95,7 @@ COMMANDS: Mapping[str, CommandSpec] = {
             _REF,
             _req("platform", "text"),
             _req("author", "ref"),
-            _req("text", "text"),
+            _field("text", "text"),  # a post known only by its URL has none
             _field("url", "text"),
             _field("in-reply-to", "ref"),
             _AT,
@@ -126,6 +126,7 @@ COMMANDS: Mapping[str, CommandSpec] = {
         _command("claim repeat", "repeat_claim", _REF, _req("in", "ref", "post"), _req("by", "ref"), _AT),
         _command("claim rebut", "rebut_claim", _REF, *_REVIEW, _EVIDENCE, _AT),
         _command("claim support", "support_claim", _REF, *_REVIEW, _EVIDENCE, _AT),
+        _command("claim rate", "rate_claim", _REF, *_REVIEW, _EVIDENCE, _AT),
         _command("claim revise", "revise_verdict", _REF, *_REVIEW, _EVIDENCE, _field("stance", "text"), _AT),
         _command("claim retract", "retract_claim", _REF, _field("by", "ref"), _field("reason", "text"), _AT),
         _command(
