@@ -67,9 +67,9 @@ def compact_schema(document: Any) -> dict[str, Any]:
     :class:`~domain.errors.InvalidError` when the JSON-LD cannot be read.
     """
     try:
-        expanded = jsonld.expand(document, _options())
+        # compact() expands first, with the same offline loader.
         compacted: dict[str, Any] = jsonld.compact(
-            expanded, schema_context(), {**_options(), "compactArrays": True}
+            document, schema_context(), {**_options(), "compactArrays": True}
         )
     except jsonld.JsonLdError as error:
         raise InvalidError(f"not readable as JSON-LD: {_reason(error)}") from None

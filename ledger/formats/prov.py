@@ -22,15 +22,17 @@ Mapping (see docs/interop.md for the full table and what is lost):
   and ``ledger:precision`` keep what the bounds alone do not say; record
   time and log position are ``ledger:recordedAt`` and ``ledger:position``.
 
-The log is read as a stream; the document itself is held in memory by
-``prov`` (about 2 KiB per event), so a very large export needs memory in
-proportion (measured in ``benchmarks``).
+The log is read as a stream, and the document written in chunks of
+:data:`~ledger.formats.prov_stream.CHUNK` events, each encoded by ``prov``
+(:mod:`ledger.formats.prov_stream`), so memory stays bounded whatever the
+ledger's size (measured in ``benchmarks``).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Final, TextIO
 from urllib.parse import quote
 
@@ -38,8 +40,10 @@ from prov.constants import XSD_DATETIME
 from prov.model import Literal, Namespace, ProvDocument
 
 from domain.actor import ActorRegistered
+from domain.errors import InvalidError
 from domain.events import LogEntry
 from domain.post import PostDeleted
+from ledger.formats.prov_stream import CHUNK, write_stream
 from ledger.formats.selection import selected_entries, selected_subjects
 
 if TYPE_CHECKING:
@@ -151,12 +155,16 @@ def _declare_entity(document: ProvDocument, ref: str, declared: set[str]) -> Non
         declared.add(ref)
 
 
-def prov_document(entries: Iterable[LogEntry]) -> ProvDocument:
-    """The PROV document of ``entries`` (in log order)."""
+def prov_document(entries: Iterable[LogEntry], declared: set[str] | None = None) -> ProvDocument:
+    """The PROV document of ``entries`` (in log order), in memory.
+
+    ``declared``: names declared by earlier documents of the same export,
+    which this one only refers to (it adds its own).
+    """
     document = new_document()
-    declared: set[str] = set()
+    known = set() if declared is None else declared
     for entry in entries:
-        add_entry(document, entry, declared)
+        add_entry(document, entry, known)
     return document
 
 
@@ -167,34 +175,41 @@ def export_prov(
     format: str = "prov-json",
     refs: Sequence[str] = (),
     case: str | None = None,
+    chunk: int = CHUNK,
 ) -> int:
-    """Write the history of ``refs`` (or of ``case`` and its subjects; default all) as PROV.
+    """Write the history of ``refs`` (or of ``case`` and its subjects; default all) as PROV, streamed.
 
-    ``format`` is one of :data:`PROV_FORMATS`. Returns the number of events
-    written. Raises :class:`~domain.errors.InvalidError` for an unknown format,
-    :class:`~domain.errors.NotFoundError` for a subject that does not exist.
+    ``format`` is one of :data:`PROV_FORMATS`. Memory is bounded by ``chunk``
+    events (see :mod:`ledger.formats.prov_stream`). Returns the number of
+    events written. Raises :class:`~domain.errors.InvalidError` for an
+    unknown format, :class:`~domain.errors.NotFoundError` for a subject that
+    does not exist.
     """
-    from domain.errors import InvalidError  # noqa: PLC0415
-
     if format not in PROV_FORMATS:
         raise InvalidError(f"unknown PROV format {format!r}: use one of {', '.join(PROV_FORMATS)}")
     subjects = selected_subjects(ledger, refs, case)
     count = 0
 
-    def counted() -> Iterable[LogEntry]:
+    def counted() -> Iterator[LogEntry]:
         nonlocal count
         for entry in selected_entries(ledger, subjects):
             count += 1
             yield entry
 
-    document = prov_document(counted())
-    options = {"indent": 2} if PROV_FORMATS[format] in ("json", "jsonld") else {}
+    with _open(target) as stream:
+        write_stream(
+            counted(), stream, PROV_FORMATS[format], build=prov_document, empty=new_document(), chunk=chunk
+        )
+    return count
+
+
+@contextmanager
+def _open(target: TextIO | str | os.PathLike[str]) -> Iterator[TextIO]:
     if isinstance(target, str | os.PathLike):
         with open(target, "w", encoding="utf-8") as stream:
-            document.serialize(stream, format=PROV_FORMATS[format], **options)
+            yield stream
     else:
-        document.serialize(target, format=PROV_FORMATS[format], **options)
-    return count
+        yield target
 
 
 def read_prov(text: str, format: str) -> ProvDocument:

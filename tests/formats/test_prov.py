@@ -9,7 +9,7 @@ from prov.model import PROV_INVALIDATION, ProvDocument
 
 from domain.errors import InvalidError, NotFoundError
 from ledger import Ledger
-from ledger.formats.prov import PROV_FORMATS, prov_document, read_prov
+from ledger.formats.prov import PROV_FORMATS, export_prov, prov_document, read_prov
 
 POST = "post/labour-linkedin-invite"
 
@@ -78,3 +78,18 @@ def test_free_text_recorder_names_survive(ledger: Ledger) -> None:
     for format_ in PROV_FORMATS:
         text = exported(ledger, format_)
         assert read_prov(text, format_) == prov_document(ledger.log())
+
+
+@pytest.mark.parametrize("format_", list(PROV_FORMATS))
+@pytest.mark.parametrize("chunk", [1, 5, 36, 37, 1000])
+def test_written_in_chunks_it_reads_back_to_the_same_document(
+    story: Ledger, format_: str, chunk: int
+) -> None:
+    out = io.StringIO()
+    assert export_prov(story, out, format=format_, chunk=chunk) == story.head
+    assert read_prov(out.getvalue(), format_) == prov_document(story.log())
+
+
+def test_an_empty_selection_is_an_empty_document(ledger: Ledger) -> None:
+    for format_ in PROV_FORMATS:
+        assert read_prov(exported(ledger, format_), format_) == prov_document([])
