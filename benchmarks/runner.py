@@ -29,6 +29,7 @@ MODULES: dict[str, str] = {
     "views": "benchmarks.bench_views",
     "integrity": "benchmarks.bench_integrity",
     "postgres": "benchmarks.bench_postgres",
+    "interop": "benchmarks.bench_interop",
 }
 
 #: Which issue brings each module that may not have landed yet.
