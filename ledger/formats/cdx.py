@@ -48,6 +48,8 @@ _ALIASES: Final = {"url": "original", "mime": "mimetype", "status": "statuscode"
 _TIMESTAMP: Final = re.compile(r"\d{14}")
 GONE: Final = frozenset({"404", "410"})
 DEFAULT_REPLAY: Final = "https://web.archive.org/web"
+MAX_INDEX_BYTES: Final = 64 * 1024 * 1024
+"""The most a CDX file or server answer may hold (a capture index of one URL is far smaller)."""
 
 
 @dataclass(frozen=True)
@@ -107,9 +109,14 @@ def read_cdx(path: str | os.PathLike[str]) -> list[Capture]:
     """The captures in a CDX file (JSON, JSON lines of objects, or space-separated), duplicates collapsed."""
     name = os.fspath(path)
     try:
-        text = Path(name).read_bytes().decode("utf-8")
+        with Path(name).open("rb") as stream:
+            raw = stream.read(MAX_INDEX_BYTES + 1)
     except OSError as error:
         raise FormatError(f"cannot read the file: {error.strerror or error}", file=name) from None
+    if len(raw) > MAX_INDEX_BYTES:
+        raise FormatError(f"the file is larger than {MAX_INDEX_BYTES:,} bytes; split it", file=name)
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise FormatError(f"not UTF-8 text: {error.reason}", file=name) from None
     return parse_cdx(text, name)
@@ -137,6 +144,8 @@ def _json_rows(text: str, name: str) -> list[tuple[int, dict[str, Any]]]:
         table = json.loads(text)
     except json.JSONDecodeError as error:
         raise FormatError(f"not valid JSON: {error}", file=name) from None
+    except RecursionError:
+        raise FormatError("not readable: the JSON is nested too deeply", file=name) from None
     if not isinstance(table, list) or not table or not all(isinstance(row, list) for row in table):
         raise FormatError("CDX JSON is a list of rows, the first one the field names", file=name)
     header = [str(_ALIASES.get(h, h)) for h in table[0]]
@@ -152,6 +161,8 @@ def _object_rows(text: str, name: str) -> list[tuple[int, dict[str, Any]]]:
             row = json.loads(line)
         except json.JSONDecodeError as error:
             raise FormatError(f"not valid JSON: {error.msg}", file=name, item=f"line {number}") from None
+        except RecursionError:
+            raise FormatError("nested too deeply", file=name, item=f"line {number}") from None
         if not isinstance(row, dict):
             raise FormatError("expected a JSON object", file=name, item=f"line {number}")
         rows.append((number, {_ALIASES.get(str(k), str(k)): v for k, v in row.items()}))
@@ -262,10 +273,6 @@ def record_captures(
         except LedgerError as error:
             raise FormatError(str(error), file=name, item=f"line {capture.line}") from None
     return recorded
-
-
-MAX_INDEX_BYTES: Final = 64 * 1024 * 1024
-"""The most a CDX server's answer may hold (a capture index of one URL is far smaller)."""
 
 
 def replay_base_for(cdx_url: str) -> str | None:

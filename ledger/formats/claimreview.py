@@ -27,6 +27,8 @@ from ledger.formats.jsonld import compact_schema
 from ledger.formats.reviews import Appearance, Party, Rating, ReviewItem
 
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""The largest file read (JSON-LD is expanded in memory; a feed this size is ~100,000 reviews)."""
 
 
 def read_claimreviews(path: str | os.PathLike[str]) -> list[ReviewItem]:
@@ -43,10 +45,7 @@ def read_claimreviews(path: str | os.PathLike[str]) -> list[ReviewItem]:
 
 
 def _documents(name: str) -> list[Any]:
-    try:
-        raw = Path(name).read_bytes()
-    except OSError as error:
-        raise FormatError(f"cannot read the file: {error.strerror or error}", file=name) from None
+    raw = read_limited(name, MAX_FILE_BYTES)
     if Path(name).suffix.lower() in HTML_SUFFIXES:
         import extruct  # type: ignore[import-untyped]  # noqa: PLC0415  (lxml is slow to import)
 
@@ -59,6 +58,8 @@ def _documents(name: str) -> list[Any]:
         return [json.loads(raw.decode("utf-8"))]
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise FormatError(f"not valid JSON: {error}", file=name) from None
+    except RecursionError:
+        raise FormatError("not readable: the JSON is nested too deeply", file=name) from None
 
 
 def _review_nodes(name: str, documents: list[Any]) -> Iterator[dict[str, Any]]:
@@ -68,6 +69,18 @@ def _review_nodes(name: str, documents: list[Any]) -> Iterator[dict[str, Any]]:
         except InvalidError as error:
             raise FormatError(str(error), file=name) from None
         yield from _find_reviews(compacted)
+
+
+def read_limited(name: str, limit: int) -> bytes:
+    """The bytes of the file ``name``, refused (:class:`FormatError`) beyond ``limit``."""
+    try:
+        with Path(name).open("rb") as stream:
+            raw = stream.read(limit + 1)
+    except OSError as error:
+        raise FormatError(f"cannot read the file: {error.strerror or error}", file=name) from None
+    if len(raw) > limit:
+        raise FormatError(f"the file is larger than {limit:,} bytes; split it", file=name)
+    return raw
 
 
 def _with_context(document: Any) -> Any:
@@ -153,7 +166,8 @@ def review_date(text: Any, field: str) -> WorldTime:
 
 
 def _item(name: str, index: int, node: dict[str, Any]) -> ReviewItem:
-    where = f"item {index}" + (f" ({node['id']})" if isinstance(node.get("id"), str) else "")
+    # The @id is quoted (escaped, cut short): it is input, and error lines reach terminals.
+    where = f"item {index}" + (f" ({node['id'][:100]!r})" if isinstance(node.get("id"), str) else "")
 
     def fail(field: str, reason: str) -> FormatError:
         return FormatError(reason, file=name, item=where, field=field)

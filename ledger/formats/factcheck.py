@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from typing import Any
 
 from domain.errors import FormatError, InvalidError
-from ledger.formats.claimreview import review_date
+from ledger.formats.claimreview import MAX_FILE_BYTES, read_limited, review_date
 from ledger.formats.reviews import Party, Rating, ReviewItem
 
 
@@ -28,12 +27,13 @@ def read_factcheck(path: str | os.PathLike[str]) -> list[ReviewItem]:
     (``claims[I].claimReview[J]``, 0-based as in the JSON) and the field.
     """
     name = os.fspath(path)
+    raw = read_limited(name, MAX_FILE_BYTES)
     try:
-        document = json.loads(Path(name).read_bytes().decode("utf-8"))
-    except OSError as error:
-        raise FormatError(f"cannot read the file: {error.strerror or error}", file=name) from None
+        document = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise FormatError(f"not valid JSON: {error}", file=name) from None
+    except RecursionError:
+        raise FormatError("not readable: the JSON is nested too deeply", file=name) from None
     pages = document if isinstance(document, list) else [document]
     items: list[ReviewItem] = []
     for page_number, page in enumerate(pages):

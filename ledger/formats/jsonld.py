@@ -73,6 +73,8 @@ def compact_schema(document: Any) -> dict[str, Any]:
         )
     except jsonld.JsonLdError as error:
         raise InvalidError(f"not readable as JSON-LD: {_reason(error)}") from None
+    except RecursionError:
+        raise InvalidError("not readable as JSON-LD: nested too deeply") from None
     compacted.pop("@context", None)
     return compacted
 

@@ -207,3 +207,25 @@ def test_export_of_one_claim(ledger: Ledger) -> None:
     (review,) = json.loads(out.getvalue())
     assert review["@type"] == "ClaimReview"
     assert review["claimReviewed"] == ledger.get(ref).text
+
+
+def test_hostile_files_are_refused_in_one_line(
+    ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(FormatError, match="nested too deeply"):
+        ledger.import_claimreview(path)
+    items = json.loads((FIXTURES / "array.json").read_text())
+    items[0]["@id"] = "https://x.example/\u202eevil\x1b[31m"
+    items[0].pop("claimReviewed")
+    path.write_text(json.dumps(items))
+    with pytest.raises(FormatError) as caught:
+        ledger.import_claimreview(path)
+    assert "\u202e" not in str(caught.value)
+    assert "\x1b" not in str(caught.value)
+    assert "\\u202eevil\\x1b[31m" in str(caught.value)
+    monkeypatch.setattr("ledger.formats.claimreview.MAX_FILE_BYTES", 100)
+    with pytest.raises(FormatError, match="larger than 100 bytes"):
+        ledger.import_claimreview(FIXTURES / "single.json")
+    assert ledger.head == 0
