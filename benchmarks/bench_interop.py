@@ -200,7 +200,7 @@ def run(ctx: Context) -> list[Figure]:
                 peaks,
                 "open the ledger only",
                 floor,
-                note="written in chunks of 1,000 events, each encoded by prov (ledger/formats/prov_stream.py)",
+                note="written in chunks of 1,000 events, each encoded by prov (ledger/formats/prov_stream)",
             )
         )
     return figures

@@ -29,6 +29,7 @@ MODULES: dict[str, str] = {
     "views": "benchmarks.bench_views",
     "integrity": "benchmarks.bench_integrity",
     "postgres": "benchmarks.bench_postgres",
+    "http": "benchmarks.bench_http",
     "interop": "benchmarks.bench_interop",
 }
 

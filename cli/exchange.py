@@ -1,4 +1,7 @@
-"""Moving a whole ledger and speaking the field's formats: ``ledger export`` (imports are in importing)."""
+"""Making and moving a whole ledger, and the field's formats out: ``ledger init``, ``ledger export``.
+
+(``ledger import --from-export`` is in :mod:`cli.importing`.)
+"""
 
 from __future__ import annotations
 
@@ -7,9 +10,10 @@ from pathlib import Path
 
 import click
 
-from cli.options import open_ledger
-
-EXPORT_FORMATS = ("jsonl", "prov-json", "prov-n", "prov-xml", "prov-jsonld", "claimreview")
+from cli.options import open_ledger, settings
+from domain.errors import AlreadyExistsError, StorageError
+from ledger import Ledger
+from ledger.formats.registry import FORMATS, JSONL, exporting, get_format
 
 
 @click.command()
@@ -17,14 +21,13 @@ EXPORT_FORMATS = ("jsonl", "prov-json", "prov-n", "prov-xml", "prov-jsonld", "cl
 @click.option(
     "--format",
     "format_",
-    type=click.Choice(EXPORT_FORMATS),
-    default="jsonl",
+    type=click.Choice(exporting()),
+    default=JSONL.name,
     show_default=True,
-    help="jsonl: the whole log (a header, the checkpoints, every event with its exact stored bytes); "
-    "prov-json, prov-n, prov-xml, prov-jsonld: W3C PROV; claimreview: schema.org ClaimReview JSON-LD.",
+    help="; ".join(f"{name}: {FORMATS[name].description}" for name in exporting()),
 )
 @click.option(
-    "--case", metavar="CASE_REF", help="PROV and ClaimReview: the case and everything linked to it."
+    "--case", metavar="CASE_REF", help="claimreview and PROV: the case and everything linked to it."
 )
 @click.option(
     "--output",
@@ -32,15 +35,16 @@ EXPORT_FORMATS = ("jsonl", "prov-json", "prov-n", "prov-xml", "prov-jsonld", "cl
     help="Write to FILE (default: standard output); a jsonl export appears only once complete.",
 )
 def export(refs: tuple[str, ...], format_: str, case: str | None, output: Path | None) -> None:
-    """Write the whole log, to move it to another ledger; or history in the field's formats.
+    """Write the whole log, to move it to another ledger; or what it holds in the field's formats.
 
-    jsonl: every event keeps its position, stream, version, type, record time
-    and stored bytes, so an import reproduces the same log and Merkle root;
-    it stops at the last entry recorded when it began, in constant memory.
+    jsonl: every event keeps its position, stream, version, type, record
+    time and stored bytes, so an import reproduces the same log and Merkle
+    root; it stops at the last entry recorded when it began, and streams in
+    constant memory.
 
-    PROV (prov-json, prov-n, prov-xml, prov-jsonld) and claimreview export
+    claimreview and PROV (prov-json, prov-n, prov-xml, prov-jsonld) export
     the subjects named (REF ...), or a --case and its subjects, or
-    everything; see docs/interop.md for what maps to what.
+    everything; docs/interop.md says what maps to what.
 
     \b
     Example:
@@ -49,24 +53,41 @@ def export(refs: tuple[str, ...], format_: str, case: str | None, output: Path |
       ledger export --format prov-json post/labour-linkedin-invite --output post.prov.json
       ledger export --format claimreview --case case/labour-staff-us-campaign
     """
-    if format_ == "jsonl" and (refs or case):
-        raise click.UsageError("--format jsonl exports the whole log: it takes no REF and no --case")
+    chosen = get_format(format_)
+    if chosen.export is None:  # pragma: no cover  (the choices are the exporting formats)
+        raise click.UsageError(f"the {format_} format cannot be exported")
+    options = {}
+    if case is not None:
+        if "case" not in chosen.options:
+            raise click.UsageError(f"--case does not go with --format {format_}")
+        options["case"] = case
     ledger = open_ledger()
-    if format_ == "jsonl":
-        if output is None:
-            ledger.export(sys.stdout)
-            return
-        summary = ledger.export(output)
-        click.echo(
-            f"exported {summary.events} events and {summary.checkpoints} checkpoints to {output}", err=True
-        )
+    if output is None:
+        chosen.export(ledger, sys.stdout, refs, **options)
         return
-    target = output if output is not None else sys.stdout
-    if format_ == "claimreview":
-        count = ledger.export_claimreview(target, refs=refs, case=case)
-        what = "ClaimReviews"
+    click.echo(chosen.export(ledger, output, refs, **options), err=True)
+
+
+@click.command()
+def init() -> None:
+    """Make a new, empty ledger where --db says (a missing path, or an empty file made on purpose).
+
+    Reading commands never make a ledger; recording commands and imports make
+    one on a missing path. An existing ledger, or a file holding anything
+    else, is left alone.
+
+    \b
+    Example:
+      ledger init
+      ledger --db story.db init
+    """
+    given = settings()
+    try:
+        with Ledger.open(given.db, create=False):
+            pass
+    except StorageError:
+        pass  # not a ledger yet: open it for creating, which refuses anything but an empty place
     else:
-        count = ledger.export_prov(target, format=format_, refs=refs, case=case)
-        what = "events as PROV"
-    if output is not None:
-        click.echo(f"exported {count} {what} to {output}", err=True)
+        raise AlreadyExistsError(f"{given.db or 'the ledger'} is already a ledger; nothing changed")
+    ledger = open_ledger(create=True)
+    click.echo(f"created an empty ledger at {ledger.url} (origin {ledger.origin})")

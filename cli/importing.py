@@ -1,4 +1,4 @@
-"""Importing case files and the field's formats (ClaimReview, Fact Check API, CDX), and the demo."""
+"""Importing case files and the field's formats, ``post captures``, and the demo."""
 
 from __future__ import annotations
 
@@ -10,36 +10,35 @@ import click
 from cli.options import open_ledger, settings
 from cli.tables import timeline_table
 from ledger.demo import COMMENT, POST, load_example
-
-IMPORT_FORMATS = ("casefile", "claimreview", "factcheck-api", "cdx")
+from ledger.formats.field_formats import recorded_lines
+from ledger.formats.registry import CASE_FILE, JSONL, get_format, importing
+from ledger.formats.restore import restore
 
 
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.option("--dry-run", is_flag=True, help="Check every entry against the ledger; write nothing.")
 @click.option(
     "--format",
     "format_",
-    type=click.Choice(IMPORT_FORMATS),
-    default="casefile",
+    type=click.Choice(importing()),
+    default=CASE_FILE.name,
     show_default=True,
-    help="casefile: TOML or JSON Lines entries; claimreview: schema.org ClaimReview (JSON, JSON-LD, "
-    "DataFeed, @graph, or a saved HTML page); factcheck-api: a Fact Check Tools claims:search "
-    "response; cdx: a Wayback capture index of --post.",
+    help="What FILE is: a case file (TOML or JSON Lines, by extension), a ledger export (jsonl), "
+    "schema.org ClaimReview (claimreview), a Fact Check Tools claims:search response "
+    "(factcheck-api), or a Wayback capture index of --post (cdx).",
 )
-@click.option("--dry-run", is_flag=True, help="Check every entry against the ledger; write nothing.")
 @click.option(
     "--ratings",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False),
     help="claimreview, factcheck-api: a JSON object of rating label -> rebutted|supported|unrated, "
-    "over the default table.",
+    "over the default table (docs/interop.md).",
 )
-@click.option("--post", "post", metavar="POST_REF", help="cdx: the post the captures are of.")
+@click.option("--post", metavar="POST_REF", help="cdx: the post the captures are of.")
 @click.option(
     "--replay-base",
     metavar="URL",
-    default="https://web.archive.org/web",
-    show_default=True,
-    help="cdx: where captures are replayed (BASE/TIMESTAMP/URL).",
+    help="cdx: where captures replay, BASE/TIMESTAMP/URL (default https://web.archive.org/web).",
 )
 @click.option(
     "--from-export",
@@ -50,82 +49,68 @@ IMPORT_FORMATS = ("casefile", "claimreview", "factcheck-api", "cdx")
 def import_file(
     *,
     file: Path | None,
-    format_: str,
     dry_run: bool,
-    ratings: Path | None,
+    format_: str,
+    ratings: str | None,
     post: str | None,
-    replay_base: str,
+    replay_base: str | None,
     export: Path | None,
 ) -> None:
-    """Record every entry of a case file, or of a file in the field's formats, at once, or none.
+    """Record every entry of a case file (TOML or JSON Lines) at once, or none.
 
-    A case file's entries each name a recording command and its fields, as
-    on the command line: see examples/labour-harris-2024.toml. A time
-    without a zone is read as UTC there. An error names the file, the line
-    (or the item) and the field, and leaves the ledger as it was. A dry run
-    needs an existing ledger (use --db :memory: to check a file against an
-    empty one).
+    Each entry names a recording command and its fields, as on the command
+    line: see examples/labour-harris-2024.toml. A time without a zone is read
+    as UTC. An error names the file, the line and the field, and leaves the
+    ledger as it was. A dry run needs an existing ledger (use --db :memory: to
+    check a file against an empty one).
 
-    ClaimReview, Fact Check API and CDX imports record only what is new:
-    importing the same file twice records nothing the second time, and a
-    changed rating is a revised verdict. See docs/interop.md.
-
-    With --from-export, import a whole ledger written by `ledger export`
-    into this one, which must be empty: the same entries, positions, record
+    With --from-export (or --format jsonl), import a whole ledger written by
+    `ledger export` into this one, which must be empty: the same entries, positions, record
     times and bytes, on any backend. A corrupted export is refused, naming
     the line, and nothing is imported.
+
+    claimreview, factcheck-api and cdx imports record only what is new:
+    the same file twice records nothing the second time, and a changed
+    rating is a revised verdict (docs/interop.md). An error names the file,
+    the item and the field.
 
     \b
     Example:
       ledger import examples/labour-harris-2024.toml --dry-run
-      ledger import --format claimreview feed.json --ratings ratings.json
-      ledger import --format cdx captures.cdx --post post/labour-linkedin-invite
+      ledger import examples/labour-harris-2024.toml
       ledger --db copy.db import --from-export story.jsonl
+      ledger import --format claimreview examples/claimreview-feed.json
+      ledger import --format cdx examples/captures.cdx --post post/social-example-mquill-1001-cc34b5a5
     """
     if export is not None:
         if file is not None or dry_run:
             raise click.UsageError("--from-export takes no case file and no --dry-run")
-        summary = open_ledger(create=True).import_export(export)
+        file, format_ = export, JSONL.name
+    if file is None:
+        raise click.UsageError("name a file to import, or --from-export FILE")
+    chosen = get_format(format_)
+    if chosen.import_ is None:  # pragma: no cover  (the choices are the importing formats)
+        raise click.UsageError(f"the {format_} format cannot be imported")
+    supplied = {"ratings": ratings, "post": post, "replay_base": replay_base}
+    options = {name: value for name, value in supplied.items() if value is not None}
+    for name in options:
+        if name not in chosen.options:
+            raise click.UsageError(f"--{name.replace('_', '-')} does not go with --format {format_}")
+    for name, required in chosen.options.items():
+        if required and name not in options:
+            raise click.UsageError(f"--format {format_} needs --{name.replace('_', '-')}")
+    if chosen is JSONL and not dry_run:
+        given = settings()
+        # The new ledger appears only once the import is complete (ledger.formats.restore).
+        summary = restore(given.db, file, recorded_by=given.by)
         click.echo(
-            f"imported {summary.events} events and {summary.checkpoints} checkpoints from {export} "
+            f"imported {summary.events} events and {summary.checkpoints} checkpoints from {file} "
             f"(origin {summary.origin})"
         )
         return
-    if file is None:
-        raise click.UsageError("name a file to import, or --from-export FILE")
-    if (post is not None) != (format_ == "cdx"):
-        raise click.UsageError("--post is needed with --format cdx, and only there")
-    if ratings is not None and format_ not in ("claimreview", "factcheck-api"):
-        raise click.UsageError("--ratings goes with --format claimreview or factcheck-api")
+    # A dry run needs an existing ledger (a jsonl export's is refused before anything is made).
     ledger = open_ledger(create=not dry_run)
-    if format_ == "casefile":
-        result = ledger.import_file(file, dry_run=dry_run)
-        if result.positions is None:
-            click.echo(f"{result.file}: {result.entries} entries are valid; nothing was written (dry run)")
-        else:
-            first, last = result.positions
-            click.echo(
-                f"imported {result.entries} entries from {result.file} (log positions {first}..{last})"
-            )
-        return
-    if format_ == "cdx":
-        assert post is not None  # noqa: S101  (checked above)
-        recorded = ledger.import_cdx(file, post=post, replay=replay_base, dry_run=dry_run).recorded
-    elif format_ == "claimreview":
-        recorded = ledger.import_claimreview(file, ratings=ratings, dry_run=dry_run).recorded
-    else:
-        recorded = ledger.import_factcheck(file, ratings=ratings, dry_run=dry_run).recorded
-    echo_recorded(file, recorded, dry_run=dry_run)
-
-
-def echo_recorded(file: Path | str, recorded: tuple[str, ...], *, dry_run: bool) -> None:
-    """Print one line per entry recorded (or that a dry run would record), then a summary."""
-    for line in recorded:
-        click.echo(("would record: " if dry_run else "recorded: ") + line)
-    if dry_run:
-        click.echo(f"{file}: {len(recorded)} entries to record; nothing was written (dry run)")
-    else:
-        click.echo(f"imported {len(recorded)} new entries from {file}")
+    click.echo(chosen.import_(ledger, file, dry_run, **options))
 
 
 @click.command()
@@ -188,4 +173,4 @@ def post_captures(ref: str, cdx_url: str, replay_base: str | None, dry_run: bool
       ledger post captures post/labour-linkedin-invite --cdx-url https://web.archive.org/cdx/search/cdx
     """
     result = open_ledger().post_captures(ref, cdx_url=cdx_url, replay=replay_base, dry_run=dry_run)
-    echo_recorded(result.file, result.recorded, dry_run=dry_run)
+    click.echo(recorded_lines(result.file, result))

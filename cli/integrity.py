@@ -8,6 +8,8 @@ prints its result; ``check-proof`` needs no ledger at all. A
 from __future__ import annotations
 
 import os
+import shlex
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,21 +17,34 @@ import click
 
 from cli.options import open_ledger
 from cli.render import Format, echo_json, output_options
-from domain.errors import InvalidError
+from domain.errors import InvalidError, MalformedProofError
 from ledger.facade import Ledger
+from ledger.formats.output import write_text
 from ledger.integrity.api import DEFAULT_KEY_NAME
 from ledger.integrity.cosignature import CosignerVerifier
 from ledger.integrity.note import Signer, Verifier
 from ledger.integrity.proofs import check_proof
 
+#: The largest key, checkpoint or proof file read, in bytes (a proof of a 2**63 log is a few KiB).
+MAX_FILE = 16 * 1024 * 1024
+
+
+def _read_bytes(path: str, what: str) -> bytes:
+    try:
+        with Path(path).open("rb") as file:
+            data = file.read(MAX_FILE + 1)
+    except OSError as error:
+        raise InvalidError(f"cannot read {what} {path}: {error.strerror or error}") from None
+    if len(data) > MAX_FILE:
+        raise InvalidError(f"cannot read {what} {path}: larger than {MAX_FILE:,} bytes, so not one")
+    return data
+
 
 def _read(path: str, what: str) -> str:
     try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InvalidError(
-            f"cannot read {what} {path}: {getattr(error, 'strerror', None) or error}"
-        ) from None
+        return _read_bytes(path, what).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InvalidError(f"cannot read {what} {path}: {error}") from None
 
 
 def _verifiers(keys: Sequence[str]) -> list[Verifier]:
@@ -46,6 +61,23 @@ def _verifiers(keys: Sequence[str]) -> list[Verifier]:
         else:
             raise InvalidError(f"--key {key}: no such file, and not a verifier key")
     return verifiers
+
+
+def refuse_shared_key(path: str, what: str = "signer key") -> None:
+    """Refuse (as ssh does) a private key file that others than its owner may read."""
+    mode = os.stat(path).st_mode
+    if stat.S_ISREG(mode) and mode & 0o077:
+        raise InvalidError(
+            f"{what} {path} is readable by others (mode {stat.S_IMODE(mode):04o}); "
+            f"make it private first: chmod 600 {shlex.quote(path)}"
+        )
+
+
+def _read_signer(path: str) -> Signer:
+    """The signer key in ``path``, refused when others than its owner may read it."""
+    signer = Signer.parse(_read(path, "signer key"))
+    refuse_shared_key(path)
+    return signer
 
 
 def witness_verifiers(keys: Sequence[str]) -> list[CosignerVerifier]:
@@ -66,17 +98,6 @@ def witness_verifiers(keys: Sequence[str]) -> list[CosignerVerifier]:
 
 WITNESS_KEY_HELP = "Witness verifier key (file or text), whose cosignature is required; repeatable."
 MIN_WITNESSES_HELP = "How many of the --witness-key witnesses must have cosigned (default: all)."
-
-
-def _write_new(path: Path, text: str, mode: int) -> None:
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    except FileExistsError:
-        raise InvalidError(f"{path} already exists; not overwriting a key") from None
-    except OSError as error:
-        raise InvalidError(f"cannot write {path}: {error.strerror}") from None
-    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-        file.write(text)
 
 
 @click.group("keys")
@@ -110,8 +131,12 @@ def generate_key(name: str, out: str) -> None:
     private, public = Path(out), Path(out + ".pub")
     if public.exists():
         raise InvalidError(f"{public} already exists; not overwriting a key")
-    _write_new(private, signer.encode() + "\n", 0o600)
-    _write_new(public, signer.verifier.encode() + "\n", 0o644)
+    write_text(private, signer.encode() + "\n", mode=0o600, replace=False, what="key")
+    try:
+        write_text(public, signer.verifier.encode() + "\n", mode=0o644, replace=False, what="key")
+    except BaseException:
+        private.unlink(missing_ok=True)  # written by us a moment ago: a retry must not trip on it
+        raise
     click.echo(f"signer key: {private} (keep it secret)\nverifier key: {public}: {signer.verifier.encode()}")
 
 
@@ -145,7 +170,7 @@ def checkpoint(key_file: str | None, cosignatures_file: str | None, witness_keys
         cosigned = open_ledger().add_cosignatures(lines, witness_verifiers(witness_keys))
         click.echo(cosigned.note, nl=False)
         return
-    signer = Signer.parse(_read(str(key_file), "signer key"))
+    signer = _read_signer(str(key_file))
     click.echo(open_ledger().checkpoint(signer).note, nl=False)
 
 
@@ -204,7 +229,10 @@ def prove_group() -> None:
 @click.option(
     "--checkpoint", "checkpoint_file", type=click.Path(dir_okay=False), help="Checkpoint to prove against."
 )
-def prove_inclusion(ref: str, version: int | None, checkpoint_file: str | None) -> None:
+@click.option(
+    "--key", "keys", multiple=True, help="Verifier key (file or text) the checkpoint must be signed by."
+)
+def prove_inclusion(ref: str, version: int | None, checkpoint_file: str | None, keys: Sequence[str]) -> None:
     """Print a JSON proof that an entry of REF is in the signed log.
 
     Against --checkpoint, else the latest stored checkpoint, else the current tree.
@@ -214,13 +242,17 @@ def prove_inclusion(ref: str, version: int | None, checkpoint_file: str | None) 
       ledger prove inclusion post/labour-linkedin-invite --version 2 > proof.json
     """
     note = None if checkpoint_file is None else _read(checkpoint_file, "checkpoint")
-    click.echo(open_ledger().prove_inclusion(ref, version, note).to_json(), nl=False)
+    proof = open_ledger().prove_inclusion(ref, version, note, keys=_verifiers(keys))
+    click.echo(proof.to_json(), nl=False)
 
 
 @prove_group.command("consistency")
 @click.argument("old", type=click.Path(dir_okay=False))
 @click.argument("new", required=False, type=click.Path(dir_okay=False))
-def prove_consistency(old: str, new: str | None) -> None:
+@click.option(
+    "--key", "keys", multiple=True, help="Verifier key (file or text) the checkpoints must be signed by."
+)
+def prove_consistency(old: str, new: str | None, keys: Sequence[str]) -> None:
     """Print a JSON proof that the log of checkpoint OLD is a prefix of NEW (default: the latest).
 
     \b
@@ -229,7 +261,8 @@ def prove_consistency(old: str, new: str | None) -> None:
     """
     old_note = _read(old, "checkpoint")
     new_note = None if new is None else _read(new, "checkpoint")
-    click.echo(open_ledger().prove_consistency(old_note, new_note).to_json(), nl=False)
+    proof = open_ledger().prove_consistency(old_note, new_note, keys=_verifiers(keys))
+    click.echo(proof.to_json(), nl=False)
 
 
 @click.command("check-proof")
@@ -265,18 +298,14 @@ def check_proof_command(  # noqa: PLR0917 (click passes every option by keyword)
     if min_witnesses is not None and min_witnesses > len(witnesses):
         raise click.UsageError(f"--min-witnesses {min_witnesses} is more than the {len(witnesses)} given")
     kept = None if trusted is None else _read(trusted, "trusted checkpoint")
+    data = _read_bytes(proof, "proof")  # bytes: a proof that is not UTF-8 is a broken proof (exit 3)
+    verifiers = _verifiers(keys)
     try:
-        data = Path(proof).read_bytes()  # bytes: a proof that is not UTF-8 is a broken proof (exit 3)
-    except OSError as error:
-        raise InvalidError(f"cannot read proof {proof}: {error.strerror}") from None
-    result = check_proof(
-        data,
-        _verifiers(keys),
-        origin=origin,
-        trusted=kept,
-        witnesses=witnesses,
-        min_witnesses=min_witnesses,
-    )
+        result = check_proof(
+            data, verifiers, origin=origin, trusted=kept, witnesses=witnesses, min_witnesses=min_witnesses
+        )
+    except MalformedProofError as error:
+        raise MalformedProofError(f"{proof}: {error}") from None
     if fmt == "json":
         echo_json(result.as_json())
     else:
@@ -286,7 +315,7 @@ def check_proof_command(  # noqa: PLR0917 (click passes every option by keyword)
 # Last: the witness commands reuse this module's helpers.
 from cli.witness import witness_group  # noqa: E402
 
-COMMANDS: list[click.Command] = [
+INTEGRITY_COMMANDS: list[click.Command] = [
     keys_group,
     witness_group,
     checkpoint,
@@ -298,5 +327,5 @@ COMMANDS: list[click.Command] = [
 
 def register(group: click.Group) -> None:
     """Add the integrity commands to the ``ledger`` group."""
-    for command in COMMANDS:
+    for command in INTEGRITY_COMMANDS:
         group.add_command(command)

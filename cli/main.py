@@ -2,7 +2,7 @@
 
 Errors are turned into one line on stderr in one place, :class:`LedgerGroup`,
 with the exit codes of :mod:`ledger.policy` (a ledger error 1, a usage error 2,
-a failed verification 3); bad input never shows a traceback.
+a failed verification or a damaged store 3); bad input never shows a traceback.
 Commands live in their own modules and are registered at the end of this one.
 """
 
@@ -12,10 +12,11 @@ from typing import Any
 
 import click
 
-from cli import claims, exchange, importing, integrity, read, record, retry, views
+from cli import claims, exchange, importing, integrity, read, record, retry, search, serve, views
 from cli.options import WHEN_HELP, Settings
-from domain.errors import LedgerError
+from domain.errors import DamagedStoreError, DamagedViewError, LedgerError
 from ledger.policy import EXIT_FAILED, EXIT_NOT_VERIFIED, EXIT_USAGE, exit_code
+from ledger.storage.damage import STORE_ERRORS, storage_error
 
 
 def _version() -> str:
@@ -46,10 +47,15 @@ class NotVerifiedError(click.ClickException):
     exit_code = EXIT_NOT_VERIFIED
 
 
-def _failure(error: LedgerError) -> click.ClickException:
-    """``error`` as one line on stderr, with the exit code :mod:`ledger.policy` gives it."""
+def _failure(error: LedgerError, ctx: click.Context) -> click.ClickException:
+    """``error`` as one line on stderr, with the exit code :mod:`ledger.policy` gives it and the way out."""
+    message = str(error)
+    if isinstance(error, DamagedViewError):
+        message += "; `ledger projections rebuild` makes the views again from the log"
+    elif isinstance(error, DamagedStoreError) and ctx.invoked_subcommand != "verify":
+        message += "; `ledger verify` checks the whole store"
     shown = {EXIT_FAILED: FailedError, EXIT_NOT_VERIFIED: NotVerifiedError}[exit_code(error)]
-    return shown(str(error))
+    return shown(message)
 
 
 class MisusedError(click.ClickException):
@@ -79,7 +85,10 @@ class LedgerGroup(click.Group):
         except click.UsageError as error:
             raise _one_line(error) from None
         except LedgerError as error:
-            raise _failure(error) from None
+            raise _failure(error, ctx) from None
+        except STORE_ERRORS as error:
+            # The ledger translates its store's errors; this catches any that slips past.
+            raise _failure(storage_error(error, "the ledger"), ctx) from None
 
 
 def _one_line(error: click.UsageError) -> click.ClickException:
@@ -118,7 +127,9 @@ def ledger(ctx: click.Context, db: str | None, by: str | None) -> None:
     """A provenance ledger of posts, claims, reviews and requests for comment.
 
     Record with one command per thing that happened; read timelines, states,
-    listings, the log and its replay; import case files.
+    listings, the log and its replay; import case files. Subjects are named
+    KIND/SLUG (actor/, source/, post/, claim/, comment/, case/); a comment/...
+    is a request for comment sent to someone, not a reader's comment.
 
     \b
     Example:
@@ -136,6 +147,8 @@ ledger.add_command(record.correct)
 for command in (read.timeline, read.show, read.list_group, read.log, read.replay):
     ledger.add_command(command)
 ledger.add_command(views.projections)
+ledger.add_command(search.search)
+ledger.add_command(serve.serve)
 # Importing
 ledger.add_command(importing.import_file)
 record.post.add_command(importing.post_captures)
@@ -144,6 +157,7 @@ ledger.add_command(importing.demo)
 integrity.register(ledger)
 # Moving
 ledger.add_command(exchange.export)
+ledger.add_command(exchange.init)
 # A command that lost a race with another writer is run again, a bounded number of times.
 retry.retry_every_command(ledger)
 

@@ -42,6 +42,8 @@ def open_ledger(*, create: bool = False, db: str | None = None) -> Ledger:
     """
     given = settings()
     ledger = Ledger.open(db or given.db, recorded_by=given.by, create=create)
+    if ledger.read_only:
+        click.echo(f"Note: {ledger.url} is read-only: answering from the log, without the views", err=True)
     return click.get_current_context().with_resource(ledger)
 
 

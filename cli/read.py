@@ -126,8 +126,10 @@ def _listing(name: str, kind: str, example: str) -> click.Command:
         rows = open_ledger().rows(kind, filters, at=at, as_of=as_of)
         emit(rows, fmt, to_json=row_json, table=functools.partial(list_table, kind, at=at is not None))
 
+    # comment/... names a request for comment (sent to someone), never a reader's comment.
+    what = "requests for comment (comment/...)" if kind == "comment" else name
     command.__doc__ = (
-        f"List {name}, in the order they were recorded.\n\n"
+        f"List {what}, in the order they were recorded.\n\n"
         "--as-of lists them as the ledger knew them then; with --at, --status is\n"
         "the status at that world time (or unknown, while the times straddle it).\n\n"
         f"\b\nExample:\n  ledger list {name} {example}\n  ledger list {name} --at 2024-10-17 --as-of 30"

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import click
 
-from cli.integrity import _read, _verifiers, _write_new
+from cli.integrity import _read, _verifiers, refuse_shared_key
 from cli.options import open_ledger
 from domain.errors import InvalidError
+from ledger.formats.output import write_text
 from ledger.integrity.cosignature import Cosigner
 from ledger.integrity.witness import Witness
 
@@ -48,8 +49,13 @@ def init(name: str, key_file: str, state: str) -> None:
         if path.exists():
             raise InvalidError(f"{path} already exists; not overwriting it")
     Witness.create_state(state)
-    _write_new(private, cosigner.encode() + "\n", 0o600)
-    _write_new(public, cosigner.verifier.encode() + "\n", 0o644)
+    # Through the one safe writer (ledger.formats.output): complete or absent, never overwriting.
+    write_text(private, cosigner.encode() + "\n", mode=0o600, replace=False, what="key")
+    try:
+        write_text(public, cosigner.verifier.encode() + "\n", mode=0o644, replace=False, what="key")
+    except BaseException:
+        private.unlink(missing_ok=True)  # written a moment ago: a retry must not trip on it
+        raise
     click.echo(f"witness key: {private} (keep it secret)")
     click.echo(f"verifier key: {public}: {cosigner.verifier.encode()}")
 
@@ -82,7 +88,9 @@ def cosign(request: str, key_file: str, state: str) -> None:
     Example:
       ledger witness cosign request.txt --key w1.key --state w1.json > w1.cosig
     """
-    witness = Witness(Cosigner.parse(_read(key_file, "witness key")), state)
+    cosigner = Cosigner.parse(_read(key_file, "witness key"))
+    refuse_shared_key(key_file, "witness key")
+    witness = Witness(cosigner, state)
     click.echo(witness.cosign(_read(request, "add-checkpoint request")), nl=False)
 
 

@@ -12,10 +12,14 @@ callers may catch either::
     │   └── FormatError                      an item of an interchange file that cannot be read
     ├── ConflictError        (RuntimeError)  a concurrent writer won; retry
     ├── StorageError         (OSError)       the store cannot be opened or used
+    │   ├── ReadOnlyError                    the store can be read but not written
+    │   └── DamagedStoreError                bytes on disk that cannot be read (exit code 3)
+    │       ├── UnreadableEntryError (ValueError) a stored entry that cannot be decoded
+    │       └── DamagedViewError             a materialised view that cannot be read
     └── VerificationError                    the log, a checkpoint or a proof does not verify
         └── MalformedProofError (InvalidError)   a proof that cannot even be read
 
-The CLI maps them to exit codes in one place.
+Interfaces map them to exit codes in one place: :func:`ledger.policy.exit_code`.
 """
 
 from __future__ import annotations
@@ -43,6 +47,33 @@ class ConflictError(LedgerError, RuntimeError):
 
 class StorageError(LedgerError, OSError):
     """The store cannot be opened, is not a ledger, or failed."""
+
+
+class ReadOnlyError(StorageError):
+    """The store is read-only (a read-only file or file system): it can be read, not written."""
+
+
+class DamagedStoreError(StorageError):
+    """The store holds bytes that cannot be read: a damaged page, a row written outside the ledger.
+
+    ``position`` names the log position that cannot be read, when known. The
+    message says where and points at ``ledger verify``.
+    """
+
+    def __init__(self, message: str, *, position: int | None = None) -> None:
+        super().__init__(message)
+        self.position = position
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class UnreadableEntryError(DamagedStoreError, ValueError):
+    """A stored entry whose row or payload cannot be decoded (a ``ValueError``, as decoding errors are)."""
+
+
+class DamagedViewError(DamagedStoreError):
+    """A materialised view cannot be read; ``ledger projections rebuild`` makes it again from the log."""
 
 
 class CaseFileError(InvalidError):

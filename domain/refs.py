@@ -4,6 +4,12 @@ A reference is human-chosen (``post/labour-linkedin-invite``) and stable; the
 aggregate id is the UUID5 of the reference, so the same reference always
 names the same event stream and recording a subject twice collides in the
 store instead of creating a silent duplicate.
+
+The kinds: ``actor/`` (a person or organisation), ``source/`` (an article,
+regulation, statement, screenshot or archived page), ``post/`` (content on
+a platform), ``claim/``, ``comment/`` (a *request for comment*: the question
+put to someone, and its answer, refusal or lapse; not a reader's comment on
+a post), and ``case/`` (one story or investigation).
 """
 
 from __future__ import annotations

@@ -51,7 +51,9 @@ from ledger.integrity.api import Integrity
 from ledger.log import LogReader
 from ledger.queries import AsOf, Queries
 from ledger.recording import LedgerRecording, UnitOfWork
+from ledger.search import Search
 from ledger.storage.backends import backend_for
+from ledger.storage.damage import STORE_ERRORS, storage_error, translate_storage_errors
 from ledger.storage.records import LogRecord
 from ledger.storage.seam import Storage
 from ledger.views import Views
@@ -70,6 +72,7 @@ def default_user() -> str:
         return "unknown"
 
 
+@translate_storage_errors
 class Ledger(LedgerRecording):
     """A provenance ledger: posts, claims, reviews and requests for comment, never forgotten.
 
@@ -100,8 +103,11 @@ class Ledger(LedgerRecording):
         self._views = self.construct_views()
         self._queries = self.construct_queries()
         self._integrity = self.construct_integrity()
+        self._search = Search(self._reader, self._views)
         self._interchange = self.construct_interchange()
         self._known: set[str] = set()
+        self.read_only = False
+        """The store cannot be written (a read-only file or file system): queries replay the log."""
         self._work: UnitOfWork | None = None
 
     # -- the parts ------------------------------------------------------------------------------
@@ -140,6 +146,8 @@ class Ledger(LedgerRecording):
     sources = delegate("_queries", Queries.sources)
     cases = delegate("_queries", Queries.cases)
     case_subjects = delegate("_queries", Queries.case_subjects)
+    # Full-text search (ledger.search).
+    search = delegate("_search", Search.search)
     # The views' upkeep (ledger.views).
     projections_status = delegate("_views", Views.projections_status)
     catch_up_projections = delegate("_views", Views.catch_up_projections)
@@ -193,7 +201,10 @@ class Ledger(LedgerRecording):
             app = LedgerApplication(env=backend.env)
         except (PersistenceError, OSError) as error:
             raise StorageError(f"cannot open ledger {backend.url}: {error}") from None
-        return cls(app, url=backend.url, recorded_by=recorded_by or default_user())
+        ledger = cls(app, url=backend.url, recorded_by=recorded_by or default_user())
+        if backend.read_only:
+            ledger.read_only = ledger._queries.replay_only = True
+        return ledger
 
     def close(self) -> None:
         """Release the ledger's connections."""
@@ -348,8 +359,8 @@ class Ledger(LedgerRecording):
         """
         try:
             return export_log(self._recorder, target)
-        except PersistenceError as error:
-            raise StorageError(f"cannot read {self.url}: {error}") from None
+        except STORE_ERRORS as error:
+            raise storage_error(error, self.url) from None
 
     def import_export(self, source: TextIO | str | os.PathLike[str]) -> ExchangeSummary:
         """Import an export into this ledger, which must be empty: the same log, byte for byte.
@@ -360,8 +371,8 @@ class Ledger(LedgerRecording):
         """
         try:
             summary = import_log(self._recorder, self._mapper, source)
-        except PersistenceError as error:
-            raise StorageError(f"cannot import into {self.url}: {error}") from None
+        except STORE_ERRORS as error:
+            raise storage_error(error, self.url) from None
         self._known.clear()
         return summary
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from domain.errors import NotFoundError
+from domain.errors import DamagedStoreError, NotFoundError, UnreadableEntryError
 from domain.events import LogEntry
 from domain.instants import from_micros
 from domain.refs import parse_ref, subject_id
 from ledger.mapper import PydanticMapper
+from ledger.storage.damage import STORE_ERRORS, storage_error
 from ledger.storage.records import LogRecord, LogRecorder
 
 LOG_BATCH = 500
@@ -40,7 +41,14 @@ class LogReader:
     def records(self, after: int = 0, until: int | None = None) -> Iterator[LogRecord]:
         """Every stored record with ``after < position <= until``, in log order, in batches."""
         while True:
-            batch = self.recorder.select_log(after, LOG_BATCH, until)
+            try:
+                batch = self.recorder.select_log(after, LOG_BATCH, until)
+            except STORE_ERRORS as error:
+                # A damaged page: name where reading stopped.
+                damage = storage_error(error, f"the log after position {after}")
+                if isinstance(damage, DamagedStoreError):
+                    damage.position = after + 1
+                raise damage from None
             yield from batch
             if len(batch) < LOG_BATCH:
                 return
@@ -48,9 +56,14 @@ class LogReader:
 
     def entry(self, record: LogRecord) -> LogEntry:
         """The decoded entry of a stored record (its record time as a datetime)."""
-        event = self.mapper.decode(
-            record.topic, record.state, record.originator_id, record.originator_version
-        )
+        try:
+            event = self.mapper.decode(
+                record.topic, record.state, record.originator_id, record.originator_version
+            )
+        except UnreadableEntryError as error:
+            raise UnreadableEntryError(
+                f"position {record.position}: {error}", position=record.position
+            ) from None
         return LogEntry(position=record.position, recorded_at=from_micros(record.recorded_us), event=event)
 
     def log(self, after: int = 0, *, until: int | None = None) -> Iterator[LogEntry]:

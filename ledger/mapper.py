@@ -15,7 +15,7 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper, StoredEvent
 from pydantic import ValidationError
 
-from domain.errors import StorageError
+from domain.errors import UnreadableEntryError
 from domain.events import Event, event_class
 
 
@@ -52,14 +52,16 @@ class PydanticMapper(Mapper[UUID]):
             state = self.compressor.decompress(state)
         try:
             event = event_class(topic).model_validate_json(state)
-        except (ValidationError, ValueError) as error:
-            raise StorageError(
-                f"stored event {originator_id} v{version} ({topic}) cannot be read: {error}"
+        except (ValidationError, ValueError, LookupError, TypeError) as error:
+            # pydantic's message spans several lines: only its first, as the reason.
+            reason = str(error).splitlines()[0][:200]
+            raise UnreadableEntryError(
+                f"stored event {originator_id} v{version} ({str(topic)[:80]}) cannot be read: {reason}"
             ) from None
         # Compare ids as UUIDs first: formatting both as text costs more than the rest of the check.
         same_id = event.originator_id == originator_id or str(event.originator_id) == str(originator_id)
         if not same_id or event.originator_version != version:
-            raise StorageError(
+            raise UnreadableEntryError(
                 f"stored event {originator_id} v{version} holds the payload of "
                 f"{event.originator_id} v{event.originator_version}"
             )

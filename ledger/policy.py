@@ -5,7 +5,8 @@ here rather than deciding for itself:
 
 - :func:`exit_code`: 0 ok, 1 a ledger error, 2 a misused command (the
   interface's own usage errors), 3 something does not verify
-  (:class:`VerificationError`);
+  (:class:`VerificationError`) or the store is damaged
+  (:class:`DamagedStoreError`: bytes on disk that cannot be read);
 - :func:`retry_on_conflict`: a :class:`ConflictError` means another writer
   changed the same subject (or held the write lock) first; the operation
   is run again from the start, so it checks its rules against what the
@@ -24,7 +25,7 @@ import time
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-from domain.errors import ConflictError, LedgerError, VerificationError
+from domain.errors import ConflictError, DamagedStoreError, LedgerError, VerificationError
 
 EXIT_OK = 0
 """The operation did what was asked."""
@@ -36,7 +37,7 @@ EXIT_USAGE = 2
 """The interface was misused (an unknown option, a missing argument)."""
 
 EXIT_NOT_VERIFIED = 3
-"""The ledger, a checkpoint or a proof does not verify."""
+"""The ledger, a checkpoint or a proof does not verify, or the store is damaged."""
 
 #: Attempts of one operation before its conflict is reported.
 ATTEMPTS = 5
@@ -47,7 +48,7 @@ R = TypeVar("R")
 
 def exit_code(error: LedgerError) -> int:
     """The exit code an interface reports for ``error``."""
-    return EXIT_NOT_VERIFIED if isinstance(error, VerificationError) else EXIT_FAILED
+    return EXIT_NOT_VERIFIED if isinstance(error, VerificationError | DamagedStoreError) else EXIT_FAILED
 
 
 def retry_on_conflict(operation: Callable[P, R]) -> Callable[P, R]:

@@ -64,6 +64,8 @@ class Queries:
         self._views = views
         self.known = AsOfResolver(log).known
         """``as_of`` resolved once per call (see :mod:`ledger.asof`)."""
+        self.replay_only = False
+        """Always read the log, never the views (they cannot be written on a read-only store)."""
 
     # -- timelines -----------------------------------------------------------------------------
 
@@ -80,10 +82,12 @@ class Queries:
         world = None if at is None else WorldTime.coerce(at)
         position = self.known(as_of).position
         own = self._history_as_of(ref, position)
-        if replay:
+        replay = replay or self.replay_only
+        views = None if replay else self._views.fresh(position)
+        if views is None:
             members, singles = self._replay_members(ref, own, position)
         else:
-            found = self._views.fresh(position).members(ref, position)
+            found = views.members(ref, position)
             members = found.subjects
             singles = [e for p in found.singles for e in self._log.log(p - 1, until=p)]
         entries = [*own, *singles]
@@ -92,10 +96,10 @@ class Queries:
         timeline = build_timeline(ref, entries).model_copy(update={"as_of": position})
         if world is None:
             return timeline
-        if replay:
+        if views is None:
             points = status_points(_states(own))
         else:
-            points = self._views.fresh(position).points(ref_kind(ref), [ref], position).get(ref, [])
+            points = views.points(ref_kind(ref), [ref], position).get(ref, [])
         return timeline_at(timeline, ref_kind(ref), points, world)
 
     # -- lists ---------------------------------------------------------------------------------------
@@ -129,7 +133,7 @@ class Queries:
         chosen = check_filters(kind, filters, at=world is not None)
         known = self.known(as_of)
         position = known.position
-        if replay:
+        if replay or self.replay_only:
             rows, points = replay_rows(self._log.log(until=position), kind)
         else:
             views = self._views.fresh(position)
@@ -261,7 +265,7 @@ class Queries:
         """The row of one subject on both clocks."""
         position = known.position
         kind = ref_kind(ref)
-        if replay:
+        if replay or self.replay_only:
             history = self._history_as_of(ref, position)
             folded = list(_states(history))
             row = row_of(folded[-1][1])

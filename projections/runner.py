@@ -26,7 +26,9 @@ from typing import Protocol, TypeVar
 from domain.errors import InvalidError, StorageError
 from domain.refs import ref_kind
 from projections.clocks import StatusPoint
+from projections.flat_views import FactsView, create_flat_views, drop_flat_views
 from projections.rows import SubjectRow
+from projections.search_view import SearchHit, SearchView
 from projections.sql import Database, Session, Statement
 from projections.stored_rows import RawEntry
 from projections.subject_views import VIEW_NAMES, Known, SubjectView, ViewMovedError
@@ -34,7 +36,9 @@ from projections.timeline_view import Members, TimelineView
 
 T = TypeVar("T")
 
-VIEWS = ("timeline", *VIEW_NAMES.values())
+AnyView = TimelineView | SubjectView | SearchView | FactsView
+
+VIEWS = ("timeline", *VIEW_NAMES.values(), "search", "facts")
 """The names of the views, in the order they are reported."""
 
 TRACKING = "view_tracking"
@@ -137,8 +141,12 @@ class Projections:
             kind: SubjectView(kind, database.dialect, database.table) for kind in VIEW_NAMES
         }
         self._tracking = database.table(TRACKING)
-        self.views: dict[str, TimelineView | SubjectView] = {self.timeline_view.name: self.timeline_view}
+        self.search_view = SearchView(database.dialect, database.table)
+        self.facts_view = FactsView(database.dialect, database.table)
+        self.views: dict[str, AnyView] = {self.timeline_view.name: self.timeline_view}
         self.views.update({view.name: view for view in self.subject_views.values()})
+        self.views[self.search_view.name] = self.search_view
+        self.views[self.facts_view.name] = self.facts_view
         self._ready = False
 
     @property
@@ -165,6 +173,8 @@ class Projections:
                 "view_name TEXT PRIMARY KEY, position BIGINT NOT NULL, schema_hash TEXT NOT NULL)"
             )
             built = dict(session.query(f"SELECT view_name, schema_hash FROM {self._tracking}"))
+            # The flat SQL views stand on the tables: out of the way while those change.
+            drop_flat_views(session, self._db.table)
             for name, view in self.views.items():
                 digest = _schema_hash(view.ddl)
                 if built.get(name) != digest:
@@ -172,9 +182,10 @@ class Projections:
                 else:
                     for statement in view.ddl:
                         session.execute(statement)
+            create_flat_views(session, self._db.dialect, self._db.table)
         self._ready = True
 
-    def _create(self, session: Session, view: TimelineView | SubjectView, digest: str, *, drop: bool) -> None:
+    def _create(self, session: Session, view: AnyView, digest: str, *, drop: bool) -> None:
         if drop:
             for table in view.tables:
                 session.execute(f"DROP TABLE IF EXISTS {table}")
@@ -247,11 +258,13 @@ class Projections:
         folded: dict[str, Known] = {}
         for name, position in behind.items():
             view = self.views[name]
-            mine = batch if isinstance(view, TimelineView) else by_view.get(name, [])
+            mine = by_view.get(name, []) if isinstance(view, SubjectView) else batch
             if position > start:
                 mine = [entry for entry in mine if entry.position > position]
             if isinstance(view, TimelineView):
                 statements += view.prepare(mine, after=position, end=end)
+            elif isinstance(view, SearchView | FactsView):
+                statements += view.prepare(mine)
             else:
                 written, latest = view.prepare(mine, self._rows, self._load)
                 statements += written
@@ -294,9 +307,11 @@ class Projections:
         names = self._check([view] if view is not None else self.views)
         self.timeline_view.forget()
         with self._db.transaction(write=True) as session:
+            drop_flat_views(session, self._db.table)
             for name in names:
                 chosen = self.views[name]
                 self._create(session, chosen, _schema_hash(chosen.ddl), drop=True)
+            create_flat_views(session, self._db.dialect, self._db.table)
 
     def rebuild(self, view: str | None = None) -> int:
         """Drop the view (every view by default) and build it again from the whole log."""
@@ -330,6 +345,23 @@ class Projections:
         view = self.subject_views[kind]
         wanted = list(refs)
         return self._read([view.name], as_of, lambda s: view.points(s, wanted, as_of))
+
+    def search(
+        self,
+        terms: list[str],
+        as_of: int,
+        *,
+        kind: str | None = None,
+        until: int | None = None,
+        limit: int | None = None,
+    ) -> list[SearchHit]:
+        """The texts recorded by position ``as_of`` matching ``terms`` (:mod:`projections.search_view`)."""
+        view = self.search_view
+        return self._read(
+            [view.name],
+            as_of,
+            lambda s: view.search(s, terms, as_of=as_of, kind=kind, until=until, limit=limit),
+        )
 
     def _read(self, names: list[str], as_of: int, query: Callable[[Session], T]) -> T:
         # Another process may rebuild a view between our catch-up and this read: then catch up again.

@@ -38,6 +38,7 @@ from uuid import UUID
 
 from domain.errors import InvalidError, LedgerError, StorageError
 from domain.instants import from_micros, micros
+from ledger.formats.output import open_output
 from ledger.integrity.checkpoint import parse_checkpoint
 from ledger.integrity.leaves import record_leaf_hash
 from ledger.integrity.store import StoredCheckpoint
@@ -49,6 +50,9 @@ from ledger.storage.tables import FORMAT
 EXPORT_FORMAT = "provenance-ledger-export/1"
 
 EXPORT_BATCH = 1000
+
+#: The longest line an import reads, in characters: an event's stored bytes in base64, and more.
+MAX_LINE = 32 * 1024 * 1024
 
 _RECORD_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
 
@@ -143,18 +147,9 @@ def export_log(recorder: LogRecorder, target: TextIO | str | os.PathLike[str]) -
     if not isinstance(target, str | os.PathLike):
         target.writelines(export_lines(recorder, summary.events))
         return summary
-    path = Path(target)
-    partial = path.with_name(path.name + ".partial")
-    try:
-        with partial.open("w", encoding="utf-8") as out:
-            out.writelines(export_lines(recorder, summary.events))
-        partial.replace(path)
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise StorageError(f"cannot write export {path}: {error.strerror or error}") from None
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    # A FIFO or device is written in place; a file appears only once complete (ledger.formats.output).
+    with open_output(target, what="export") as out:
+        out.writelines(export_lines(recorder, summary.events))
     return summary
 
 
@@ -165,14 +160,29 @@ def import_log(
     if isinstance(source, str | os.PathLike):
         path = Path(source)
         try:
-            with path.open(encoding="utf-8") as lines:
-                return _import(recorder, mapper, lines, str(path))
+            with path.open(encoding="utf-8") as stream:
+                return _import(recorder, mapper, bounded_lines(stream), str(path))
         except (OSError, UnicodeDecodeError) as error:
             if isinstance(error, LedgerError):
                 raise
             reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
             raise StorageError(f"cannot read export {path}: {reason or error}") from None
+    # A stream the caller gives is read as it iterates; a file we open, in bounded lines.
     return _import(recorder, mapper, source, getattr(source, "name", "the export"))
+
+
+def bounded_lines(stream: TextIO, limit: int = MAX_LINE) -> Iterator[str]:
+    """The lines of ``stream``, each read only up to ``limit + 1`` characters (memory stays bounded).
+
+    A longer line is yielded cut at ``limit + 1`` characters, for the reader to refuse.
+    """
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        yield line
+        if len(line) > limit and not line.endswith("\n"):
+            return
 
 
 def _import(
@@ -211,7 +221,12 @@ class _ExportReader:
 
     def _error(self, message: str) -> InvalidError:
         self.failed = True
-        return InvalidError(f"{self._name}, line {self._number}: {message}")
+        # One line, quoting at most a few hundred characters of whatever the file held.
+        lines = message.splitlines()
+        text = lines[0] if lines else message
+        if len(text) > 300:
+            text = text[:297] + "..."
+        return InvalidError(f"{self._name}, line {self._number}: {text}")
 
     def _next(self) -> dict[str, Any] | None:
         try:
@@ -219,12 +234,16 @@ class _ExportReader:
         except StopIteration:
             return None
         self._number += 1
+        if len(line) > MAX_LINE:
+            raise self._error(f"the line is longer than {MAX_LINE:,} characters (no export line is)")
         if not line.strip():
             raise self._error("an empty line")
         try:
             value = json.loads(line)
         except json.JSONDecodeError as error:
             raise self._error(f"not JSON ({error.msg})") from None
+        except RecursionError:
+            raise self._error("not an export line: JSON nested too deeply") from None
         if not isinstance(value, dict):
             raise self._error("not a JSON object")
         return value

@@ -19,9 +19,12 @@ from pydantic import BaseModel
 if TYPE_CHECKING:
     from domain import State
     from domain.events import LogEntry
+    from ledger.integrity.checkpoint import Checkpoint
+    from ledger.integrity.proofs import ConsistencyProof, InclusionProof
     from projections.queries import StateAt
     from projections.rows import SubjectRow
     from projections.runner import ViewStatus
+    from projections.search_view import SearchHit
     from projections.timeline import TimelineEntry
 
 
@@ -78,3 +81,26 @@ def state_at_json(placed: StateAt) -> dict[str, Any]:
 def view_status_json(view: ViewStatus) -> dict[str, Any]:
     """Where a materialised view stands: its position, the log's head and the lag between."""
     return {"view": view.view, "position": view.position, "head": view.head, "lag": view.lag}
+
+
+def search_hit_json(hit: SearchHit) -> dict[str, Any]:
+    """A search hit as JSON: ``subject``, ``kind``, ``version``, ``position``, ``field``, ``snippet``,
+    and ``highlights``, the ``[start, end)`` character offsets of the matches in the snippet."""
+    return hit.model_dump(mode="json")
+
+
+def checkpoint_json(number: int, checkpoint: Checkpoint) -> dict[str, Any]:
+    """A stored checkpoint as JSON: its ``number`` (from 1, in the order stored), ``origin``,
+    ``size``, base64 ``root`` and the signed ``note`` (C2SP tlog-checkpoint, signed-note format)."""
+    return {
+        "number": number,
+        "origin": checkpoint.origin,
+        "size": checkpoint.size,
+        "root": checkpoint.root_base64,
+        "note": checkpoint.note,
+    }
+
+
+def proof_json(proof: InclusionProof | ConsistencyProof) -> dict[str, Any]:
+    """An inclusion or consistency proof as JSON, exactly as ``ledger prove`` writes it."""
+    return proof.model_dump(mode="json")

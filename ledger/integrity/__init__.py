@@ -6,10 +6,10 @@
 - :mod:`~ledger.integrity.note`: C2SP signed notes and Ed25519 note keys;
 - :mod:`~ledger.integrity.checkpoint`: C2SP tlog-checkpoints;
 - :mod:`~ledger.integrity.store`: what a backend stores, and the SQL-free
-  computation of it (:mod:`~ledger.integrity.sqlite` for SQLite);
+  computation of it; :mod:`~ledger.integrity.sqltree` stores it, on every backend;
 - :mod:`~ledger.integrity.verify`: verifying a whole ledger, streamed;
 - :mod:`~ledger.integrity.proofs`: self-contained proofs and :func:`check_proof`;
-- :mod:`~ledger.integrity.api`: the methods :class:`ledger.Ledger` gains.
+- :mod:`~ledger.integrity.api`: :class:`Integrity`, the part :class:`ledger.Ledger` holds.
 """
 
 from ledger.integrity.api import TreeHead

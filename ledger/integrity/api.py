@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 from domain.errors import InvalidError, NotFoundError, StorageError, VerificationError
 from domain.refs import parse_ref, subject_id
-from ledger.integrity.checkpoint import Checkpoint, parse_checkpoint, sign_checkpoint
+from ledger.integrity.checkpoint import Checkpoint, open_checkpoint, parse_checkpoint, sign_checkpoint
 from ledger.integrity.cosignature import (
     CosignerVerifier,
     parse_signature_lines,
@@ -55,6 +55,17 @@ class TreeHead:
 
 def _checkpoint(value: Checkpoint | str) -> Checkpoint:
     return value if isinstance(value, Checkpoint) else parse_checkpoint(value)
+
+
+def _check_signed(checkpoint: Checkpoint | str, keys: Sequence[Verifier | str], label: str) -> None:
+    """Raise :class:`VerificationError` unless ``checkpoint`` is signed by one of ``keys`` (if any)."""
+    if not keys:
+        return
+    note = checkpoint.note if isinstance(checkpoint, Checkpoint) else checkpoint
+    try:
+        open_checkpoint(note, _verifiers(keys))
+    except VerificationError as error:
+        raise VerificationError(f"{label}: {error}") from None
 
 
 def _verifiers(keys: Sequence[Verifier | str]) -> list[Verifier]:
@@ -215,8 +226,15 @@ class Integrity:
         self._tree.insert_checkpoint(note, last.size, after=last.seq)
         return parse_checkpoint(note)
 
-    def _signed_tree(self, checkpoint: Checkpoint | str | None) -> TreeState:
-        """The tree to prove against: ``checkpoint``, else the latest stored one, else the current tree."""
+    def _signed_tree(
+        self, checkpoint: Checkpoint | str | None, keys: Sequence[Verifier | str] = ()
+    ) -> TreeState:
+        """The tree to prove against: ``checkpoint``, else the latest stored one, else the current tree.
+
+        With ``keys``, a checkpoint given must be signed by one of them.
+        """
+        if checkpoint is not None:
+            _check_signed(checkpoint, keys, "the checkpoint")
         if checkpoint is None:
             last = self._tree.last_checkpoint()
             if last is not None:
@@ -229,12 +247,18 @@ class Integrity:
         return TreeState.of(chosen.size, chosen.root, chosen)
 
     def prove_inclusion(
-        self, ref: str, version: int | None = None, checkpoint: Checkpoint | str | None = None
+        self,
+        ref: str,
+        version: int | None = None,
+        checkpoint: Checkpoint | str | None = None,
+        *,
+        keys: Sequence[Verifier | str] = (),
     ) -> InclusionProof:
         """Proof that entry ``version`` (default: the latest) of ``ref`` is in the signed tree.
 
-        Against ``checkpoint`` (a checkpoint of this ledger), else the latest
-        stored checkpoint, else the current (unsigned) tree.
+        Against ``checkpoint`` (a checkpoint of this ledger, signed by one of
+        ``keys`` when keys are given), else the latest stored checkpoint, else
+        the current (unsigned) tree.
         """
         parse_ref(ref)
         records = self._recorder.select_stream(subject_id(ref))
@@ -246,7 +270,7 @@ class Integrity:
                 f"{ref} has no version {version} (latest is v{records[-1].originator_version})"
             )
         record = matching[-1]
-        tree = self._signed_tree(checkpoint)
+        tree = self._signed_tree(checkpoint, keys)
         if record.position > tree.size:
             raise InvalidError(
                 f"{ref} v{record.originator_version} (position {record.position}) is newer than the "
@@ -263,14 +287,22 @@ class Integrity:
         return proof
 
     def prove_consistency(
-        self, old: Checkpoint | str, new: Checkpoint | str | None = None
+        self,
+        old: Checkpoint | str,
+        new: Checkpoint | str | None = None,
+        *,
+        keys: Sequence[Verifier | str] = (),
     ) -> ConsistencyProof:
-        """Proof that checkpoint ``old``'s tree is a prefix of ``new`` (default: latest or current tree)."""
+        """Proof that checkpoint ``old``'s tree is a prefix of ``new`` (default: latest or current tree).
+
+        With ``keys``, the checkpoints given must be signed by one of them.
+        """
+        _check_signed(old, keys, "the old checkpoint")
         old_checkpoint = _checkpoint(old)
         self._check_matches(old_checkpoint, "the old checkpoint")
         if old_checkpoint.size == 0:
             raise InvalidError("the old checkpoint is of the empty tree, which every tree extends")
-        new_tree = self._signed_tree(new)
+        new_tree = self._signed_tree(new, keys)
         if new_tree.size < old_checkpoint.size:
             raise InvalidError(
                 f"the new tree (size {new_tree.size}) is older than the old one ({old_checkpoint.size})"

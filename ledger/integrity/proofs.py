@@ -37,6 +37,7 @@ from typing import Annotated, Any, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from domain.errors import InvalidError, MalformedProofError, VerificationError
+from ledger.formats.nesting import too_deep_line
 from ledger.integrity.checkpoint import Checkpoint, open_checkpoint, parse_checkpoint
 from ledger.integrity.cosignature import (
     Cosignature,
@@ -185,6 +186,13 @@ def parse_proof(proof: Proof | str | bytes) -> Proof:
             return InclusionProof.model_validate_json(proof)
         if kind == CONSISTENCY:
             return ConsistencyProof.model_validate_json(proof)
+    except json.JSONDecodeError as error:
+        raise InvalidError(f"not a valid proof (line {error.lineno}: not JSON, {error.msg})") from None
+    except RecursionError:
+        text = proof.decode("utf-8", "replace") if isinstance(proof, bytes) else proof
+        raise InvalidError(
+            f"not a valid proof (line {too_deep_line(text)}: JSON nested too deeply)"
+        ) from None
     except (ValueError, ValidationError) as error:
         first = error.errors()[0] if isinstance(error, ValidationError) else None
         where = f" ({'.'.join(map(str, first['loc']))}: {first['msg']})" if first else ""

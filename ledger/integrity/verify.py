@@ -27,7 +27,7 @@ from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.errors import InvalidError, VerificationError
+from domain.errors import InvalidError, UnreadableEntryError, VerificationError
 from ledger.integrity.checkpoint import Checkpoint, open_checkpoint, parse_checkpoint
 from ledger.integrity.leaves import record_leaf_hash
 from ledger.integrity.note import Verifier, encode_base64
@@ -137,8 +137,11 @@ def _batches(recorder: LogRecorder, after: int, until: int | None) -> Iterator[S
             # A row written outside the ledger is unreadable (a stream id that is no UUID, say):
             # read one row at a time to name it.
             if limit == 1:
+                # The storage layer's message already names the position.
+                message = str(error) if isinstance(error, UnreadableEntryError) else None
                 raise VerificationError(
-                    f"position {after + 1}: the stored entry cannot be read ({error})", position=after + 1
+                    message or f"position {after + 1}: the stored entry cannot be read ({error})",
+                    position=after + 1,
                 ) from None
             limit = 1
             continue

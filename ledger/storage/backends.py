@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from domain.errors import StorageError
-from ledger.storage.sqlite import check_ledger_file
+from domain.errors import ReadOnlyError, StorageError
+from ledger.storage.sqlite import check_ledger_file, is_read_only, read_only_uri
 
 DEFAULT_URL = "ledger.db"
 URL_VARIABLE = "LEDGER_URL"
@@ -47,6 +47,8 @@ class Backend:
     env: dict[str, str]
     path: Path | None = None
     """The SQLite file, for a file-based ledger."""
+    read_only: bool = False
+    """The store can be read but not written (a read-only file or file system): no views are kept."""
 
 
 def resolve_url(url: str | os.PathLike[str] | None) -> str:
@@ -77,6 +79,14 @@ def backend_for(url: str | os.PathLike[str] | None, *, create: bool = True) -> B
     else:
         path = Path(text)
     check_ledger_file(path, create=create)
+    if path.exists() and is_read_only(path):
+        if create:
+            raise ReadOnlyError(
+                f"cannot write to ledger {path}: it is read-only (a read-only file or file system); "
+                "reading commands still work"
+            )
+        env = {**_sqlite_env(read_only_uri(path)), "CREATE_TABLE": "n"}
+        return Backend(url=f"sqlite:///{path}", env=env, path=path, read_only=True)
     return Backend(url=f"sqlite:///{path}", env=_sqlite_env(str(path)), path=path)
 
 
@@ -136,8 +146,11 @@ def parse_postgres_url(url: str) -> PostgresSettings:
     >>> settings.display
     'postgresql://ann:***@db.example:6432/news?schema=desk'
     """
-    parts = urlsplit(url)
     shown = _redact(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:  # a malformed IPv6 host, say
+        raise StorageError(f"malformed URL {shown}: {error}") from None
     try:
         port = parts.port or int(os.environ.get("PGPORT") or 5432)
     except ValueError:

@@ -10,6 +10,7 @@ for up to the busy timeout instead.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import uuid
@@ -27,7 +28,7 @@ from eventsourcing.sqlite import (
     SQLiteTransaction,
 )
 
-from domain.errors import InvalidError, StorageError
+from domain.errors import InvalidError, StorageError, UnreadableEntryError
 from domain.instants import now_micros
 from ledger.integrity.sqltree import SQLTreeStore
 from ledger.integrity.store import StoredCheckpoint
@@ -298,7 +299,13 @@ class SQLiteViewWrites:
 
 
 def check_ledger_file(path: Path, *, create: bool) -> None:
-    """Check ``path`` is a ledger of this format, or absent (if ``create``); else :class:`StorageError`."""
+    """Check ``path`` is a ledger of this format, or absent (if ``create``); else :class:`StorageError`.
+
+    Only ``create`` accepts a missing path or an empty file (0 bytes, or an
+    SQLite database holding nothing). The file is only read (``mode=ro``, or
+    ``immutable=1`` on a read-only store): a refused file is left byte for
+    byte as it was.
+    """
     if path.is_dir():
         raise StorageError(f"cannot open ledger {path}: it is a directory")
     if not path.exists():
@@ -308,14 +315,31 @@ def check_ledger_file(path: Path, *, create: bool) -> None:
             raise StorageError(f"cannot create ledger {path}: directory {path.parent} does not exist")
         return
     try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise StorageError(f"cannot open ledger {path}: {error.strerror}") from None
+    if size == 0:
+        if not create:
+            raise StorageError(f"{path} is an empty file, not a ledger (`ledger init` makes one there)")
+        return
+    _check_schema(path, create=create)
+
+
+def _check_schema(path: Path, *, create: bool) -> None:
+    try:
         # As a URI, quoted: unquoted, '#', '?' and '%' in the file name would name another file.
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        uri = read_only_uri(path) if is_read_only(path) else f"{path.resolve().as_uri()}?mode=ro"
+        connection = sqlite3.connect(uri, uri=True)
         try:
-            tables = {
-                row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            }
-            if tables and META_TABLE not in tables:
+            # Every kind of object counts: a file holding only a view is not an empty database.
+            objects = dict(connection.execute("SELECT name, type FROM sqlite_master").fetchall())
+            tables = {name for name, kind in objects.items() if kind == "table"}
+            if objects and META_TABLE not in tables:
                 raise StorageError(f"{path} is not a ledger: it is an SQLite database of something else")
+            if not objects and not create:
+                raise StorageError(
+                    f"{path} is an empty SQLite database, not a ledger (`ledger init` makes one)"
+                )
             if META_TABLE in tables:
                 row = connection.execute(f"SELECT value FROM {META_TABLE} WHERE key='format'").fetchone()
                 if row is None or row[0] != FORMAT or EVENTS_TABLE not in tables:
@@ -324,6 +348,33 @@ def check_ledger_file(path: Path, *, create: bool) -> None:
             connection.close()
     except sqlite3.DatabaseError as error:
         raise StorageError(f"cannot open ledger {path}: {error}") from None
+
+
+def is_read_only(path: Path) -> bool:
+    """True when the file, or its folder (where SQLite keeps its journal), cannot be written.
+
+    ``os.access`` reports a read-only file system even to root.
+    """
+    return not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
+
+
+def read_only_uri(path: Path) -> str:
+    """An SQLite URI reading ``path`` without writing anything, not even a lock or a journal.
+
+    ``immutable=1`` when the file holds everything; when a write-ahead log
+    beside it still holds entries, ``mode=ro``, which reads it (SQLite needs
+    its ``-shm`` file there too).
+    """
+    uri = path.resolve().as_uri()
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        if not Path(f"{path}-shm").exists():
+            raise StorageError(
+                f"cannot read ledger {path}: it is read-only and its write-ahead log {wal.name} "
+                f"cannot be read without {path.name}-shm; copy all three to a writable folder"
+            )
+        return f"{uri}?mode=ro"
+    return f"{uri}?immutable=1"
 
 
 def _created_table(statement: str) -> str:
@@ -360,11 +411,29 @@ def write_transaction(datastore: SQLiteDatastore) -> Iterator[SQLiteCursor]:
 
 
 def _record(row: Any) -> LogRecord:
-    return LogRecord(
-        position=row[0],
-        originator_id=UUID(row[1]),
-        originator_version=row[2],
-        topic=row[3],
-        state=bytes(row[4]),
-        recorded_us=row[5],
+    """The record of a row; a row that is not one (written outside the ledger) is named by position."""
+    position, stream, version, topic, state, recorded_at = row
+    try:
+        originator_id = UUID(stream)
+    except (ValueError, TypeError, AttributeError):
+        raise _unreadable(position, f"its stream id {_short(stream)} is not a UUID") from None
+    for name, value, kind in (
+        ("version", version, int),
+        ("topic", topic, str),
+        ("record time", recorded_at, int),
+    ):
+        if not isinstance(value, kind):
+            raise _unreadable(position, f"its {name} {_short(value)} is not {kind.__name__}")
+    return LogRecord(position, originator_id, version, topic, bytes(state), recorded_at)
+
+
+def _unreadable(position: Any, why: str) -> UnreadableEntryError:
+    return UnreadableEntryError(
+        f"position {position}: the stored entry cannot be read ({why})",
+        position=position if isinstance(position, int) else None,
     )
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

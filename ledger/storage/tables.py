@@ -1,6 +1,6 @@
 """The names of the tables a ledger keeps, on every backend (each PostgreSQL ledger in its own schema).
 
-The views' tables are named by :mod:`projections` (``view_*``, ``view_positions``).
+The views' tables are named by :mod:`projections` (``view_*``, ``view_tracking``).
 """
 
 from __future__ import annotations

@@ -68,7 +68,7 @@ def test_a_corrupted_export_is_one_error_line_and_nothing_is_imported(
     copy = tmp_path / "copy.db"
     result = runner.invoke(ledger_command, ["--db", str(copy), "import", "--from-export", str(target)])
     assert_one_error_line(result, 1, f"{target}, line 10: not JSON")
-    assert log_snapshot(copy) == []
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("copy")) == []  # nothing created
 
 
 def test_import_refuses_a_ledger_that_is_not_empty(run: Run, story: Path, tmp_path: Path) -> None:

@@ -1,59 +1,75 @@
-"""The field's formats on the command line: import --format claimreview|factcheck-api|cdx, export --format."""
+"""The format registry behind ``ledger export --format`` and ``ledger import --format``."""
 
 from __future__ import annotations
 
-import json
+import io
 from pathlib import Path
 
+import pytest
 from cli_helpers import Run, assert_one_error_line, log_snapshot
+from click.testing import CliRunner
 
-from ledger.formats.prov import read_prov
+from cli.main import ledger as ledger_command
+from domain.errors import InvalidError
+from ledger import Ledger
+from ledger.formats.registry import FORMATS, JSONL, Format, exporting, get_format, importing, register
 
-FIXTURES = Path(__file__).resolve().parents[1] / "formats" / "fixtures"
-
-
-def test_claimreview_feed_then_cdx_then_exports(run: Run, db: Path, tmp_path: Path) -> None:
-    dry = run("import", "--format", "claimreview", str(FIXTURES / "datafeed.json"), "--dry-run", expect=None)
-    assert dry.exit_code == 1  # a dry run needs an existing ledger
-    result = run("import", "--format", "claimreview", str(FIXTURES / "datafeed.json"))
-    assert "recorded: claim make claim/the-lighthouse-will-be-demolished-next-w" in result.stdout
-    assert result.stdout.endswith(f"imported 11 new entries from {FIXTURES / 'datafeed.json'}\n")
-    again = run("import", "--format", "claimreview", str(FIXTURES / "datafeed.json"))
-    assert again.stdout == f"imported 0 new entries from {FIXTURES / 'datafeed.json'}\n"
-    posts = json.loads(run("list", "posts", "--json").stdout)
-    ferry = next(p["ref"] for p in posts if p["url"] == "https://social.example/@mquill/1001")
-    dry = run("import", "--format", "cdx", str(FIXTURES / "captures.cdx"), "--post", ferry, "--dry-run")
-    assert f"would record: post delete {ferry}" in dry.stdout
-    run("import", "--format", "cdx", str(FIXTURES / "captures.cdx"), "--post", ferry)
-    assert json.loads(run("show", ferry, "--json").stdout)["status"] == "deleted"
-    run("import", "--format", "factcheck-api", str(FIXTURES / "factcheck-api.json"))
-    prov = tmp_path / "ferry.prov.xml"
-    result = run("export", "--format", "prov-xml", ferry, "--output", str(prov))
-    assert result.stderr.startswith("exported 4 events as PROV to ")
-    assert read_prov(prov.read_text(), "prov-xml").get_record(f"{ferry.replace('/', ':')}-v4")
-    reviews = json.loads(run("export", "--format", "claimreview").stdout)
-    assert {r["reviewRating"]["alternateName"] for r in reviews} >= {"TRUE", "Mostly false", "FALSE"}
+EXAMPLE = Path(__file__).parents[2] / "examples" / "labour-harris-2024.toml"
 
 
-def test_a_bad_item_is_one_error_line_and_nothing_is_written(run: Run, db: Path, tmp_path: Path) -> None:
-    run("actor", "add", "actor/x", "--name", "X", "--kind", "person")
-    before = log_snapshot(db)
-    items = json.loads((FIXTURES / "array.json").read_text())
-    del items[1]["claimReviewed"]
-    path = tmp_path / "bad.json"
-    path.write_text(json.dumps(items))
-    result = run("import", "--format", "claimreview", str(path), expect=None)
-    assert_one_error_line(result, 1, f"{path}: item 2, field 'claimReviewed': missing")
-    result = run("import", "--format", "cdx", str(path), "--post", "post/nope", expect=None)
-    assert_one_error_line(result, 1, "post/nope does not exist")
-    assert log_snapshot(db) == before
+def test_the_registry_names_each_format_once() -> None:
+    assert exporting() == ["claimreview", "jsonl", "prov-json", "prov-jsonld", "prov-n", "prov-xml"]
+    assert importing() == ["case", "cdx", "claimreview", "factcheck-api", "jsonl"]
+    assert get_format("jsonl") is JSONL
+    with pytest.raises(InvalidError, match=r"unknown format 'prov' \(known: case, cdx, claimreview, "):
+        get_format("prov")
+    with pytest.raises(InvalidError, match="already registered"):
+        register(Format("jsonl", "text/plain", "another"))
+    assert set(FORMATS) == set(exporting()) | set(importing())
 
 
-def test_misused_options(run: Run) -> None:
-    for args, message in [
-        (("import", "--format", "cdx", "x.cdx"), "--post is needed with --format cdx"),
-        (("import", "--format", "claimreview", "x.json", "--post", "post/a"), "--post is needed"),
-        (("import", "x.toml", "--ratings", "r.json"), "--ratings goes with"),
-        (("export", "post/a"), "--format jsonl exports the whole log"),
-    ]:
-        assert_one_error_line(run(*args, expect=None), 2, message)
+def test_the_jsonl_export_is_the_whole_log() -> None:
+    with Ledger.open(":memory:", recorded_by="desk") as ledger:
+        ledger.register_actor("actor/ada", name="Ada", kind="person")
+        assert JSONL.export is not None
+        with pytest.raises(InvalidError, match="whole log"):
+            JSONL.export(ledger, io.StringIO(), ["actor/ada"])
+        out = io.StringIO()
+        assert JSONL.export(ledger, out, ()) == "exported 1 events and 0 checkpoints to the output"
+        assert out.getvalue().count("\n") == 3
+
+
+def test_import_format_jsonl_is_import_from_export(
+    run: Run, story: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    target = tmp_path / "story.jsonl"
+    run("export", "--format", "jsonl", "--output", str(target))
+    copy = tmp_path / "copy.db"
+    imported = runner.invoke(ledger_command, ["--db", str(copy), "import", str(target), "--format", "jsonl"])
+    assert imported.exit_code == 0, imported.stderr
+    assert imported.stdout.startswith(f"imported 37 events and 0 checkpoints from {target} (origin ")
+    assert log_snapshot(copy) == log_snapshot(story)
+
+
+def test_import_format_case_is_the_default(run: Run, db: Path, tmp_path: Path, runner: CliRunner) -> None:
+    explicit = run("import", str(EXAMPLE), "--format", "case").stdout
+    assert explicit == f"imported 34 entries from {EXAMPLE} (log positions 1..37)\n"
+    default = runner.invoke(ledger_command, ["--db", str(tmp_path / "other.db"), "import", str(EXAMPLE)])
+    assert default.stdout == explicit
+    assert [row[2:5] for row in log_snapshot(tmp_path / "other.db")] == [row[2:5] for row in log_snapshot(db)]
+
+
+def test_an_unknown_format_is_a_usage_error(run: Run, story: Path) -> None:
+    result = run("export", "--format", "prov", expect=None)
+    assert_one_error_line(result, 2, "Invalid value for '--format'")
+    result = run("import", str(EXAMPLE), "--format", "xml", expect=None)
+    assert_one_error_line(result, 2, "Invalid value for '--format'")
+
+
+def test_a_jsonl_export_has_no_dry_run(run: Run, story: Path, tmp_path: Path) -> None:
+    target = tmp_path / "story.jsonl"
+    run("export", "--output", str(target))
+    result = run("import", str(target), "--format", "jsonl", "--dry-run", expect=None)
+    assert_one_error_line(
+        result, 1, "a jsonl export is imported whole into an empty ledger; it has no dry run"
+    )

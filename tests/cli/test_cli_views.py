@@ -81,7 +81,7 @@ def test_list_comments_awaiting_with_days_waiting(run: Run, story: Path) -> None
 def test_projections_status_and_rebuild(run: Run, story: Path) -> None:
     before = json.loads(run("projections", "status", "--json").stdout)
     assert {view["view"] for view in before} == {
-        "timeline", "actors", "sources", "posts", "claims", "comments", "cases",
+        "timeline", "actors", "sources", "posts", "claims", "comments", "cases", "search", "facts",
     }  # fmt: skip
     run("list", "posts")
     head = before[0]["head"]

@@ -14,7 +14,7 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from cli.integrity import COMMANDS
+from cli.integrity import INTEGRITY_COMMANDS
 from cli.main import ledger as ledger_group
 from domain.errors import LedgerError
 from ledger import Ledger, check_proof
@@ -190,7 +190,7 @@ def test_verify_names_the_first_failure_and_exits_3(workdir: Path) -> None:
         (["prove", "inclusion", "actor/nobody"], "Error: actor/nobody does not exist"),
         (["prove", "inclusion", "nobody"], "Error: "),
         (["prove", "consistency", "desk.key"], "Error: malformed note: no blank line before the signatures"),
-        (["check-proof", "desk.key", "--key", "desk.key.pub"], "Error: not a valid proof"),
+        (["check-proof", "desk.key", "--key", "desk.key.pub"], "Error: desk.key: not a valid proof"),
         (["check-proof", "missing.json", "--key", "desk.key.pub"], "Error: cannot read proof missing.json"),
     ],
 )
@@ -211,7 +211,7 @@ def test_no_ledger_is_created_by_verifying_a_missing_one(workdir: Path) -> None:
 
 def _all_commands() -> list[click.Command]:
     found: list[click.Command] = []
-    for command in COMMANDS:
+    for command in INTEGRITY_COMMANDS:
         found.append(command)
         if isinstance(command, click.Group):
             found.extend(command.commands.values())

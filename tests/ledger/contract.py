@@ -70,7 +70,7 @@ _REBUT: Command = lambda lg: lg.rebut_claim(  # noqa: E731
 )
 
 #: Every command of the Ledger, as (event it records, subject, what to do).
-COMMANDS: dict[str, tuple[str, str, Command]] = {
+COMMAND_EXAMPLES: dict[str, tuple[str, str, Command]] = {
     "register_actor": (
         "ActorRegistered",
         "actor/cy",
@@ -223,13 +223,13 @@ class LedgerContract(ABC):
     # -- commands --------------------------------------------------------------------------------
 
     def test_every_event_class_has_a_command(self) -> None:
-        assert {event for event, _, _ in COMMANDS.values()} == {
+        assert {event for event, _, _ in COMMAND_EXAMPLES.values()} == {
             cls.__name__ for cls in event_classes().values()
         }
 
-    @pytest.mark.parametrize("name", sorted(COMMANDS))
+    @pytest.mark.parametrize("name", sorted(COMMAND_EXAMPLES))
     def test_each_command_records_its_event_and_returns_the_reference(self, world: Ledger, name: str) -> None:
-        event_type, subject, command = COMMANDS[name]
+        event_type, subject, command = COMMAND_EXAMPLES[name]
         head = world.head
         before = world.get(subject).version if world.exists(subject) else 0
         assert command(world) == subject
@@ -520,7 +520,7 @@ class LedgerContract(ABC):
             "correct",
             "edit_post",
         ):
-            COMMANDS[name][2](world)
+            COMMAND_EXAMPLES[name][2](world)
         replayed = list(world.replay(cache_size=cache_size))
         assert [entry for entry, _ in replayed] == list(world.log())
         for entry, state in replayed:

@@ -77,7 +77,11 @@ def record_history(ledger: Ledger) -> None:
 
 def view_tables(path: Path) -> dict[str, list[tuple[object, ...]]]:
     with closing(sqlite3.connect(path)) as connection:
-        query = "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'view_%'"
+        # FTS5's own shadow tables lay out the same texts differently after an interrupted batch.
+        query = (
+            "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'view_%' "
+            "AND name NOT LIKE 'view_search_%'"
+        )
         names = [row[0] for row in connection.execute(query) if row[0] != "view_tracking"]
         return {name: sorted(connection.execute(f"SELECT * FROM {name}").fetchall()) for name in names}
 

@@ -43,7 +43,9 @@ def dump(url: str) -> dict[str, list[tuple[object, ...]]]:
         "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
         "AND table_name LIKE 'view_%'"
         if url.startswith("postgresql://")
-        else "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'view_%'"
+        # FTS5's shadow tables are its own business: the search view is compared through its table.
+        else "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'view_%' "
+        "AND name NOT LIKE 'view_search_%'"
     )
     names = [row[0] for row in sql(url, tables)[0]]
     return {
@@ -59,7 +61,7 @@ def test_a_query_brings_every_view_up_to_the_head(ledger_url: str) -> None:
         ledger.posts()
         assert set(views(ledger).values()) == {(ledger.head, 0)}
         assert {status.view for status in ledger.projections_status()} == {
-            "timeline", "actors", "sources", "posts", "claims", "comments", "cases",
+            "timeline", "actors", "sources", "posts", "claims", "comments", "cases", "search", "facts",
         }  # fmt: skip
 
 
