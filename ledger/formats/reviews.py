@@ -253,7 +253,8 @@ class ReviewRecorder:
                 if review.reviewer == reviewer:
                     self._verdicts[key] = review.verdict
         previous = self._verdicts.get(key)
-        if previous == item.rating.label:
+        if previous is not None and previous.casefold() == item.rating.label.casefold():
+            # "False" then "FALSE" from the same reviewer is the same rating, not a revision.
             return
         stance = self.ratings.get(item.rating.label.casefold(), "unrated")
         evidence = []

@@ -229,3 +229,12 @@ def test_hostile_files_are_refused_in_one_line(
     with pytest.raises(FormatError, match="larger than 100 bytes"):
         ledger.import_claimreview(FIXTURES / "single.json")
     assert ledger.head == 0
+
+
+def test_the_same_rating_in_another_case_is_not_a_revision(ledger: Ledger, tmp_path: Path) -> None:
+    ledger.import_claimreview(FIXTURES / "single.json")
+    item = json.loads((FIXTURES / "single.json").read_text())
+    item["reviewRating"]["alternateName"] = "FALSE"
+    path = tmp_path / "upper.json"
+    path.write_text(json.dumps(item))
+    assert ledger.import_claimreview(path).recorded == ()
