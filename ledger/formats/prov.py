@@ -87,7 +87,9 @@ def new_document() -> ProvDocument:
     """An empty document with the ledger's namespaces."""
     document = ProvDocument()
     for namespace in (LEDGER, EVENT, RECORDER, *KIND_NAMESPACES.values()):
-        document.add_namespace(namespace)
+        # A fresh Namespace per document: each caches every name made in it,
+        # which would grow with the whole export if shared between chunks.
+        document.add_namespace(Namespace(namespace.prefix, namespace.uri))
     return document
 
 
