@@ -381,7 +381,10 @@ class _ExportReader:
     def _micros(self, text: str) -> int:
         if not _RECORD_TIME.fullmatch(text):
             raise self._error(f"record time {text!r} is not YYYY-MM-DDTHH:MM:SS.ffffffZ")
-        return micros(datetime.fromisoformat(text.replace("Z", "+00:00")))
+        try:
+            return micros(datetime.fromisoformat(text.replace("Z", "+00:00")))
+        except ValueError as error:  # shaped like a time, but no such day or hour
+            raise self._error(f"record time {text!r} is not a time: {error}") from None
 
     def _decode(self, record: LogRecord) -> None:
         try:

@@ -214,6 +214,10 @@ CORRUPTIONS: dict[str, tuple[Callable[[Lines], Lines], str]] = {
         "line 12: its record time is earlier than the entry before",
     ),
     "record time malformed": (_edit(12, recorded_at="yesterday"), "line 12: record time 'yesterday' is not"),
+    "record time shaped right, no such month": (
+        _edit(12, recorded_at="2026-91-30T23:22:39.250480Z"),
+        "line 12: record time '2026-91-30T23:22:39.250480Z' is not a time",
+    ),
     "stream not a uuid": (_edit(2, stream="post/x"), "line 2: stream 'post/x' is not a UUID"),
     "position missing": (_edit(2, position=None), "line 2: field 'position' is missing or not a int"),
     "not base64": (_edit(2, state="!!!"), "line 2: its state is not base64"),
