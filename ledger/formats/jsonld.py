@@ -42,10 +42,7 @@ def schema_context() -> dict[str, Any]:
 
 def offline_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
     """A pyld document loader serving only schema.org's context, from the bundled file."""
-    if (
-        url.rstrip("/") + ("/" if url.endswith("/") else "") in SCHEMA_CONTEXT_URLS
-        or url in SCHEMA_CONTEXT_URLS
-    ):
+    if url in SCHEMA_CONTEXT_URLS:
         return {"contextUrl": None, "documentUrl": url, "document": schema_context()}
     raise jsonld.JsonLdError(
         f"the context {url!r} is not bundled, and nothing is fetched",
