@@ -65,7 +65,7 @@ def casefile_entry(command: Command) -> dict[str, Any] | None:
         vocabulary: Any = importlib.import_module("ledger.commands")
     except ModuleNotFoundError:
         return None
-    spec = next(s for s in vocabulary.COMMANDS.values() if s.method == command.method)
+    spec = next(s for s in vocabulary.SPECS.values() if s.method == command.method)
     names = {field.keyword: field.name for field in spec.fields}
     entry: dict[str, Any] = {"command": spec.name, "ref": command.ref}
     for keyword, value in command.args.items():

@@ -30,7 +30,7 @@ from benchmarks.peak import peak_rss_mb
 from benchmarks.results import Figure
 from domain.events import LogEntry
 from ledger import Ledger
-from ledger.commands import COMMANDS
+from ledger.commands import SPECS
 
 CASE_FILE = "case-file import of the same entries"
 _EVENT_COMMANDS = {
@@ -54,7 +54,7 @@ def casefile_entry(entry: LogEntry) -> dict[str, Any]:
     """The case-file entry that records the same event as ``entry``."""
     event = entry.event
     name = _EVENT_COMMANDS[event.type]
-    fields = {f.name for f in COMMANDS[name].fields}
+    fields = {f.name for f in SPECS[name].fields}
     data = event.model_dump(mode="json", exclude_none=True)
     out: dict[str, Any] = {"command": name}
     for key, raw in data.items():

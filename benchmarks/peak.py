@@ -4,7 +4,10 @@ Tasks: ``open`` (open the ledger and read its head: the floor every task
 starts from), ``log`` (stream and decode every entry), ``replay`` (the
 auditor's replay: every entry applied to its subject's state), and, when the
 ledger has them, ``verify`` (``Ledger.verify()``) and ``export``
-(``Ledger.export()`` to /dev/null). Prints one JSON line: the task, the
+(``Ledger.export()`` to /dev/null). ``import EXPORT`` takes an export file
+instead of a ledger and imports it into a new ledger, as
+``ledger import --from-export`` does; ``import-casefile CASE_FILE NEW_DB``
+imports a case file into a new ledger. Prints one JSON line: the task, the
 events it handled, its seconds and its peak resident set size in MB.
 """
 
@@ -14,6 +17,7 @@ import json
 import os
 import resource
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +25,7 @@ from typing import Any
 
 from benchmarks.bench_replay import replay_states
 from ledger import Ledger
+from ledger.formats.restore import restore
 
 
 def _open(ledger: Ledger) -> int:
@@ -48,21 +53,52 @@ def _export(ledger: Ledger) -> int:
     return ledger.head
 
 
+def _import(export: Path) -> int:
+    """``ledger import --from-export``: the export at ``export`` into a new ledger beside it, then gone."""
+    with tempfile.TemporaryDirectory(dir=export.parent) as folder:
+        return restore(Path(folder) / "imported.db", export).events
+
+
 TASKS: dict[str, Callable[[Ledger], int]] = {"open": _open, "log": _log, "replay": _replay}
 #: Tasks of features that may not be on main yet, by the Ledger method they need.
 OPTIONAL_TASKS: dict[str, Callable[[Ledger], int]] = {"verify": _verify, "export": _export}
 TASKS.update({name: task for name, task in OPTIONAL_TASKS.items() if hasattr(Ledger, name)})
 
 
+def _import_case_file(case_file: str, db: str) -> int:
+    """Import a case file into a new ledger at ``db``: one transaction, however long the file."""
+    with Ledger.open(Path(db), recorded_by="bench") as ledger:
+        ledger.import_file(case_file)
+        return ledger.head
+
+
 def main(argv: list[str]) -> int:
     """Run the task named in ``argv`` and print its report."""
-    if len(argv) != 2 or argv[0] not in TASKS:
+    if len(argv) == 3 and argv[0] == "import-casefile":  # import-casefile CASE_FILE NEW_DB
+        started = time.perf_counter()
+        events = _import_case_file(argv[1], argv[2])
+        seconds = time.perf_counter() - started
+        print(
+            json.dumps(
+                {
+                    "task": "import-casefile",
+                    "events": events,
+                    "seconds": seconds,
+                    "peak_rss_mb": peak_rss_mb(),
+                }
+            )
+        )
+        return 0
+    if len(argv) != 2 or argv[0] not in {*TASKS, "import"}:
         print(f"usage: python -m benchmarks.peak {{{','.join(TASKS)}}} LEDGER_DB", file=sys.stderr)
         return 2
     task, db = argv
     started = time.perf_counter()
-    with Ledger.open(Path(db), create=False) as ledger:
-        events = TASKS[task](ledger)
+    if task == "import":
+        events = _import(Path(db))
+    else:
+        with Ledger.open(Path(db), create=False) as ledger:
+            events = TASKS[task](ledger)
     seconds = time.perf_counter() - started
     print(json.dumps({"task": task, "events": events, "seconds": seconds, "peak_rss_mb": peak_rss_mb()}))
     return 0

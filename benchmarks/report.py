@@ -17,6 +17,7 @@ GROUP_TITLES = {
     "views": "Views",
     "integrity": "Integrity",
     "postgres": "PostgreSQL",
+    "report": "Report",
 }
 
 _HOW_TO_READ = """\

@@ -31,6 +31,7 @@ MODULES: dict[str, str] = {
     "postgres": "benchmarks.bench_postgres",
     "http": "benchmarks.bench_http",
     "interop": "benchmarks.bench_interop",
+    "report": "benchmarks.bench_report",
 }
 
 #: Which issue brings each module that may not have landed yet.

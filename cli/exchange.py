@@ -11,9 +11,10 @@ from pathlib import Path
 import click
 
 from cli.options import open_ledger, settings
+from cli.render import say
 from domain.errors import AlreadyExistsError, StorageError
 from ledger import Ledger
-from ledger.formats.registry import FORMATS, JSONL, exporting, get_format
+from ledger.formats.registry import FORMATS, JSONL, export_file, exporting, get_format
 
 
 @click.command()
@@ -32,7 +33,7 @@ from ledger.formats.registry import FORMATS, JSONL, exporting, get_format
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to FILE (default: standard output); a jsonl export appears only once complete.",
+    help="Write to FILE, which appears only once complete (default: standard output).",
 )
 def export(refs: tuple[str, ...], format_: str, case: str | None, output: Path | None) -> None:
     """Write the whole log, to move it to another ledger; or what it holds in the field's formats.
@@ -65,7 +66,8 @@ def export(refs: tuple[str, ...], format_: str, case: str | None, output: Path |
     if output is None:
         chosen.export(ledger, sys.stdout, refs, **options)
         return
-    click.echo(chosen.export(ledger, output, refs, **options), err=True)
+    # Every format is written through the one safe writer (ledger.formats.output).
+    say(export_file(chosen, ledger, output, refs, **options), err=True)
 
 
 @click.command()
@@ -90,4 +92,4 @@ def init() -> None:
     else:
         raise AlreadyExistsError(f"{given.db or 'the ledger'} is already a ledger; nothing changed")
     ledger = open_ledger(create=True)
-    click.echo(f"created an empty ledger at {ledger.url} (origin {ledger.origin})")
+    say(f"created an empty ledger at {ledger.url} (origin {ledger.origin})")

@@ -8,9 +8,11 @@ from pathlib import Path
 import click
 
 from cli.options import open_ledger, settings
+from cli.render import say
 from cli.tables import timeline_table
-from ledger.demo import COMMENT, POST, load_example
+from ledger.demo import CASE, COMMENT, POST, load_example
 from ledger.formats.field_formats import recorded_lines
+from ledger.formats.output import write_text
 from ledger.formats.registry import CASE_FILE, JSONL, get_format, importing
 from ledger.formats.restore import restore
 
@@ -103,14 +105,14 @@ def import_file(
         given = settings()
         # The new ledger appears only once the import is complete (ledger.formats.restore).
         summary = restore(given.db, file, recorded_by=given.by)
-        click.echo(
+        say(
             f"imported {summary.events} events and {summary.checkpoints} checkpoints from {file} "
             f"(origin {summary.origin})"
         )
         return
     # A dry run needs an existing ledger (a jsonl export's is refused before anything is made).
     ledger = open_ledger(create=not dry_run)
-    click.echo(chosen.import_(ledger, file, dry_run, **options))
+    say(chosen.import_(ledger, file, dry_run, **options))
 
 
 @click.command()
@@ -121,13 +123,14 @@ def import_file(
     help="Where to create the demo ledger (default: a new temporary file).",
 )
 def demo(path: str | None) -> None:
-    """Load the seed story into a fresh ledger and print its two timelines.
+    """Load the seed story into a fresh ledger, print its two timelines and write its report.
 
     The story (examples/labour-harris-2024.toml): a LinkedIn post inviting
     Labour staff to campaign for Kamala Harris, published then deleted; the
     claims about it and their rebuttals; and the request for comment emailed
     to Labour's press office. Prints the timeline of the deleted post and of
-    the request for comment.
+    the request for comment. The report of the case (HTML, see `ledger
+    report`) is written next to the ledger file.
 
     \b
     Example:
@@ -137,13 +140,25 @@ def demo(path: str | None) -> None:
     target = path or settings().db or str(Path(tempfile.mkdtemp(prefix="ledger-demo-")) / "ledger.db")
     ledger = open_ledger(create=True, db=target)
     result = load_example(ledger)
-    click.echo(f"Loaded {result.entries} entries of the seed story into {target}")
+    say(f"Loaded {result.entries} entries of the seed story into {target}")
     for ref in (POST, COMMENT):
-        click.echo()
+        say()
         for line in timeline_table(ref, ledger.timeline(ref).entries):
-            click.echo(line)
-    click.echo()
-    click.echo(f"Explore it: ledger --db {target} timeline case/labour-staff-us-campaign")
+            say(line)
+    page = _beside(target, "report.html")
+    write_text(page, ledger.report(CASE), what="report")
+    say()
+    say(f"Explore it: ledger --db {target} timeline {CASE}")
+    say(f"Its report: {page} (ledger --db {target} report {POST} --output post.html)")
+
+
+def _beside(target: str, name: str) -> Path:
+    """A file next to the ledger at ``target`` (a path or ``sqlite:///`` URL), else in a new directory."""
+    path = target.removeprefix("sqlite:///")  # sqlite:///relative.db, sqlite:////absolute.db
+    if "://" in path or path == ":memory:":
+        return Path(tempfile.mkdtemp(prefix="ledger-demo-")) / name
+    ledger_file = Path(path)
+    return ledger_file.with_name(f"{ledger_file.stem}-{name}")
 
 
 @click.command("captures")
@@ -173,4 +188,4 @@ def post_captures(ref: str, cdx_url: str, replay_base: str | None, dry_run: bool
       ledger post captures post/labour-linkedin-invite --cdx-url https://web.archive.org/cdx/search/cdx
     """
     result = open_ledger().post_captures(ref, cdx_url=cdx_url, replay=replay_base, dry_run=dry_run)
-    click.echo(recorded_lines(result.file, result))
+    say(recorded_lines(result.file, result))

@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from cli.options import open_ledger
-from cli.render import Format, echo_json, output_options
+from cli.render import Format, echo_json, output_options, say
 from domain.errors import InvalidError, MalformedProofError
 from ledger.facade import Ledger
 from ledger.formats.output import write_text
@@ -210,7 +210,7 @@ def verify(
     if fmt == "json":
         echo_json(report.as_json())
     else:
-        click.echo(report.summary())
+        say(report.summary())
 
 
 @click.group("prove")
@@ -309,7 +309,7 @@ def check_proof_command(  # noqa: PLR0917 (click passes every option by keyword)
     if fmt == "json":
         echo_json(result.as_json())
     else:
-        click.echo(result.summary())
+        say(result.summary())
 
 
 # Last: the witness commands reuse this module's helpers.

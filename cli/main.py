@@ -12,9 +12,11 @@ from typing import Any
 
 import click
 
-from cli import claims, exchange, importing, integrity, read, record, retry, search, serve, views
+from cli import claims, exchange, importing, integrity, read, record, report, retry, search, serve, views
 from cli.options import WHEN_HELP, Settings
+from cli.progress import progress_on_stderr
 from domain.errors import DamagedStoreError, DamagedViewError, LedgerError
+from ledger.formats.safe_text import printable
 from ledger.policy import EXIT_FAILED, EXIT_NOT_VERIFIED, EXIT_USAGE, exit_code
 from ledger.storage.damage import STORE_ERRORS, storage_error
 
@@ -55,7 +57,7 @@ def _failure(error: LedgerError, ctx: click.Context) -> click.ClickException:
     elif isinstance(error, DamagedStoreError) and ctx.invoked_subcommand != "verify":
         message += "; `ledger verify` checks the whole store"
     shown = {EXIT_FAILED: FailedError, EXIT_NOT_VERIFIED: NotVerifiedError}[exit_code(error)]
-    return shown(message)
+    return shown(printable(message))
 
 
 class MisusedError(click.ClickException):
@@ -81,7 +83,8 @@ class LedgerGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with progress_on_stderr(quiet=bool(ctx.params.get("quiet"))):
+                return super().invoke(ctx)
         except click.UsageError as error:
             raise _one_line(error) from None
         except LedgerError as error:
@@ -95,7 +98,7 @@ def _one_line(error: click.UsageError) -> click.ClickException:
     if isinstance(error, click.exceptions.NoArgsIsHelpError):
         return error  # a group called alone prints its help
     hint = f" Try '{error.ctx.command_path} -h' for help." if error.ctx is not None else ""
-    return MisusedError(error.format_message().rstrip() + hint)
+    return MisusedError(printable(error.format_message().rstrip() + hint))
 
 
 @click.group(
@@ -122,8 +125,14 @@ def _one_line(error: click.UsageError) -> click.ClickException:
     metavar="NAME",
     help="Who records, stored with each entry (default: $LEDGER_USER, else your user).",
 )
+@click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="No progress bars on stderr (shown for long work only when stderr is a terminal).",
+)
 @click.pass_context
-def ledger(ctx: click.Context, db: str | None, by: str | None) -> None:
+def ledger(ctx: click.Context, db: str | None, by: str | None, quiet: bool) -> None:
     """A provenance ledger of posts, claims, reviews and requests for comment.
 
     Record with one command per thing that happened; read timelines, states,
@@ -147,6 +156,7 @@ ledger.add_command(record.correct)
 for command in (read.timeline, read.show, read.list_group, read.log, read.replay):
     ledger.add_command(command)
 ledger.add_command(views.projections)
+ledger.add_command(report.report)
 ledger.add_command(search.search)
 ledger.add_command(serve.serve)
 # Importing

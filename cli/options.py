@@ -94,20 +94,3 @@ def clock_options(command: F) -> F:
     return when_option(
         required=False, help="The world then: only what may have happened by that time, and the status then"
     )(command)
-
-
-def provenance_options(command: F) -> F:
-    """``--source`` (repeatable) and ``--note``, which every recording command takes."""
-    command = click.option("--note", metavar="TEXT", help="A note kept with the entry.")(command)
-    return click.option(
-        "--source",
-        "sources",
-        multiple=True,
-        metavar="SOURCE_REF",
-        help="How we know: a source/... reference (repeatable).",
-    )(command)
-
-
-def refs_option(name: str, metavar: str, help: str) -> Callable[[F], F]:
-    """A repeatable option of references (``--about``, ``--regarding``)."""
-    return click.option(name, multiple=True, metavar=metavar, help=f"{help} (repeatable).")

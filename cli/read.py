@@ -14,7 +14,7 @@ from typing import TypeVar
 import click
 
 from cli.options import clock_options, open_ledger
-from cli.render import Format, echo_json, emit, output_options
+from cli.render import Format, echo_json, emit, output_options, say
 from cli.tables import list_table, log_lines, replay_lines, state_table, timeline_table
 from cli.views import clock_lines, state_at_table
 from domain.worldtime import WorldTime
@@ -100,7 +100,7 @@ def show(
         echo_json(data)
     else:
         for line in lines:
-            click.echo(line)
+            say(line)
 
 
 @click.group("list")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import json
 import shutil
-import textwrap
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, Literal, TypeVar
@@ -20,7 +19,10 @@ from typing import Any, Literal, TypeVar
 import click
 from pydantic import BaseModel
 
+from cli.width import display_width, pad
+from cli.width import wrap as wrap_line
 from domain.worldtime import WorldTime
+from ledger.formats.safe_text import printable
 
 Format = Literal["table", "json", "nl"]
 T = TypeVar("T")
@@ -60,7 +62,7 @@ def emit(
     """Print ``items`` as a table, a JSON array or JSON Lines, streaming as they come."""
     if fmt == "table":
         for line in table(items):
-            click.echo(line)
+            say(line)
     elif fmt == "nl":
         for item in items:
             click.echo(json.dumps(to_json(item), ensure_ascii=False))
@@ -68,9 +70,16 @@ def emit(
         first = True
         for item in items:
             text = json.dumps(to_json(item), ensure_ascii=False, indent=2)
-            click.echo(("[\n" if first else ",\n") + textwrap.indent(text, "  "), nl=False)
+            # Indent by JSON's own newlines only: a string may hold U+2028 or U+0085, which
+            # str.splitlines (and so textwrap.indent) would take for line breaks.
+            click.echo(("[\n  " if first else ",\n  ") + text.replace("\n", "\n  "), nl=False)
             first = False
         click.echo("[]" if first else "\n]")
+
+
+def say(text: str = "", *, err: bool = False) -> None:
+    """Print text for people, made printable (see :mod:`ledger.formats.safe_text`)."""
+    click.echo(printable(text), err=err)
 
 
 def echo_json(value: Any) -> None:
@@ -96,25 +105,25 @@ def table(
 ) -> Iterator[str]:
     """Lines of an aligned table; cells may hold several lines.
 
+    Every cell is made printable first (:func:`~ledger.formats.safe_text.printable`:
+    controls, tabs and bidirectional characters escaped), and columns are
+    measured in terminal columns (wide and combining characters align).
     Column ``wrap`` is wrapped to what the terminal leaves for it (at least
-    ``MIN_WRAP`` characters); ``spaced`` puts a blank line between rows.
+    ``MIN_WRAP`` columns), in time linear in its text; ``spaced`` puts a
+    blank line between rows.
     """
-    cells = [[cell.splitlines() or [""] for cell in row] for row in rows]
-    widths = [len(h) for h in headers]
+    cells = [[printable(cell, tabs=False).split("\n") for cell in row] for row in rows]
+    widths = [display_width(h) for h in headers]
     for row in cells:
         for index, lines in enumerate(row):
-            widths[index] = max(widths[index], *(len(line) for line in lines))
+            widths[index] = max(widths[index], *(display_width(line) for line in lines))
     if wrap is not None:
         others = sum(w for i, w in enumerate(widths) if i != wrap) + len(GAP) * (len(widths) - 1)
         room = max(MIN_WRAP, shutil.get_terminal_size((120, 24)).columns - others)
         if widths[wrap] > room:
             widths[wrap] = room
             for row in cells:
-                row[wrap] = [
-                    part
-                    for line in row[wrap]
-                    for part in textwrap.wrap(line, room, break_on_hyphens=False) or [""]
-                ]
+                row[wrap] = [part for line in row[wrap] for part in wrap_line(line, room)]
     yield _line(headers, widths)
     yield _line(["-" * w for w in widths], widths)
     for number, row in enumerate(cells):
@@ -125,7 +134,7 @@ def table(
 
 
 def _line(values: Sequence[str], widths: Sequence[int]) -> str:
-    return GAP.join(value.ljust(width) for value, width in zip(values, widths, strict=True)).rstrip()
+    return GAP.join(pad(value, width) for value, width in zip(values, widths, strict=True)).rstrip()
 
 
 def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:

@@ -85,6 +85,22 @@ def _status_table(views: Iterable[ViewStatus]) -> Iterator[str]:
     yield from table(("VIEW", "POSITION", "HEAD", "LAG"), rows)
 
 
+@projections.command("catch-up")
+def catch_up() -> None:
+    """Bring every view up to the last entry of the log, so other readers of the database see fresh rows.
+
+    Queries catch up by themselves; run this after a large import, or before
+    other tools read the views' tables directly.
+
+    \b
+    Example:
+      ledger projections catch-up
+      ledger --quiet projections catch-up
+    """
+    head = open_ledger().catch_up_projections()
+    click.echo(f"every view is up to log position {head}")
+
+
 @projections.command("rebuild")
 @click.argument("view", required=False, metavar="[VIEW]", type=click.Choice(VIEWS))
 def rebuild(view: str | None) -> None:

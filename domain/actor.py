@@ -88,7 +88,7 @@ def register(
     """Record a new actor under ``ref`` (``actor/...``)."""
     parsed = tuple(h if isinstance(h, Handle) else Handle.parse(h) for h in as_tuple(handles))
     if len(set(parsed)) != len(parsed):
-        raise InvalidError("handles: the same handle is given twice")
+        raise InvalidError("handles: the same handle is given twice", field="handles")
     return build(
         ActorRegistered,
         **creation_fields(ref, provenance.checked(directory), kind="actor", directory=directory),

@@ -114,10 +114,10 @@ def link(state: CaseState, subject: str, *, provenance: Provenance, directory: D
     """Link ``subject`` to the case."""
     event = build(SubjectLinked, **next_fields(state, provenance.checked(directory)), linked=subject)
     if subject == state.ref:
-        raise InvalidError(f"{state.ref} cannot be linked to itself")
+        raise InvalidError(f"{state.ref} cannot be linked to itself", field="subjects")
     if subject in state.subjects:
-        raise InvalidError(f"{subject} is already linked to {state.ref}")
-    require_existing(directory, [subject], "subject")
+        raise InvalidError(f"{subject} is already linked to {state.ref}", field="subjects")
+    require_existing(directory, [subject], "subject", field="subjects")
     return event
 
 

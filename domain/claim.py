@@ -298,10 +298,10 @@ def make(
     require_existing(directory, [event.claimant], "claimant")
     require_existing(directory, [event.post], "post")
     if ref in event.about:
-        raise InvalidError(f"{ref} cannot be about itself")
+        raise InvalidError(f"{ref} cannot be about itself", field="about")
     if len(set(event.about)) != len(event.about):
-        raise InvalidError("about: the same subject is named twice")
-    require_existing(directory, event.about, "subject")
+        raise InvalidError("about: the same subject is named twice", field="about")
+    require_existing(directory, event.about, "subject", field="about")
     return event
 
 
@@ -323,7 +323,7 @@ def repeat(
         by=by,
     )
     require_existing(directory, [event.post], "post")
-    require_existing(directory, [event.by], "actor")
+    require_existing(directory, [event.by], "actor", field="by")
     return event
 
 
@@ -355,7 +355,7 @@ def _review(
         **extra,
     )
     require_existing(directory, [event.reviewer], "reviewer")
-    require_existing(directory, [e.source for e in event.evidence], "evidence source")
+    require_existing(directory, [e.source for e in event.evidence], "evidence source", field="evidence")
     refuse_before(
         at, state.made_at, f"{state.ref} cannot have been reviewed at {at}: it was made {state.made_at}"
     )
@@ -485,7 +485,7 @@ def retract(
         by=by or state.claimant,
         reason=reason,
     )
-    require_existing(directory, [event.by], "actor")
+    require_existing(directory, [event.by], "actor", field="by")
     refuse_before(
         at, state.made_at, f"{state.ref} cannot have been retracted at {at}: it was made {state.made_at}"
     )

@@ -173,16 +173,18 @@ def request(
         deadline=deadline,
     )
     if event.requester == event.recipient:
-        raise InvalidError("a request for comment needs a recipient other than its requester")
+        raise InvalidError(
+            "a request for comment needs a recipient other than its requester", field="recipient"
+        )
     require_existing(directory, [event.requester], "requester")
     require_existing(directory, [event.recipient], "recipient")
     if ref in event.regarding:
-        raise InvalidError(f"{ref} cannot regard itself")
+        raise InvalidError(f"{ref} cannot regard itself", field="regarding")
     if len(set(event.regarding)) != len(event.regarding):
-        raise InvalidError("regarding: the same subject is named twice")
-    require_existing(directory, event.regarding, "subject")
+        raise InvalidError("regarding: the same subject is named twice", field="regarding")
+    require_existing(directory, event.regarding, "subject", field="regarding")
     if deadline is not None:
-        refuse_before(deadline, at, f"the deadline {deadline} is before the request ({at})")
+        refuse_before(deadline, at, f"the deadline {deadline} is before the request ({at})", field="deadline")
     return event
 
 

@@ -26,7 +26,16 @@ from __future__ import annotations
 
 
 class LedgerError(Exception):
-    """Base class of every error the ledger raises on purpose."""
+    """Base class of every error the ledger raises on purpose.
+
+    ``field`` names the argument at fault (a command's keyword, such as
+    ``at`` or ``author``) when the error is about one, so that a caller can
+    point at it (a case file names its line) without reading the message.
+    """
+
+    def __init__(self, *args: object, field: str | None = None) -> None:
+        super().__init__(*args)
+        self.field = field
 
 
 class NotFoundError(LedgerError, LookupError):
@@ -97,13 +106,13 @@ class CaseFileError(InvalidError):
         self.entry = entry
         """The entry's number in the file (1-based)."""
         self.command = command
-        self.field = field
         where = file if line is None else f"{file}:{line}"
         if entry is not None:
             where += f": entry {entry}" + (f" ({command})" if command else "")
         if field is not None:
             where += f", field {field!r}" if entry is not None else f": field {field!r}"
-        super().__init__(f"{where}: {reason}")
+        # ``field`` is the entry's field as the case file names it (``deleted-by``).
+        super().__init__(f"{where}: {reason}", field=field)
 
 
 class FormatError(InvalidError):
@@ -114,9 +123,9 @@ class FormatError(InvalidError):
         self.file = file
         self.item = item
         """The item: ``item 3`` (1-based) or its ``@id``, or ``line 7`` of a CDX file."""
-        self.field = field
         where = file + (f": {item}" if item else "") + (f", field {field!r}" if field else "")
-        super().__init__(f"{where}: {reason}")
+        # ``field`` is the item's field as the format names it (``reviewRating.alternateName``).
+        super().__init__(f"{where}: {reason}", field=field)
 
 
 class VerificationError(LedgerError):

@@ -180,11 +180,16 @@ class Directory(Protocol):
         ...
 
 
-def require_existing(directory: Directory, refs: Iterable[str], role: str) -> None:
-    """Raise :class:`NotFoundError` naming the first of ``refs`` not recorded."""
+def require_existing(
+    directory: Directory, refs: Iterable[str], role: str, *, field: str | None = None
+) -> None:
+    """Raise :class:`NotFoundError` naming the first of ``refs`` not recorded.
+
+    ``field`` is the command's argument that holds ``refs`` (``role`` unless said).
+    """
     for ref in refs:
         if not directory.exists(ref):
-            raise NotFoundError(f"{role} {ref} does not exist")
+            raise NotFoundError(f"{role} {ref} does not exist", field=field or role)
 
 
 class Provenance(Frozen):
@@ -196,7 +201,7 @@ class Provenance(Frozen):
 
     def checked(self, directory: Directory) -> Self:
         """Self, after checking that every cited source exists."""
-        require_existing(directory, self.sources, "source")
+        require_existing(directory, self.sources, "source", field="sources")
         return self
 
 
@@ -216,7 +221,8 @@ def build(cls: type[E], **fields: Any) -> E:
     try:
         return cls(**fields)
     except ValidationError as error:
-        raise InvalidError(describe_validation_error(error)) from None
+        loc = error.errors()[0]["loc"]
+        raise InvalidError(describe_validation_error(error), field=str(loc[0]) if loc else None) from None
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -242,7 +248,7 @@ def creation_fields(ref: str, provenance: Provenance, *, kind: str, directory: D
     """The fields of the first event of the subject named ``ref`` (of ``kind``), which must be new."""
     parse_ref(ref, kind=kind)
     if directory.exists(ref):
-        raise AlreadyExistsError(f"{ref} already exists")
+        raise AlreadyExistsError(f"{ref} already exists", field="ref")
     return {
         "originator_id": subject_id(ref),
         "originator_version": 1,
@@ -268,10 +274,11 @@ def correct(state: SubjectState, *, version: int, reason: str, provenance: Prove
     return build(EntryCorrected, **next_fields(state, provenance), corrects_version=version, reason=reason)
 
 
-def refuse_before(at: WorldTime, earlier: WorldTime, message: str) -> None:
+def refuse_before(at: WorldTime, earlier: WorldTime, message: str, *, field: str = "at") -> None:
     """Refuse an event at ``at`` that must not precede ``earlier`` but surely does.
 
     Only the impossible is refused: overlapping imprecise times are allowed.
+    ``field`` is the command's argument that holds ``at``.
     """
     if at.definitely_before(earlier):
-        raise InvalidError(message)
+        raise InvalidError(message, field=field)

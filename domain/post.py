@@ -303,8 +303,8 @@ def publish(
     require_existing(directory, [event.author], "author")
     if event.in_reply_to is not None:
         if event.in_reply_to == ref:
-            raise InvalidError(f"{ref} cannot reply to itself")
-        require_existing(directory, [event.in_reply_to], "replied-to post")
+            raise InvalidError(f"{ref} cannot reply to itself", field="in_reply_to")
+        require_existing(directory, [event.in_reply_to], "replied-to post", field="in_reply_to")
     return event
 
 

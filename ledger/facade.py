@@ -52,6 +52,7 @@ from ledger.log import LogReader
 from ledger.queries import AsOf, Queries
 from ledger.recording import LedgerRecording, UnitOfWork
 from ledger.search import Search
+from ledger.spool import SpooledUnitOfWork
 from ledger.storage.backends import backend_for
 from ledger.storage.damage import STORE_ERRORS, storage_error, translate_storage_errors
 from ledger.storage.records import LogRecord
@@ -203,7 +204,7 @@ class Ledger(LedgerRecording):
             raise StorageError(f"cannot open ledger {backend.url}: {error}") from None
         ledger = cls(app, url=backend.url, recorded_by=recorded_by or default_user())
         if backend.read_only:
-            ledger.read_only = ledger._queries.replay_only = True
+            ledger.read_only = ledger._queries.replay_only = ledger._search.replay_only = True
         return ledger
 
     def close(self) -> None:
@@ -221,12 +222,15 @@ class Ledger(LedgerRecording):
     # -- units of work ----------------------------------------------------------
 
     @contextmanager
-    def batch(self, *, dry_run: bool = False) -> Iterator[None]:
+    def batch(self, *, dry_run: bool = False, spooled: bool = False) -> Iterator[None]:
         """Record every command inside the block at once, or none if one fails.
 
         With ``dry_run``, every command is checked as usual (against the
         ledger and the commands before it in the block) and nothing is
-        written. A batch inside a batch belongs to the outer one.
+        written. A batch inside a batch belongs to the outer one. A
+        ``spooled`` batch holds its pending events and all but the states
+        used last in a scratch file, so that its memory stays bounded however
+        many commands it holds (see :mod:`ledger.spool`).
 
         >>> with Ledger.open(":memory:") as ledger:
         ...     with ledger.batch():
@@ -243,14 +247,17 @@ class Ledger(LedgerRecording):
         if self._work is not None:
             yield
             return
-        self._work = UnitOfWork(self)
+        work = self._work = SpooledUnitOfWork(self, self._mapper) if spooled else UnitOfWork(self)
         try:
-            yield
-            work = self._work
+            try:
+                yield
+            finally:
+                self._work = None
+            if not dry_run:
+                self._commit(work)
         finally:
-            self._work = None
-        if not dry_run:
-            self._commit(work)
+            if isinstance(work, SpooledUnitOfWork):
+                work.close()
 
     @contextmanager
     def _unit(self) -> Iterator[UnitOfWork]:
@@ -262,10 +269,13 @@ class Ledger(LedgerRecording):
         self._commit(work)
 
     def _commit(self, work: UnitOfWork) -> None:
-        if not work.events:
+        if not work.count:
             return
         try:
-            self._app.save(*work.events)
+            if isinstance(work, SpooledUnitOfWork):
+                self._recorder.insert_event_chunks(work.stored_chunks())
+            else:
+                self._app.save(*work.events)
         except IntegrityError:
             raise self._explain_collision(work.events) from None
         except PersistenceError as error:
@@ -410,6 +420,17 @@ class Ledger(LedgerRecording):
         See :mod:`ledger.formats.casefile` for the format.
         """
         return import_case_file(self, path, dry_run=dry_run)
+
+    def report(
+        self, ref: str, *, at: When | None = None, as_of: AsOf | None = None, format: str = "html"
+    ) -> str:
+        """The timeline of ``ref`` as a self-contained HTML page (``format="md"``: Markdown).
+
+        See :mod:`ledger.formats.report`; raises what :meth:`timeline` raises.
+        """
+        from ledger.formats.report import build_report, render_report  # noqa: PLC0415  (Jinja2 on demand)
+
+        return render_report(build_report(self, ref, at=at, as_of=as_of), format)
 
     def _records(self, after: int, until: int | None) -> Iterator[LogRecord]:
         return self._reader.records(after, until)

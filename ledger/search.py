@@ -26,6 +26,8 @@ class Search:
         self._log = log
         self._views = views
         self._known = AsOfResolver(log).known
+        self.replay_only = False
+        """True on a read-only store, which keeps no views: every search scans the log."""
 
     def search(
         self,
@@ -62,7 +64,7 @@ class Search:
             raise InvalidError(f"limit must be 1 or more, not {limit!r}")
         until = None if at is None else micros(WorldTime.coerce(at).latest)
         position = self._known(as_of).position
-        if not replay:
+        if not (replay or self.replay_only):
             views = self._views.fresh(position)
             try:
                 return views.search(terms, position, kind=kind, until=until, limit=limit)

@@ -146,8 +146,9 @@ def terms_of(query: str) -> list[str]:
 
 def matches(text: str, terms: Sequence[str]) -> bool:
     """True when every term occurs in ``text``, ignoring case (the contract both backends keep)."""
-    folded = text.casefold()
-    return all(term.casefold() in folded for term in terms)
+    # Lower-casing, as SQLite's trigram tokenizer and PostgreSQL's ILIKE fold (not casefold: ß stays).
+    folded = text.lower()
+    return all(term.lower() in folded for term in terms)
 
 
 def snippet(text: str, terms: Sequence[str]) -> tuple[str, tuple[tuple[int, int], ...]]:

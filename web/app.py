@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import queue
+import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
@@ -61,25 +62,31 @@ def error_response(status: int, kind: str, message: str) -> JSONResponse:
 
 
 class LedgerPool:
-    """Ledgers for the worker threads: one per request at a time, reused, closed at the end."""
+    """Ledgers for the worker threads: one per request at a time, reused, closed at the end.
 
-    def __init__(self, url: str | None) -> None:
+    At most ``size`` are open at once (each holds its own connections); a
+    request beyond that waits for one to be free.
+    """
+
+    def __init__(self, url: str | None, *, size: int = 8) -> None:
         self.url = url
         self._idle: queue.SimpleQueue[Ledger] = queue.SimpleQueue()
         self._all: list[Ledger] = []
+        self._free = threading.BoundedSemaphore(size)
 
     @contextmanager
     def ledger(self) -> Iterator[Ledger]:
         """A ledger no other thread uses until the block ends."""
-        try:
-            ledger = self._idle.get_nowait()
-        except queue.Empty:
-            ledger = Ledger.open(self.url, create=False)
-            self._all.append(ledger)
-        try:
-            yield ledger
-        finally:
-            self._idle.put(ledger)
+        with self._free:
+            try:
+                ledger = self._idle.get_nowait()
+            except queue.Empty:
+                ledger = Ledger.open(self.url, create=False)
+                self._all.append(ledger)
+            try:
+                yield ledger
+            finally:
+                self._idle.put(ledger)
 
     def close(self) -> None:
         """Close every ledger opened."""

@@ -2,8 +2,8 @@
 
 A case file is TOML, an ordered list of ``[[entry]]`` tables, or JSON Lines,
 one entry object per line. Each entry names its ``command`` as the CLI does
-and gives its fields under the CLI's option names (see
-:mod:`ledger.commands`)::
+and gives its fields under the CLI's option names, the aliases of the
+command's model in :mod:`ledger.commands`::
 
     [[entry]]
     command = "post delete"
@@ -16,10 +16,13 @@ Repeatable fields (``source``, ``about``, ``evidence``, ...) take one value
 or a list. World times are text as on the CLI, or TOML dates and date-times;
 a time without a zone is read as UTC, as the CLI reads it.
 
-Import is all or nothing: every entry is checked, in order, against the
-ledger and the entries before it, and all are written in one transaction,
-or none. Every error is a :class:`CaseFileError` naming the file, the line
-and the field.
+Each entry is parsed into its command's model; a bad field is that model's
+own validation error, located by the error's field. Import is all or
+nothing: every entry is checked, in order, against the ledger and the
+entries before it, and all are written in one transaction, or none. JSON
+Lines are read one line at a time. Every error is a :class:`CaseFileError`
+naming the file, the line and the field, quoting at most ~100 characters of
+a value.
 """
 
 from __future__ import annotations
@@ -29,20 +32,30 @@ import json
 import os
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from domain.errors import CaseFileError, InvalidError, LedgerError
-from domain.worldtime import WorldTime
-from ledger.commands import COMMANDS, CommandSpec, FieldSpec
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from domain.errors import CaseFileError, LedgerError
+from ledger import progress
+from ledger.commands import COMMANDS, Command
+from ledger.commands.base import QUOTE_LIMIT
 
 if TYPE_CHECKING:
     from ledger.facade import Ledger
 
 TOML_SUFFIXES = frozenset({".toml"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+
+#: Case files read times without a zone as UTC, as the CLI does.
+CONTEXT = {"assume_utc": True}
+
+#: The longest reason an error gives: a reason quotes values, and values can be huge.
+REASON_LIMIT = 3 * QUOTE_LIMIT
 
 
 @dataclass(frozen=True)
@@ -81,38 +94,54 @@ class ImportResult:
 def import_case_file(ledger: Ledger, path: str | os.PathLike[str], *, dry_run: bool = False) -> ImportResult:
     """Apply every entry of the case file at ``path`` to ``ledger`` in one batch, or none."""
     name = os.fspath(path)
-    entries = read_case_file(path)
     head = ledger.head
+    subjects: dict[str, None] = {}
+    count = 0
     try:
-        with ledger.batch(dry_run=dry_run):
-            for entry in entries:
-                _apply(ledger, name, entry)
+        with ledger.batch(dry_run=dry_run, spooled=True):
+            for entry in iter_case_file(path):
+                command = parse_entry(name, entry)
+                _execute(ledger, name, entry, command)
+                subjects.setdefault(command.ref)
+                count += 1
+                progress.advance("importing", count)
     except CaseFileError:
         raise
     except LedgerError as error:
         # Only the final write can fail here, e.g. another writer came first.
         raise CaseFileError(str(error), file=name) from None
-    subjects = tuple(dict.fromkeys(str(entry.values["ref"]) for entry in entries))
     written = None if dry_run else (head + 1, ledger.head)
-    return ImportResult(name, len(entries), subjects, dry_run, written)
+    return ImportResult(name, count, tuple(subjects), dry_run, written)
 
 
 def read_case_file(path: str | os.PathLike[str]) -> list[CaseEntry]:
     """The entries of a case file (``.toml``, or ``.jsonl``/``.ndjson``), checked for form only."""
+    return list(iter_case_file(path))
+
+
+def iter_case_file(path: str | os.PathLike[str]) -> Iterator[CaseEntry]:
+    """The entries of a case file one by one (JSON Lines are read a line at a time), checked for form only.
+
+    Raises :class:`CaseFileError` for a file that cannot be read, is not
+    valid TOML or JSON, or has no entries.
+    """
     name = os.fspath(path)
     suffix = Path(name).suffix.lower()
     if suffix not in TOML_SUFFIXES | JSONL_SUFFIXES:
         raise CaseFileError(
             f"unknown kind of case file {suffix or '(no suffix)'!r}: use .toml, .jsonl or .ndjson", file=name
         )
-    try:
-        text = Path(name).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise CaseFileError(f"cannot read the case file: {error}", file=name) from None
-    entries = _read_toml(name, text) if suffix in TOML_SUFFIXES else _read_jsonl(name, text)
-    if not entries:
+    entries = _read_toml(name) if suffix in TOML_SUFFIXES else _read_jsonl(name)
+    empty = True
+    for entry in entries:
+        empty = False
+        yield entry
+    if empty:
         raise CaseFileError("the case file has no entries", file=name)
-    return entries
+
+
+def _cannot_read(name: str, error: OSError | UnicodeDecodeError) -> CaseFileError:
+    return CaseFileError(_short(f"cannot read the case file: {error}"), file=name)
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -121,9 +150,15 @@ _TOML_LINE = re.compile(r"at line (\d+)(?:, column \d+)?")
 _ENTRY_HEADER = re.compile(r"\s*\[\[\s*entry\s*\]\]\s*(#.*)?$")
 _TABLE_HEADER = re.compile(r"\s*\[")
 _KEY = re.compile(r"""\s*(?:"([^"]*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*=(.*)$""")
+_NESTED = "nested too deeply"
 
 
-def _read_toml(name: str, text: str) -> list[CaseEntry]:
+def _read_toml(name: str) -> Iterator[CaseEntry]:
+    # TOML is read whole: tomllib parses text, and TOML case files are written by hand.
+    try:
+        text = Path(name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise _cannot_read(name, error) from None
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -133,6 +168,8 @@ def _read_toml(name: str, text: str) -> list[CaseEntry]:
         raise CaseFileError(
             f"not valid TOML: {reason}", file=name, line=int(found[1]) if found else None
         ) from None
+    except RecursionError:
+        raise CaseFileError(f"not valid TOML: {_NESTED}", file=name, line=_deepest_line(text)) from None
     headers, top_keys, field_lines = _locate_toml(text)
     for key in document:
         if key != "entry":
@@ -140,7 +177,7 @@ def _read_toml(name: str, text: str) -> list[CaseEntry]:
                 "unknown top-level key: a case file holds only [[entry]] tables",
                 file=name,
                 line=top_keys.get(key),
-                field=key,
+                field=_short(key),
             )
     raw = document.get("entry", [])
     if not isinstance(raw, list):
@@ -150,13 +187,17 @@ def _read_toml(name: str, text: str) -> list[CaseEntry]:
     # The raw text gives each [[entry]] header's line; trust it only if every
     # entry was written with a header (not as an inline table).
     located = len(headers) == len(raw)
-    entries = []
     for number, values in enumerate(raw, start=1):
         line = headers[number - 1] if located else None
         if not isinstance(values, dict):
             raise CaseFileError("an entry must be a table", file=name, line=line, entry=number)
-        entries.append(CaseEntry(number, line, values, field_lines[number - 1] if located else {}))
-    return entries
+        yield CaseEntry(number, line, values, field_lines[number - 1] if located else {})
+
+
+def _deepest_line(text: str) -> int | None:
+    """The line (1-based) that opens the most brackets: where a too deeply nested value is."""
+    depths = [line.count("[") + line.count("{") for line in text.splitlines()]
+    return depths.index(max(depths)) + 1 if depths else None
 
 
 def _locate_toml(text: str) -> tuple[list[int], dict[str, int], list[dict[str, int]]]:
@@ -188,156 +229,116 @@ def _locate_toml(text: str) -> tuple[list[int], dict[str, int], list[dict[str, i
     return headers, top_keys, fields
 
 
-def _read_jsonl(name: str, text: str) -> list[CaseEntry]:
-    entries: list[CaseEntry] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            values = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise CaseFileError(
-                f"not valid JSON: {error.msg} (column {error.colno})", file=name, line=number
-            ) from None
-        entry_number = len(entries) + 1
-        if not isinstance(values, dict):
-            raise CaseFileError("an entry must be a JSON object", file=name, line=number, entry=entry_number)
-        entries.append(CaseEntry(entry_number, number, values))
-    return entries
-
-
-# -- applying -----------------------------------------------------------------------------------
-
-
-def _apply(ledger: Ledger, name: str, entry: CaseEntry) -> None:
-    spec = _command(name, entry)
-
-    def error(reason: str, field_name: str | None) -> CaseFileError:
-        return CaseFileError(
-            reason,
-            file=name,
-            line=entry.line_of(field_name),
-            entry=entry.number,
-            command=spec.name,
-            field=field_name,
-        )
-
-    arguments: dict[str, Any] = {}
-    for key in entry.values:
-        if key != "command" and spec.field(key) is None:
-            allowed = ", ".join(f.name for f in spec.fields)
-            raise error(f"unknown field; {spec.name} takes {allowed}", key)
-    for spec_field in spec.fields:
-        if spec_field.name not in entry.values:
-            if spec_field.required:
-                raise error("missing: this field is required", spec_field.name)
-            continue
-        try:
-            arguments[spec_field.keyword] = _value(spec_field, entry.values[spec_field.name])
-        except LedgerError as failure:
-            raise error(str(failure), spec_field.name) from None
+def _read_jsonl(name: str) -> Iterator[CaseEntry]:
+    # Lines end at "\n" only (JSON Lines), and each is decoded alone, so that bad UTF-8 names its line.
     try:
-        getattr(ledger, spec.method)(**arguments)
-    except LedgerError as failure:
-        raise error(*_blame(str(failure), spec, entry.values, arguments)) from None
+        with Path(name).open("rb") as lines:
+            entry_number = 0
+            for number, raw in enumerate(lines, start=1):
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as error:
+                    reason = f"not UTF-8: {error.reason} at byte {error.start + 1} of the line"
+                    raise CaseFileError(reason, file=name, line=number) from None
+                if not line.strip():
+                    continue
+                values = _json_object(name, number, line)
+                entry_number += 1
+                if not isinstance(values, dict):
+                    raise CaseFileError(
+                        "an entry must be a JSON object", file=name, line=number, entry=entry_number
+                    )
+                yield CaseEntry(entry_number, number, values)
+    except OSError as error:
+        raise _cannot_read(name, error) from None
 
 
-def _command(name: str, entry: CaseEntry) -> CommandSpec:
+def _json_object(name: str, number: int, line: str) -> Any:
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as error:
+        raise CaseFileError(
+            f"not valid JSON: {error.msg} (column {error.colno})", file=name, line=number
+        ) from None
+    except RecursionError:
+        raise CaseFileError(f"not valid JSON: {_NESTED}", file=name, line=number) from None
+
+
+# -- parsing into commands -------------------------------------------------------------------------
+
+
+def command_of(name: str, entry: CaseEntry) -> type[Command]:
+    """The command model the entry names, or :class:`CaseFileError` (with a suggestion if one is close)."""
     command = entry.values.get("command")
-    spec = COMMANDS.get(command) if isinstance(command, str) else None
-    if spec is not None:
-        return spec
+    found = COMMANDS.get(command) if isinstance(command, str) else None
+    if found is not None:
+        return found
     if command is None:
         reason = "missing: every entry names its command, such as 'post publish'"
     else:
-        close = difflib.get_close_matches(str(command), COMMANDS, n=1)
-        reason = f"unknown command {command!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+        close = difflib.get_close_matches(str(command)[: 2 * QUOTE_LIMIT], COMMANDS, n=1)
+        reason = f"unknown command {_short(repr(command))}" + (
+            f" (did you mean {close[0]!r}?)" if close else ""
+        )
     raise CaseFileError(reason, file=name, line=entry.line_of("command"), entry=entry.number, field="command")
 
 
-def _value(spec: FieldSpec, value: Any) -> Any:
-    """The API value of a field as read from the file, or an error saying what was expected."""
-    match spec.type:
-        case "text" | "ref":
-            if not isinstance(value, str):
-                raise InvalidError(f"expected text, got {_describe(value)}")
-            return value
-        case "refs" | "texts":
-            items = [value] if isinstance(value, str) else value
-            if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
-                raise InvalidError(f"expected text or a list of texts, got {_describe(value)}")
-            return tuple(items)
-        case "count":
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise InvalidError(f"expected a whole number, got {_describe(value)}")
-            return value
-        case "when":
-            return _when(value)
+def parse_entry(name: str, entry: CaseEntry) -> Command:
+    """The entry as its command's model; a bad field is the model's validation error, located."""
+    model = command_of(name, entry)
+    fields = {key: value for key, value in entry.values.items() if key != "command"}
+    try:
+        return model.model_validate(fields, by_alias=True, by_name=False, context=CONTEXT)
+    except ValidationError as error:
+        problems = error.errors(include_url=False, include_input=False)
+        # An unknown field is named first, as a typo explains the errors that follow it.
+        first = next((p for p in problems if p["type"] == "extra_forbidden"), problems[0])
+        field_name, reason = _describe(model, first)
+        raise _entry_error(name, entry, model, reason, field_name) from None
+    except RecursionError:
+        raise _entry_error(name, entry, model, _NESTED, None) from None
 
 
-def _when(value: Any) -> WorldTime:
-    if isinstance(value, datetime):
-        return WorldTime.parse(value.isoformat(), assume_utc=True)
-    if isinstance(value, date):
-        return WorldTime.parse(value.isoformat())
-    if isinstance(value, str):
-        return WorldTime.parse(value, assume_utc=True)
-    if isinstance(value, int) and not isinstance(value, bool) and len(str(value)) == 14:
-        # A Wayback timestamp written as a bare number (20241016093000) in JSON, TOML or YAML.
-        return WorldTime.parse(str(value))
-    raise InvalidError(f'expected a world time such as "2024-10-17", got {_describe(value)}')
+def _describe(model: type[Command], problem: ErrorDetails) -> tuple[str | None, str]:
+    """The case-file field a validation problem is about, and why, from its location and type."""
+    loc = problem["loc"]
+    if not loc:
+        return None, str(problem["msg"])
+    if problem["type"] == "extra_forbidden":
+        allowed = ", ".join(model.alias(name) for name, _ in model.input_fields())
+        return _short(str(loc[0])), f"unknown field; {model.NAME} takes {allowed}"
+    field_name = model.alias(str(loc[0]))
+    if problem["type"] == "missing":
+        return field_name, "missing: this field is required"
+    context = problem.get("ctx") or {}
+    given = context.get("error") if problem["type"] == "value_error" else None
+    reason = problem["msg"] if given is None else str(given)
+    if len(loc) > 1:  # evidence.1.quote: ... says more than the field alone
+        reason = ".".join([field_name, *(str(part) for part in loc[1:])]) + f": {reason}"
+    return field_name, reason
 
 
-def _describe(value: Any) -> str:
-    return f"{type(value).__name__} {json.dumps(value, default=str)}"
+def _execute(ledger: Ledger, name: str, entry: CaseEntry, command: Command) -> None:
+    try:
+        ledger.execute(command)
+    except LedgerError as error:
+        field_name = None if error.field is None else type(command).alias(error.field)
+        raise _entry_error(name, entry, type(command), str(error), field_name) from None
 
 
-# Event fields whose name differs from the case file's field.
-_EVENT_FIELDS = {"occurred_at": "at", "linked": "subject"}
-_VALIDATION = re.compile(r"([A-Za-z_]+)(\.[\w.]+)?: ")
+def _entry_error(
+    name: str, entry: CaseEntry, model: type[Command], reason: str, field_name: str | None
+) -> CaseFileError:
+    return CaseFileError(
+        _short(reason),
+        file=name,
+        line=entry.line_of(field_name),
+        entry=entry.number,
+        command=model.NAME,
+        field=field_name,
+    )
 
 
-def _blame(
-    message: str, spec: CommandSpec, values: dict[str, Any], arguments: dict[str, Any]
-) -> tuple[str, str | None]:
-    """The reason and the field an error from the ledger is about, when the message shows it honestly.
-
-    Validation messages start with the field's name (dropped from the
-    reason, which the location then names); other messages quote the value
-    at fault (a reference, a time), which points at the field that holds it.
-    The subject's own ``ref`` is blamed last, since most messages name it.
-    """
-    keyword_fields = {f.keyword: f.name for f in spec.fields}
-    if found := _VALIDATION.match(message):
-        name = _EVENT_FIELDS.get(found[1], keyword_fields.get(found[1]))
-        if name is not None:
-            # "views: ..." says no more than the location; "evidence.1.quote: ..." does.
-            return (message if found[2] else message[found.end() :]), name
-    candidates = [f for f in spec.fields if f.name in values and f.name != "ref" and f.type != "text"]
-    for spec_field in candidates:
-        if any(
-            _mentions(message, needle) for needle in _needles(spec_field, arguments.get(spec_field.keyword))
-        ):
-            return message, spec_field.name
-    if "ref" in values and _mentions(message, str(values["ref"])):
-        return message, "ref"
-    return message, None
-
-
-def _needles(spec: FieldSpec, value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, WorldTime):
-        return [str(value)]
-    items = value if isinstance(value, tuple) else (value,)
-    needles = [str(item) for item in items]
-    if spec.type == "texts":  # evidence: SOURCE_REF:QUOTE
-        needles += [str(item).partition(":")[0] for item in items]
-    return needles
-
-
-def _mentions(message: str, needle: str) -> bool:
-    if not needle:
-        return False
-    pattern = r"(?<![\w/.-])" + re.escape(needle) + r"(?![\w/-]|\.\w)"
-    return re.search(pattern, message) is not None
+def _short(text: str, limit: int = REASON_LIMIT) -> str:
+    """``text`` cut to ``limit`` characters, for a reason that quotes a huge value."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

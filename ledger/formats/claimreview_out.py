@@ -17,7 +17,6 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from domain.actor import ActorState
@@ -26,6 +25,7 @@ from domain.events import LogEntry
 from domain.post import PostState
 from domain.source import SourceState
 from domain.worldtime import Precision, WorldTime
+from ledger.formats.output import open_output
 from ledger.formats.selection import selected_entries, selected_subjects
 
 if TYPE_CHECKING:
@@ -137,7 +137,7 @@ def claimreviews(
 @contextmanager
 def _stream(target: TextIO | str | os.PathLike[str]) -> Iterator[TextIO]:
     if isinstance(target, str | os.PathLike):
-        with Path(target).open("w", encoding="utf-8") as stream:
+        with open_output(target, what="ClaimReview export") as stream:
             yield stream
     else:
         yield target

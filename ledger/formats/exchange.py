@@ -38,6 +38,7 @@ from uuid import UUID
 
 from domain.errors import InvalidError, LedgerError, StorageError
 from domain.instants import from_micros, micros
+from ledger import progress
 from ledger.formats.output import open_output
 from ledger.integrity.checkpoint import parse_checkpoint
 from ledger.integrity.leaves import record_leaf_hash
@@ -50,6 +51,8 @@ from ledger.storage.tables import FORMAT
 EXPORT_FORMAT = "provenance-ledger-export/1"
 
 EXPORT_BATCH = 1000
+PROGRESS_EVERY = 1000
+"""An import reports its progress every this many events."""
 
 #: The longest line an import reads, in characters: an event's stored bytes in base64, and more.
 MAX_LINE = 32 * 1024 * 1024
@@ -125,6 +128,7 @@ def export_lines(recorder: LogRecorder, head: int | None = None) -> Iterator[str
                 }
             )
         after = batch[-1].position
+        progress.advance("exporting", after, head)
     yield _json_line({"kind": "end", "events": head})
 
 
@@ -319,6 +323,8 @@ class _ExportReader:
             tree.push(record_leaf_hash(record))
             self._check_roots(record.position, tree)
             versions[record.originator_id] = record.originator_version
+            if record.position % PROGRESS_EVERY == 0:
+                progress.advance("importing", record.position, self._expected)
             last = record
             yield record
         position = last.position if last else 0

@@ -15,13 +15,15 @@ from typing import TYPE_CHECKING, Any
 from ledger.formats.cdx import DEFAULT_REPLAY, CaptureImport
 from ledger.formats.registry import Format, Target
 from ledger.formats.reviews import ReviewImport
+from ledger.formats.safe_text import printable
 
 if TYPE_CHECKING:
     from ledger.facade import Ledger
 
 
 def _where(target: Target) -> str:
-    return os.fspath(target) if isinstance(target, str | os.PathLike) else "the output"
+    where = target if isinstance(target, str | os.PathLike) else getattr(target, "name", "the output")
+    return os.fspath(where)
 
 
 def _export_claimreview(
@@ -40,7 +42,10 @@ def _prov_exporter(name: str) -> Any:
 
 
 def recorded_lines(file: str | os.PathLike[str], result: ReviewImport | CaptureImport) -> str:
-    """One line per entry recorded (or that a dry run would record), then a summary line."""
+    """One line per entry recorded (or that a dry run would record), then a summary line.
+
+    Each line is made printable on its own (a newline in a file name is shown escaped).
+    """
     prefix = "would record: " if result.dry_run else "recorded: "
     lines = [prefix + line for line in result.recorded]
     if result.dry_run:
@@ -49,7 +54,7 @@ def recorded_lines(file: str | os.PathLike[str], result: ReviewImport | CaptureI
         )
     else:
         lines.append(f"imported {len(result.recorded)} new entries from {os.fspath(file)}")
-    return "\n".join(lines)
+    return "\n".join(printable(line, newlines=False) for line in lines)
 
 
 def _import_claimreview(

@@ -19,6 +19,7 @@ no later run uses. Every error is a :class:`StorageError` naming the path.
 
 from __future__ import annotations
 
+import io
 import os
 import secrets
 import stat
@@ -50,7 +51,7 @@ def _failure(path: Path, error: OSError, what: str) -> StorageError:
 def open_output(
     path: str | os.PathLike[str], *, mode: int = 0o666, replace: bool = True, what: str = "file"
 ) -> Iterator[TextIO]:
-    """A UTF-8 text stream that ends up at ``path`` when the block ends without error.
+    """A UTF-8 text stream (named ``path``) that ends up at ``path`` when the block ends without error.
 
     ``mode`` is the new file's permission bits (less the umask); ``replace``
     false refuses a path that exists (:class:`AlreadyExistsError`). Raises
@@ -70,13 +71,26 @@ def open_output(
     yield from _via_temporary(target, mode, replace, what)
 
 
+class _TargetStream(io.TextIOWrapper):
+    """A UTF-8 text stream on a descriptor, named after the path it ends up at (for messages)."""
+
+    def __init__(self, descriptor: int, target: Path) -> None:
+        super().__init__(io.FileIO(descriptor, "w", closefd=True), encoding="utf-8")
+        self._target = str(target)
+
+    @property
+    def name(self) -> str:
+        """The path the text ends up at (not the temporary it is written to first)."""
+        return self._target
+
+
 def _direct(target: Path, what: str) -> Iterator[TextIO]:
     try:
         descriptor = os.open(target, os.O_WRONLY | os.O_NOCTTY | os.O_APPEND)
     except OSError as error:
         raise _failure(target, error, what) from None
     try:
-        with open(descriptor, "w", encoding="utf-8", closefd=True) as stream:
+        with _TargetStream(descriptor, target) as stream:
             yield stream
     except LedgerError:
         raise
@@ -93,7 +107,7 @@ def _via_temporary(target: Path, mode: int, replace: bool, what: str) -> Iterato
     except OSError as error:
         raise _failure(target, error, what) from None
     try:
-        with open(descriptor, "w", encoding="utf-8", closefd=True) as stream:
+        with _TargetStream(descriptor, target) as stream:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())

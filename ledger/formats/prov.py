@@ -43,6 +43,7 @@ from domain.actor import ActorRegistered
 from domain.errors import InvalidError
 from domain.events import LogEntry
 from domain.post import PostDeleted
+from ledger.formats.output import open_output
 from ledger.formats.prov_stream import CHUNK, write_stream
 from ledger.formats.selection import selected_entries, selected_subjects
 
@@ -208,7 +209,7 @@ def export_prov(
 @contextmanager
 def _open(target: TextIO | str | os.PathLike[str]) -> Iterator[TextIO]:
     if isinstance(target, str | os.PathLike):
-        with open(target, "w", encoding="utf-8") as stream:
+        with open_output(target, what="PROV export") as stream:
             yield stream
     else:
         yield target

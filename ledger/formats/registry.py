@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
 from domain.errors import InvalidError
+from ledger.formats.output import open_output
 
 if TYPE_CHECKING:
     from ledger.facade import Ledger
@@ -65,7 +66,7 @@ def _export_jsonl(ledger: Ledger, target: Target, refs: Sequence[str]) -> str:
     if refs:
         raise InvalidError("the jsonl export holds the whole log; it takes no subjects")
     summary = ledger.export(target)
-    where = target if isinstance(target, str | os.PathLike) else "the output"
+    where = target if isinstance(target, str | os.PathLike) else getattr(target, "name", "the output")
     return f"exported {summary.events} events and {summary.checkpoints} checkpoints to {os.fspath(where)}"
 
 
@@ -112,6 +113,22 @@ def _add_field_formats() -> None:
     from ledger.formats.field_formats import FIELD_FORMATS  # noqa: PLC0415  (it imports Format from here)
 
     FORMATS.update((f.name, f) for f in FIELD_FORMATS)
+
+
+def export_file(
+    chosen: Format, ledger: Ledger, path: str | os.PathLike[str], refs: Sequence[str] = (), **options: str
+) -> str:
+    """Export in format ``chosen`` to the file ``path`` through :func:`ledger.formats.output.open_output`.
+
+    Whatever the format, a FIFO or device at ``path`` is written in place and
+    a file appears only once complete; the exporter writes to a stream named
+    ``path``. ``options`` are the format's own (see :attr:`Format.options`).
+    Returns the exporter's line.
+    """
+    if chosen.export is None:
+        raise InvalidError(f"the {chosen.name} format cannot be exported")
+    with open_output(path, what=f"{chosen.name} export") as stream:
+        return chosen.export(ledger, stream, refs, **options)
 
 
 def register(new: Format) -> None:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.errors import InvalidError, UnreadableEntryError, VerificationError
+from ledger import progress
 from ledger.integrity.checkpoint import Checkpoint, open_checkpoint, parse_checkpoint
 from ledger.integrity.leaves import record_leaf_hash
 from ledger.integrity.note import Verifier, encode_base64
@@ -149,6 +150,8 @@ def _batches(recorder: LogRecorder, after: int, until: int | None) -> Iterator[S
             return
         yield batch
         after = batch[-1].position
+        if progress.active():
+            progress.advance("checking the log", after, until or recorder.max_position())
 
 
 class TreeReplay:

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from domain.errors import InvalidError, VerificationError
+from ledger.formats.output import open_output
 from ledger.integrity.checkpoint import Checkpoint, checkpoint_body, open_checkpoint, parse_checkpoint
 from ledger.integrity.cosignature import Cosigner
 from ledger.integrity.note import Verifier, decode_base64, encode_base64
@@ -155,12 +156,9 @@ class Witness:
             logs = self.logs()
             yield logs
             data = {"logs": {origin: state.as_json() for origin, state in sorted(logs.items())}}
-            temporary = self.state_path.with_name(self.state_path.name + ".new")
-            with temporary.open("w", encoding="utf-8") as file:
+            # An exclusive temporary renamed when complete, never a planted link (ledger.formats.output).
+            with open_output(self.state_path, what="witness state") as file:
                 json.dump(data, file, indent=2)
-                file.flush()
-                os.fsync(file.fileno())
-            temporary.replace(self.state_path)
 
     def add_log(self, origin: str, keys: Sequence[Verifier | str]) -> None:
         """Follow the log ``origin``, trusting checkpoints signed by ``keys``."""

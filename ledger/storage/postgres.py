@@ -192,26 +192,42 @@ class PostgresLogRecorder(PostgresApplicationRecorder, LogRecorder):
         with self.datastore.transaction(commit=True) as curs:
             self._lock_table(curs)
             self._notify_channel(curs)
-            given: Sequence[int] | None = kwargs.get("recorded_us")
-            curs.execute(
-                self.insert_events_statement,
-                (
-                    None if given is None else list(given),
-                    [_uuid(s.originator_id) for s in stored_events],
-                    [s.originator_version for s in stored_events],
-                    [s.topic for s in stored_events],
-                    [s.state for s in stored_events],
-                ),
-                prepare=True,
-            )
-            # Positions are max+1, max+2, ... in the order of the events given.
-            stored = sorted((row["notification_id"], row["recorded_at"]) for row in curs.fetchall())
-            records = [
-                LogRecord(position, _uuid(s.originator_id), s.originator_version, s.topic, s.state, stamp)
-                for (position, stamp), s in zip(stored, stored_events, strict=True)
-            ]
-            # The Merkle tree grows in the same transaction: log and tree never disagree.
-            self.tree.append_tree(curs, records)
+            return self._insert_chunk(curs, stored_events, kwargs.get("recorded_us"))
+
+    # No retry: the chunks are read once, as they are written.
+    def insert_event_chunks(self, chunks: Iterable[Sequence[StoredEvent]]) -> int:
+        count = 0
+        with self.datastore.transaction(commit=True) as curs:
+            self._lock_table(curs)
+            self._notify_channel(curs)
+            for chunk in chunks:
+                count += len(self._insert_chunk(curs, chunk, None))
+        return count
+
+    def _insert_chunk(
+        self, curs: Any, stored_events: Sequence[StoredEvent], given: Sequence[int] | None
+    ) -> Sequence[int]:
+        if not stored_events:
+            return []
+        curs.execute(
+            self.insert_events_statement,
+            (
+                None if given is None else list(given),
+                [_uuid(s.originator_id) for s in stored_events],
+                [s.originator_version for s in stored_events],
+                [s.topic for s in stored_events],
+                [s.state for s in stored_events],
+            ),
+            prepare=True,
+        )
+        # Positions are max+1, max+2, ... in the order of the events given.
+        stored = sorted((row["notification_id"], row["recorded_at"]) for row in curs.fetchall())
+        records = [
+            LogRecord(position, _uuid(s.originator_id), s.originator_version, s.topic, s.state, stamp)
+            for (position, stamp), s in zip(stored, stored_events, strict=True)
+        ]
+        # The Merkle tree grows in the same transaction: log and tree never disagree.
+        self.tree.append_tree(curs, records)
         return [r.position for r in records]
 
     def import_log(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
-from eventsourcing.persistence import ApplicationRecorder
+from eventsourcing.persistence import ApplicationRecorder, StoredEvent
 
 if TYPE_CHECKING:
     from ledger.integrity.sqltree import SQLTreeStore
@@ -86,6 +86,15 @@ class LogRecorder(ApplicationRecorder, ABC):
     @abstractmethod
     def get_meta(self, key: str) -> str | None:
         """A value from the ledger's metadata."""
+
+    @abstractmethod
+    def insert_event_chunks(self, chunks: Iterable[Sequence[StoredEvent]]) -> int:
+        """Append every chunk of new events in one transaction, as :meth:`insert_events` appends one.
+
+        For a write too large to hold at once (a spooled import): the chunks
+        are read as they are written. All are written, or none. Returns how
+        many events were written.
+        """
 
     @abstractmethod
     def import_log(

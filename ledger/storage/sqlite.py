@@ -118,6 +118,14 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
         with write_transaction(self.datastore) as c:
             return self._insert_events(c, stored_events, **kwargs)
 
+    def insert_event_chunks(self, chunks: Iterable[Sequence[StoredEvent]]) -> int:
+        count = 0
+        with write_transaction(self.datastore) as c:
+            for chunk in chunks:
+                self._insert_events(c, chunk)
+                count += len(chunk)
+        return count
+
     def import_log(
         self, records: Iterable[LogRecord], *, origin: str, checkpoints: Iterable[StoredCheckpoint] = ()
     ) -> int:

@@ -16,6 +16,7 @@ import orjson
 
 from domain.errors import DamagedViewError, LedgerError, UnreadableEntryError
 from domain.events import event_classes
+from ledger import progress
 from ledger.mapper import PydanticMapper
 from ledger.storage.records import LogRecorder
 from ledger.storage.seam import Storage
@@ -84,6 +85,8 @@ class LedgerLog:
     def read(self, after: int, limit: int) -> list[RawEntry]:
         """Up to ``limit`` entries after position ``after``, in log order."""
         mapper = self._mapper
+        if progress.active():
+            progress.advance("building the views", after, self.head())
         entries = []
         for position, topic, stored in self._recorder.select_payloads(after, limit):
             try:
@@ -98,4 +101,6 @@ class LedgerLog:
                     f"position {position}: the stored entry cannot be read ({_reason(error)})",
                     position=position,
                 ) from None
+        if entries and progress.active():
+            progress.advance("building the views", entries[-1].position, self.head())
         return entries

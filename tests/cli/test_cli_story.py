@@ -12,7 +12,7 @@ from cli_helpers import EXAMPLE, Run
 
 from cli.main import ledger as ledger_command
 from ledger import Ledger
-from ledger.commands import COMMANDS
+from ledger.commands import SPECS as COMMANDS
 from ledger.demo import CASE, COMMENT, POST, record_seed_story
 from ledger.formats.casefile import read_case_file
 

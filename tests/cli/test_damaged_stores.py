@@ -16,8 +16,8 @@ import pytest
 from cli_helpers import Run
 from click.testing import Result
 
-from domain.errors import DamagedViewError, UnreadableEntryError
-from ledger import Ledger
+from domain.errors import DamagedStoreError, DamagedViewError, ReadOnlyError, UnreadableEntryError
+from ledger import Ledger, policy
 from ledger.storage.tables import EVENTS_TABLE
 
 PAGE = 4096
@@ -154,3 +154,9 @@ def test_a_damaged_view_row_is_a_damaged_view_error(story: Path):
     _sql(story, "UPDATE view_claims SET data='not json'")
     with Ledger.open(story, create=False) as ledger, pytest.raises(DamagedViewError):
         ledger.rows("claim")
+
+
+def test_damage_exits_3_and_a_read_only_store_1() -> None:
+    for damaged in (DamagedStoreError("x"), UnreadableEntryError("x"), DamagedViewError("x")):
+        assert policy.exit_code(damaged) == policy.EXIT_NOT_VERIFIED == 3
+    assert policy.exit_code(ReadOnlyError("x")) == policy.EXIT_FAILED == 1

@@ -95,7 +95,7 @@ def test_a_key_is_never_overwritten(tmp_path: Path):
 
 def test_export_into_a_missing_folder_is_one_line(story: Path, run: Run, tmp_path: Path):
     result = run("export", "--output", str(tmp_path / "no" / "such.jsonl"), expect=None)
-    assert_one_error_line(result, 1, "cannot write export", "No such file or directory")
+    assert_one_error_line(result, 1, "cannot write jsonl export", "No such file or directory")
 
 
 def test_keys_generate_on_a_full_disk_is_one_line_and_leaves_nothing(run: Run, tmp_path: Path):
@@ -112,7 +112,7 @@ def test_keys_generate_on_a_full_disk_is_one_line_and_leaves_nothing(run: Run, t
 def test_export_on_a_full_disk_is_one_line_and_leaves_nothing(story: Path, run: Run, tmp_path: Path):
     with tmpfs(tmp_path / "full", size="8k") as disk:
         result = run("export", "--output", str(disk / "story.jsonl"), expect=None)
-        assert_one_error_line(result, 1, "cannot write export", "No space left on device")
+        assert_one_error_line(result, 1, "cannot write jsonl export", "No space left on device")
         assert list(disk.iterdir()) == []
 
 

@@ -6,8 +6,11 @@ read-only mount); without root the tests are skipped with one line.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,6 +35,7 @@ READING = [
     ["list", "posts"],
     ["list", "claims", "--status", "rebutted"],
     ["replay"],
+    ["search", "North Carolina", "--kind", "post"],
     ["prove", "inclusion", POST],
     ["export"],
 ]
@@ -116,3 +120,49 @@ def test_a_read_only_copy_missing_its_shared_memory_file_is_one_line(unfinished:
         remount_read_only(mounted)
         result = CliRunner().invoke(ledger_command, ["--db", str(mounted / "live.db"), "verify"])
         assert_one_error_line(result, 1, "write-ahead log", "copy all three to a writable folder")
+
+
+def _as_a_user(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the CLI in a process bound by file modes: as root, without the capabilities that ignore them."""
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("as root, file modes bind only without CAP_DAC_OVERRIDE, and setpriv is missing")
+        prefix = [setpriv, "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search"]
+    command = [*prefix, sys.executable, "-c", "from cli.main import main; main()", "--db", str(db), *args]
+    env = {
+        **os.environ,
+        "LEDGER_URL": "",
+        "COLUMNS": "120",
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+    }
+    return subprocess.run(command, capture_output=True, text=True, env=env, check=False, timeout=120)
+
+
+def test_a_read_only_file_in_a_read_only_folder_is_read_from_the_log(
+    story: Path, runner: CliRunner, tmp_path: Path
+):
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    copy = folder / "story.db"
+    shutil.copyfile(story, copy)
+    copy.chmod(0o444)
+    folder.chmod(0o555)
+    try:
+        for args in (["verify"], ["list", "posts"], ["timeline", POST], ["replay"]):
+            result = _as_a_user(copy, *args)
+            assert result.returncode == 0, result.stderr
+            assert (
+                result.stderr
+                == f"Note: sqlite:///{copy} is read-only: answering from the log, without the views\n"
+            )
+            assert result.stdout == _on(runner, story, *args).stdout
+        refused = _as_a_user(copy, "actor", "add", "actor/x", "--name", "X", "--kind", "person")
+        assert refused.returncode == 1
+        assert refused.stderr.startswith("Error: cannot write to ledger")
+        assert "read-only" in refused.stderr
+        assert len(refused.stderr.splitlines()) == 1
+        assert sorted(p.name for p in folder.iterdir()) == ["story.db"]
+    finally:
+        folder.chmod(0o755)

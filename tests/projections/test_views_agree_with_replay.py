@@ -376,6 +376,11 @@ class LedgerHistory(RuleBasedStateMachine):
             chosen = refs if position == ledger.head else refs[position % 4 :: 4]
             for ref in chosen:
                 self.same_timeline(ref, position, at)
+            # Search: the same texts from the view as from a scan of the log.
+            for query in ("text of", "edit", "no"):
+                found = {(h.position, h.field) for h in ledger.search(query, as_of=position, limit=None)}
+                scanned = ledger.search(query, as_of=position, limit=None, replay=True)
+                assert found == {(h.position, h.field) for h in scanned}, query
             for kind in KINDS:
                 assert ledger.rows(kind, as_of=position) == ledger.rows(kind, as_of=position, replay=True)
                 views = ledger.rows(kind, at=at, as_of=position)

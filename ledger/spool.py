@@ -1,0 +1,126 @@
+"""A unit of work of any size in bounded memory, for imports: :class:`SpooledUnitOfWork`.
+
+An import of a million entries is still one transaction, all or nothing,
+but its pending events and the states of its subjects cannot all be held
+in memory. This unit keeps the states of the ``keep`` subjects used last in
+memory and spools the others, with every pending event (as the bytes the
+store will hold), to a scratch SQLite file in the temporary folder, deleted
+when the unit is closed. The ledger then writes the events in chunks inside
+one transaction (:meth:`~ledger.storage.records.LogRecorder.insert_event_chunks`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import get_args
+from uuid import UUID
+
+from eventsourcing.persistence import Mapper, StoredEvent
+
+from domain import State
+from domain.events import Event, SubjectState
+from ledger.storage.records import IMPORT_CHUNK
+from ledger.unit_of_work import Subjects, UnitOfWork
+
+_STATE_CLASSES: dict[str, type[SubjectState]] = {cls.__name__: cls for cls in get_args(State)}
+
+KEEP = 4096
+"""States a spooled unit keeps in memory (the subjects used last)."""
+
+
+class SpooledUnitOfWork(UnitOfWork):
+    """A unit of work that spools pending events and all but the last-used states to a scratch file."""
+
+    def __init__(self, subjects: Subjects, mapper: Mapper[UUID], *, keep: int = KEEP) -> None:
+        super().__init__(subjects)
+        self._mapper = mapper
+        self._keep = keep
+        self._recent: OrderedDict[str, SubjectState] = OrderedDict()
+        self.states = self._recent
+        self._count = 0
+        self._folder = tempfile.TemporaryDirectory(prefix="ledger-spool-")
+        self._scratch = sqlite3.connect(Path(self._folder.name) / "spool.db", isolation_level=None)
+        self._scratch.executescript(
+            """
+            PRAGMA journal_mode = OFF;
+            PRAGMA synchronous = OFF;
+            CREATE TABLE states (ref TEXT PRIMARY KEY, kind TEXT NOT NULL, body BLOB NOT NULL);
+            CREATE TABLE events (
+                n INTEGER PRIMARY KEY, originator_id BLOB NOT NULL, version INTEGER NOT NULL,
+                topic TEXT NOT NULL, state BLOB NOT NULL
+            );
+            BEGIN;
+            """
+        )
+
+    @property
+    def count(self) -> int:
+        return self._count
+
+    def close(self) -> None:
+        """Delete the scratch file."""
+        self._scratch.close()
+        self._folder.cleanup()
+
+    def exists(self, ref: str) -> bool:
+        if ref in self._recent:
+            return True
+        spooled = self._scratch.execute("SELECT 1 FROM states WHERE ref = ?", (ref,)).fetchone()
+        return spooled is not None or self._subjects.exists(ref)
+
+    def subject(self, ref: str) -> SubjectState:
+        if ref in self._recent:
+            self._recent.move_to_end(ref)
+            return self._recent[ref]
+        spooled = self._spooled(ref)
+        if spooled is not None:
+            self._keep_state(spooled)
+            return spooled
+        return super().subject(ref)
+
+    def add(self, event: Event) -> None:
+        ref = event.subject
+        previous = self._recent.get(ref) or self._spooled(ref)
+        self._keep_state(event.apply(previous))
+        stored = self._mapper.to_stored_event(event)
+        self._scratch.execute(
+            "INSERT INTO events (originator_id, version, topic, state) VALUES (?, ?, ?, ?)",
+            (UUID(str(stored.originator_id)).bytes, stored.originator_version, stored.topic, stored.state),
+        )
+        self._count += 1
+
+    def stored_chunks(self, size: int = IMPORT_CHUNK) -> Iterator[Sequence[StoredEvent]]:
+        """The pending events as the store will hold them, in order, ``size`` at a time."""
+        after = 0
+        while True:
+            rows = self._scratch.execute(
+                "SELECT n, originator_id, version, topic, state FROM events WHERE n > ? ORDER BY n LIMIT ?",
+                (after, size),
+            ).fetchall()
+            if not rows:
+                return
+            after = rows[-1][0]
+            yield [
+                StoredEvent(
+                    originator_id=UUID(bytes=row[1]), originator_version=row[2], topic=row[3], state=row[4]
+                )
+                for row in rows
+            ]
+
+    def _keep_state(self, state: SubjectState) -> None:
+        self._recent[state.ref] = state
+        self._recent.move_to_end(state.ref)
+        while len(self._recent) > self._keep:
+            ref, old = self._recent.popitem(last=False)
+            self._scratch.execute(
+                "INSERT OR REPLACE INTO states VALUES (?, ?, ?)",
+                (ref, type(old).__name__, old.__pydantic_serializer__.to_json(old)),
+            )
+
+    def _spooled(self, ref: str) -> SubjectState | None:
+        row = self._scratch.execute("SELECT kind, body FROM states WHERE ref = ?", (ref,)).fetchone()
+        return None if row is None else _STATE_CLASSES[row[0]].model_validate_json(row[1])

@@ -1,0 +1,121 @@
+"""Running commands: the unit of work, and :meth:`LedgerExecution.execute`.
+
+A command (a model of :mod:`ledger.commands`) is checked against the
+domain's rules and the subjects already recorded or pending in the same
+unit of work, which queues its events; the unit is saved when the command,
+or the :meth:`~ledger.Ledger.batch` it runs in, ends.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any, Protocol
+
+from pydantic import ValidationError
+
+from domain.errors import AlreadyExistsError, InvalidError, LedgerError, NotFoundError
+from domain.events import Event, Provenance, SubjectState, as_tuple, describe_validation_error
+from domain.refs import parse_ref
+
+if TYPE_CHECKING:
+    from domain import State
+    from ledger.commands.base import Command
+
+
+class Subjects(Protocol):
+    """What a unit of work needs of the ledger: recorded subjects."""
+
+    def exists(self, ref: str) -> bool: ...
+
+    def get(self, ref: str, version: int | None = None) -> State: ...
+
+
+class UnitOfWork:
+    """Events checked against recorded and pending state, to be saved at once.
+
+    It is also the :class:`~domain.events.Directory` the domain checks
+    references against, so a batch can refer to subjects it creates.
+    """
+
+    def __init__(self, subjects: Subjects) -> None:
+        self._subjects = subjects
+        self.states: dict[str, SubjectState] = {}
+        self.events: list[Event] = []
+
+    def exists(self, ref: str) -> bool:
+        """True when ``ref`` is recorded or pending in this unit."""
+        return ref in self.states or self._subjects.exists(ref)
+
+    def new(self, ref: str) -> None:
+        """Check that ``ref`` is not recorded nor pending (:class:`AlreadyExistsError` if it is)."""
+        parse_ref(ref)
+        if self.exists(ref):
+            raise AlreadyExistsError(f"{ref} already exists", field="ref")
+
+    def subject(self, ref: str) -> SubjectState:
+        """The current state of the subject ``ref`` (:class:`NotFoundError` naming ``ref`` if none)."""
+        parse_ref(ref)
+        if ref not in self.states:
+            try:
+                self.states[ref] = self._subjects.get(ref)
+            except NotFoundError as error:
+                raise NotFoundError(str(error), field="ref") from None
+        return self.states[ref]
+
+    @property
+    def count(self) -> int:
+        """How many events are pending."""
+        return len(self.events)
+
+    def add(self, event: Event) -> None:
+        """Apply ``event`` to its subject's pending state and queue it."""
+        self.states[event.subject] = event.apply(self.states.get(event.subject))
+        self.events.append(event)
+
+
+class LedgerExecution:
+    """How :class:`~ledger.Ledger` runs a command: in the open batch's unit of work, or its own."""
+
+    recorded_by: str
+
+    def _unit(self) -> AbstractContextManager[UnitOfWork]:
+        """The batch's unit of work, or a new one saved when the block ends."""
+        raise NotImplementedError
+
+    def execute(self, command: Command, *, recorded_by: str | None = None) -> str:
+        """Record ``command`` (a model of :mod:`ledger.commands`) and return the reference it recorded.
+
+        It runs in the open :meth:`~ledger.Ledger.batch`, if any, else on its
+        own. ``recorded_by`` defaults to the ledger's. Raises a
+        :class:`LedgerError` whose ``field`` names the command's field at
+        fault when the error is about one (``at``, ``author``).
+
+        >>> from ledger import Ledger
+        >>> from ledger.commands import RegisterActor
+        >>> with Ledger.open(":memory:") as ledger:
+        ...     ledger.execute(RegisterActor(ref="actor/ada", name="Ada", kind="person"))
+        'actor/ada'
+        """
+        provenance = self._provenance(recorded_by, command)
+        try:
+            with self._unit() as work:
+                command.record(work, provenance)
+        except LedgerError as error:
+            error.field = type(command).field_named(error.field)
+            raise
+        return command.ref
+
+    def _provenance(self, recorded_by: str | None, command: Command) -> Provenance:
+        try:
+            return Provenance(
+                recorded_by=recorded_by or self.recorded_by,
+                sources=as_tuple(command.sources),
+                note=command.note,
+            )
+        except ValidationError as error:
+            raise InvalidError(describe_validation_error(error), field="recorded_by") from None
+
+    def _record(self, command: type[Command], arguments: dict[str, Any]) -> str:
+        """Execute ``command`` built from a typed method's ``arguments`` (its ``locals()``)."""
+        fields = {name: value for name, value in arguments.items() if name not in {"self", "recorded_by"}}
+        return self.execute(command.from_arguments(fields), recorded_by=arguments["recorded_by"])
