@@ -35,11 +35,24 @@ REVIEW_EVENTS = (ClaimRebutted, ClaimSupported, ClaimRated, VerdictRevised)
 _NUMBERS = re.compile(r"(ratingValue|bestRating|worstRating)=([^;]+)")
 
 
-def schema_date(when: WorldTime) -> str:
-    """A schema.org Date or DateTime for a world time: a day, an instant, else the earliest day."""
+def schema_date(when: WorldTime) -> str | None:
+    """A schema.org Date or DateTime for a world time: a day, an instant, else the earliest day.
+
+    None when only an upper bound is known (``..2024-11-01``): there is no earliest day to give.
+    """
     if when.precision in (Precision.INSTANT, Precision.MINUTE, Precision.DAY):
         return str(when)
+    if when.open_start:
+        return None
     return when.earliest.date().isoformat()
+
+
+def _dated(value: dict[str, Any], when: WorldTime) -> dict[str, Any]:
+    """``value`` with its ``datePublished``, when one can be given."""
+    date = schema_date(when)
+    if date is not None:
+        value["datePublished"] = date
+    return value
 
 
 class _Subjects:
@@ -69,7 +82,7 @@ class _Subjects:
 
     def appearance(self, ref: str) -> dict[str, Any]:
         post: PostState = self.get(ref)
-        work: dict[str, Any] = {"@type": "CreativeWork", "datePublished": schema_date(post.published_at)}
+        work = _dated({"@type": "CreativeWork"}, post.published_at)
         if post.url:
             work["url"] = post.url
         if post.text is not None:
@@ -85,11 +98,7 @@ def claimreview(entry: LogEntry, subjects: _Subjects) -> dict[str, Any]:
     claim: ClaimState = subjects.get(event.subject)
     # Only appearances with a URL: a post known by its text alone has nowhere to point.
     appearances = [found for a in claim.appearances if "url" in (found := subjects.appearance(a.post))]
-    item: dict[str, Any] = {
-        "@type": "Claim",
-        "author": subjects.party(claim.claimant),
-        "datePublished": schema_date(claim.made_at),
-    }
+    item = _dated({"@type": "Claim", "author": subjects.party(claim.claimant)}, claim.made_at)
     if appearances:
         item["firstAppearance"] = appearances[0]
         item["appearance"] = appearances
@@ -102,7 +111,7 @@ def claimreview(entry: LogEntry, subjects: _Subjects) -> dict[str, Any]:
         "claimReviewed": claim.text,
         "itemReviewed": item,
         "author": subjects.party(event.reviewer),
-        "datePublished": schema_date(event.occurred_at),
+        **_dated({}, event.occurred_at),
         "reviewRating": rating,
         "name": event.rationale,
     }

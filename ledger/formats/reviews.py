@@ -157,6 +157,9 @@ class ReviewRecorder:
     recorded: list[str] = field(default_factory=list)
     _actors: dict[str, str] | None = None
     _verdicts: dict[tuple[str, str], str] = field(default_factory=dict)
+    """The latest verdict of each (claim, reviewer)."""
+    _reviewed: dict[tuple[str, str], set[tuple[str, str]]] = field(default_factory=dict)
+    """Every (verdict folded, time) recorded for each (claim, reviewer)."""
     _created: set[str] = field(default_factory=set)
     _claim_posts: dict[str, set[str]] = field(default_factory=dict)
 
@@ -248,12 +251,19 @@ class ReviewRecorder:
 
     def _review(self, item: ReviewItem, claim_ref: str, reviewer: str) -> None:
         key = (claim_ref, reviewer)
-        if key not in self._verdicts and self.ledger.exists(claim_ref):
-            for review in self._claim(claim_ref).reviews:
-                if review.reviewer == reviewer:
-                    self._verdicts[key] = review.verdict
+        if key not in self._reviewed:
+            self._reviewed[key] = set()
+            if self.ledger.exists(claim_ref):
+                for review in self._claim(claim_ref).reviews:
+                    if review.reviewer == reviewer:
+                        self._verdicts[key] = review.verdict
+                        self._reviewed[key].add((review.verdict.casefold(), str(review.at)))
         previous = self._verdicts.get(key)
-        if previous is not None and previous.casefold() == item.rating.label.casefold():
+        rating = (item.rating.label.casefold(), str(item.reviewed_at))
+        if rating in self._reviewed[key]:
+            # This reviewer's rating at this time is recorded (a file imported again, whatever the order).
+            return
+        if previous is not None and previous.casefold() == rating[0]:
             # "False" then "FALSE" from the same reviewer is the same rating, not a revision.
             return
         stance = self.ratings.get(item.rating.label.casefold(), "unrated")
@@ -277,6 +287,7 @@ class ReviewRecorder:
             getattr(self.ledger, method)(claim_ref, **fields)
             self._note(f"claim {method.partition('_')[0]}", claim_ref)
         self._verdicts[key] = item.rating.label
+        self._reviewed[key].add(rating)
 
 
 def no_later_than(when: WorldTime) -> WorldTime:
