@@ -15,9 +15,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from domain.errors import StorageError
 from ledger.storage.backends import parse_postgres_url
+
+# Speed is measured in benchmarks, never asserted by tests: no per-example deadline for
+# the property tests (a cold SQLite file or a busy CI machine
+# would make it flaky).
+settings.register_profile("ledger", deadline=None, print_blob=True)
+# In CI the examples are drawn from a fixed seed, so a submission's verdict does not depend
+# on the draw; locally each run explores new ones.
+settings.register_profile("ci", parent=settings.get_profile("ledger"), derandomize=True)
+settings.load_profile("ci" if os.environ.get("CI") == "true" else "ledger")
+
 
 POSTGRES_URL_VARIABLE = "LEDGER_TEST_POSTGRES_URL"
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"

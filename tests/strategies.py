@@ -13,7 +13,6 @@ from functools import cache
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from uuid import UUID
 
-from hypothesis import settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
@@ -22,12 +21,6 @@ from domain.events import Event
 from domain.post import text_sha256
 from domain.refs import KINDS, subject_id
 from domain.worldtime import WorldTime
-
-# Speed is measured in benchmarks, never asserted by tests: no per-example deadline for
-# the property tests that use these strategies (a cold SQLite file or a busy CI machine
-# would make it flaky).
-settings.register_profile("ledger", deadline=None, print_blob=True)
-settings.load_profile("ledger")
 
 # -- world time -------------------------------------------------------------------------------
 
