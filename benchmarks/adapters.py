@@ -135,6 +135,34 @@ def integrity(module: ModuleType, ctx: Context) -> Iterable[Figure]:
                 events=count,
             )
         )
+    leaves = getattr(module, "bench_leaves", None)
+    if leaves is not None:
+        ctx.log(f"integrity: v2 leaves against v1 leaves, {appended:,} events")
+        found = leaves(appended, ctx.repeat, ctx.work_dir)
+        for what in ("append", "verify"):
+            figures.append(
+                Figure(
+                    "integrity",
+                    f"{what} with v2 leaves (salted content digest), 100 per transaction"
+                    if what == "append"
+                    else "verify with v2 leaves (salted content digest)",
+                    appended,
+                    "events/s",
+                    [appended / found[f"v2_{what}_s"]],
+                    "the same with v1 leaves (stored bytes)",
+                    [appended / found[f"v1_{what}_s"]],
+                )
+            )
+        figures.append(
+            Figure(
+                "integrity",
+                "redact one entry (in process)",
+                appended,
+                "ms",
+                [found["redact_one_s"] * 1e3],
+                events=0,
+            )
+        )
     return figures
 
 

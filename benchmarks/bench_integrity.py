@@ -15,6 +15,11 @@ baseline measured in the same run:
   tree written in each transaction, against the same recorder with the tree
   switched off; in batches of 100 and one event per command.
 - **proof**: building one inclusion proof from the stored tree.
+- **leaves**: appending (batches of 100) and verifying with v2 leaves
+  (salted, committing to a content digest) against v1 leaves (the stored
+  bytes; the same ledger with the salt switched off), in the same run; and
+  redacting one entry of the v2 ledger (in process: the rewrite, the views
+  dropped, the write-ahead log truncated).
 """
 
 from __future__ import annotations
@@ -28,7 +33,8 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +43,7 @@ from eventsourcing.sqlite import SQLiteDatastore
 from ledger import Ledger, Signer
 from ledger.application import LedgerApplication
 from ledger.integrity.sqltree import SQLTreeStore
+from ledger.mapper import PydanticMapper
 from ledger.storage.backends import backend_for
 from ledger.storage.records import LogRecord
 from ledger.storage.sqlite import SQLiteLogRecorder
@@ -168,6 +175,42 @@ def bench_append(events: int, batch: int, repeat: int, workdir: Path) -> dict[st
     }
 
 
+@contextmanager
+def leaf_format(version: int) -> Iterator[None]:
+    """New entries get v2 leaves (salted), or v1 leaves as before leaf format v2."""
+    PydanticMapper.salt_entries = version == 2
+    try:
+        yield
+    finally:
+        PydanticMapper.salt_entries = True
+
+
+def bench_leaves(events: int, repeat: int, workdir: Path) -> dict[str, Any]:
+    """Append and verify ``events`` with v1 and with v2 leaves; redact one v2 entry."""
+    figures: dict[str, Any] = {"events": events}
+    for version in (1, 2):
+        appends, verifies = [], []
+        for run in range(repeat):
+            path = workdir / f"leaves-v{version}-{run}.db"
+            with leaf_format(version), open_ledger(path) as ledger:
+                started = time.perf_counter()
+                record(ledger, events, batch=100)
+                appends.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                ledger.verify()
+                verifies.append(time.perf_counter() - started)
+                if version == 2 and run == 0:
+                    ledger.timeline(f"actor/a-{events // 2}")  # views to purge
+                    started = time.perf_counter()
+                    ledger.redact(f"actor/a-{events // 2}", version=1, reason="benchmark")
+                    figures["redact_one_s"] = time.perf_counter() - started
+        figures[f"v{version}_append_s"] = statistics.median(appends)
+        figures[f"v{version}_verify_s"] = statistics.median(verifies)
+    figures["append_v2_vs_v1"] = figures["v2_append_s"] / figures["v1_append_s"]
+    figures["verify_v2_vs_v1"] = figures["v2_verify_s"] / figures["v1_verify_s"]
+    return figures
+
+
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     """Run the integrity benchmarks and print a table of the figures."""
     parser = argparse.ArgumentParser(
@@ -189,7 +232,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             bench_append(args.append_events, 100, args.repeat, workdir),
             bench_append(max(args.append_events // 10, 1), 1, args.repeat, workdir),
         ]
-    results = {"verify": verify, "append": append}
+        leaves = bench_leaves(args.append_events, args.repeat, workdir)
+    results = {"verify": verify, "append": append, "leaves": leaves}
     print(render(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
@@ -215,6 +259,18 @@ def render(results: dict[str, Any]) -> str:
             f"| {a['events']:,} | {a['batch']} | {a['with_tree_events_per_s']:,.0f} "
             f"| {a['with_vs_without']:.2f}x |"
         )
+    if "leaves" in results:
+        v = results["leaves"]
+        lines += [
+            "",
+            "| leaves | append v1 s | append v2 s | v2 / v1 | verify v1 s | verify v2 s | v2 / v1 "
+            "| redact one s |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|",
+            f"| {v['events']:,} | {v['v1_append_s']:.3f} | {v['v2_append_s']:.3f} "
+            f"| {v['append_v2_vs_v1']:.2f}x "
+            f"| {v['v1_verify_s']:.3f} | {v['v2_verify_s']:.3f} | {v['verify_v2_vs_v1']:.2f}x "
+            f"| {v['redact_one_s']:.3f} |",
+        ]
     return "\n".join(lines)
 
 

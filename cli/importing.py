@@ -48,6 +48,11 @@ from ledger.formats.restore import restore
     type=click.Path(dir_okay=False, path_type=Path),
     help="Instead of a case file, import a whole ledger written by `ledger export` into this empty one.",
 )
+@click.option(
+    "--upgrade-leaves",
+    is_flag=True,
+    help="With --from-export: salt entries with v1 leaves so they can be redacted (a new root).",
+)
 def import_file(
     *,
     file: Path | None,
@@ -57,6 +62,7 @@ def import_file(
     post: str | None,
     replay_base: str | None,
     export: Path | None,
+    upgrade_leaves: bool,
 ) -> None:
     """Record every entry of a case file (TOML or JSON Lines) at once, or none.
 
@@ -87,7 +93,16 @@ def import_file(
     if export is not None:
         if file is not None or dry_run:
             raise click.UsageError("--from-export takes no case file and no --dry-run")
+        if upgrade_leaves:
+            summary = open_ledger(create=True).import_export(export, upgrade_leaves=True)
+            click.echo(
+                f"imported {summary.events} events from {export}, their leaves upgraded to v2 "
+                f"(a new root; the old checkpoints are not carried; origin {summary.origin})"
+            )
+            return
         file, format_ = export, JSONL.name
+    if upgrade_leaves:
+        raise click.UsageError("--upgrade-leaves goes with --from-export")
     if file is None:
         raise click.UsageError("name a file to import, or --from-export FILE")
     chosen = get_format(format_)

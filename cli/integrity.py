@@ -312,6 +312,39 @@ def check_proof_command(  # noqa: PLR0917 (click passes every option by keyword)
         say(result.summary())
 
 
+@click.command("redact")
+@output_options(nl=False)
+@click.argument("ref")
+@click.option("--version", required=True, type=click.IntRange(min=1), help="The entry (version of REF).")
+@click.option("--reason", required=True, help="Why (the legal request), shown where the content was.")
+def redact(ref: str, version: int, reason: str, fmt: Format) -> None:
+    """Erase the content of entry VERSION of REF on a legal request; every proof still verifies.
+
+    Its text and salt are erased, the views purged, and a redaction event
+    records who, when and why; see docs/auditing.md for what this proves.
+
+    \b
+    Example:
+      ledger redact post/jane-first --version 1 --reason "erasure request 2024-117"
+    """
+    done = open_ledger().redact(ref, version=version, reason=reason)
+    if fmt == "json":
+        echo_json(
+            {
+                "ref": done.ref,
+                "version": done.version,
+                "position": done.position,
+                "event_position": done.event_position,
+                "content_sha256": done.content_sha256,
+            }
+        )
+    else:
+        click.echo(
+            f"redacted {done.ref} v{done.version} (position {done.position}); "
+            f"redaction event at position {done.event_position}"
+        )
+
+
 # Last: the witness commands reuse this module's helpers.
 from cli.witness import witness_group  # noqa: E402
 
@@ -319,6 +352,7 @@ INTEGRITY_COMMANDS: list[click.Command] = [
     keys_group,
     witness_group,
     checkpoint,
+    redact,
     verify,
     prove_group,
     check_proof_command,

@@ -148,6 +148,28 @@ class EntryCorrected(Event):
         return self.evolve(state, corrections=(*state.corrections, correction))
 
 
+class EntryRedacted(Event):
+    """The content of an earlier entry of the same subject was erased (a legal request); its digest stays.
+
+    The ledger erases the content and its salt from the stored entry and
+    keeps ``content_sha256``, the salted digest its leaf commits to, so the
+    Merkle tree and every proof still verify.
+    """
+
+    TOPIC: ClassVar[str] = "ledger.EntryRedacted.v1"
+
+    redacts_version: Version
+    redacts_position: Annotated[int, Field(ge=1)]
+    content_sha256: str
+    reason: Text
+
+    def summary(self) -> str:
+        return f"redaction of entry v{self.redacts_version}: {self.reason}"
+
+    def apply(self, state: S) -> S:
+        return self.evolve(state)
+
+
 @dataclass(frozen=True, slots=True)
 class LogEntry:
     """An event as stored: its log position and record time, assigned by the store."""
@@ -272,6 +294,28 @@ def correct(state: SubjectState, *, version: int, reason: str, provenance: Prove
     if not 1 <= version <= state.version:
         raise NotFoundError(f"{state.ref} has no entry v{version} (latest is v{state.version})")
     return build(EntryCorrected, **next_fields(state, provenance), corrects_version=version, reason=reason)
+
+
+def redact(
+    state: SubjectState,
+    *,
+    version: int,
+    position: int,
+    content_sha256: str,
+    reason: str,
+    provenance: Provenance,
+) -> EntryRedacted:
+    """Append the record of a redaction of entry ``version`` (at log ``position``) of the subject."""
+    if not 1 <= version <= state.version:
+        raise NotFoundError(f"{state.ref} has no entry v{version} (latest is v{state.version})")
+    return build(
+        EntryRedacted,
+        **next_fields(state, provenance),
+        redacts_version=version,
+        redacts_position=position,
+        content_sha256=content_sha256,
+        reason=reason,
+    )
 
 
 def refuse_before(at: WorldTime, earlier: WorldTime, message: str, *, field: str = "at") -> None:

@@ -48,6 +48,7 @@ from ledger.formats.casefile import ImportResult, import_case_file
 from ledger.formats.exchange import ExchangeSummary, export_log, import_log
 from ledger.formats.interop import Interchange
 from ledger.integrity.api import Integrity
+from ledger.integrity.redaction import Redaction, redact_entry
 from ledger.log import LogReader
 from ledger.queries import AsOf, Queries
 from ledger.recording import LedgerRecording, UnitOfWork
@@ -177,6 +178,17 @@ class Ledger(LedgerRecording):
     def origin(self) -> str:
         """The name of this ledger's log in its signed checkpoints."""
         return self._integrity.origin
+
+    def redact(self, ref: str, *, version: int, reason: str, recorded_by: str | None = None) -> Redaction:
+        """Erase the content of entry ``version`` of ``ref`` (a legal request), keeping every proof.
+
+        Appends a redaction event naming the entry, its salted content digest,
+        the reason and who redacted, then erases the entry's content and salt
+        and drops the views (rebuilt when next read), in one transaction. See
+        :mod:`ledger.integrity.redaction` for what is erased where.
+        :class:`InvalidError` for an entry with a v1 leaf or one already redacted.
+        """
+        return redact_entry(self, ref, version, reason, recorded_by)
 
     def _projections(self) -> Projections:
         return self._views.projections
@@ -372,15 +384,19 @@ class Ledger(LedgerRecording):
         except STORE_ERRORS as error:
             raise storage_error(error, self.url) from None
 
-    def import_export(self, source: TextIO | str | os.PathLike[str]) -> ExchangeSummary:
+    def import_export(
+        self, source: TextIO | str | os.PathLike[str], *, upgrade_leaves: bool = False
+    ) -> ExchangeSummary:
         """Import an export into this ledger, which must be empty: the same log, byte for byte.
 
         Every entry keeps its position, stream, version, record time and
         stored bytes. A corrupted export is refused, naming the line, and
-        nothing is imported.
+        nothing is imported. ``upgrade_leaves`` salts every entry with a v1
+        leaf (a new root; the old checkpoints are not carried): see
+        docs/auditing.md.
         """
         try:
-            summary = import_log(self._recorder, self._mapper, source)
+            summary = import_log(self._recorder, self._mapper, source, upgrade_leaves=upgrade_leaves)
         except STORE_ERRORS as error:
             raise storage_error(error, self.url) from None
         self._known.clear()

@@ -38,6 +38,10 @@ class Views:
             self._opened = open_views(self._storage, self._mapper)
         return self._opened
 
+    def forget(self) -> None:
+        """Drop the open projections (after their tables were dropped): reopened when next used."""
+        self._opened = None
+
     def fresh(self, position: int) -> Projections:
         """The views, brought up to log ``position`` at least."""
         views = self.projections

@@ -31,7 +31,7 @@ from domain.claim import (
     VerdictRevised,
 )
 from domain.comment import CommentDeclined, CommentReceived, CommentRequested, CommentRequestLapsed
-from domain.events import EntryCorrected
+from domain.events import EntryCorrected, EntryRedacted
 from domain.instants import micros
 from domain.post import (
     PostArchived,
@@ -317,6 +317,7 @@ _CHANGES: dict[str, Callable[[Row, Data], None]] = {
     SubjectLinked.TOPIC: _subject_linked,
     NoteAdded.TOPIC: _note_added,
     EntryCorrected.TOPIC: _corrected,
+    EntryRedacted.TOPIC: _corrected,
 }
 
 HANDLED = frozenset(_CREATES) | frozenset(_CHANGES)

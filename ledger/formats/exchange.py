@@ -30,7 +30,7 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -41,6 +41,7 @@ from domain.instants import from_micros, micros
 from ledger import progress
 from ledger.formats.output import open_output
 from ledger.integrity.checkpoint import parse_checkpoint
+from ledger.integrity.content import add_salt, is_v2, new_salt
 from ledger.integrity.leaves import record_leaf_hash
 from ledger.integrity.store import StoredCheckpoint
 from ledger.integrity.tree import CompactRange
@@ -158,21 +159,36 @@ def export_log(recorder: LogRecorder, target: TextIO | str | os.PathLike[str]) -
 
 
 def import_log(
-    recorder: LogRecorder, mapper: PydanticMapper, source: TextIO | str | os.PathLike[str]
+    recorder: LogRecorder,
+    mapper: PydanticMapper,
+    source: TextIO | str | os.PathLike[str],
+    *,
+    upgrade_leaves: bool = False,
 ) -> ExchangeSummary:
-    """Import an export into the empty log of ``recorder``, all of it or nothing."""
+    """Import an export into the empty log of ``recorder``, all of it or nothing.
+
+    ``upgrade_leaves`` gives every entry with a v1 leaf a new salt, so its leaf
+    becomes v2 (see :mod:`ledger.integrity.content`): the export is checked
+    against its own checkpoints first, but they are not carried (they sign
+    the old root).
+    """
     if isinstance(source, str | os.PathLike):
         path = Path(source)
         try:
             with path.open(encoding="utf-8") as stream:
-                return _import(recorder, mapper, bounded_lines(stream), str(path))
+                return _import(recorder, mapper, bounded_lines(stream), str(path), upgrade_leaves)
         except (OSError, UnicodeDecodeError) as error:
             if isinstance(error, LedgerError):
                 raise
             reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
             raise StorageError(f"cannot read export {path}: {reason or error}") from None
     # A stream the caller gives is read as it iterates; a file we open, in bounded lines.
-    return _import(recorder, mapper, source, getattr(source, "name", "the export"))
+    return _import(recorder, mapper, source, getattr(source, "name", "the export"), upgrade_leaves)
+
+
+def _salted(records: Iterable[LogRecord]) -> Iterator[LogRecord]:
+    for record in records:
+        yield record if is_v2(record.state) else replace(record, state=add_salt(record.state, new_salt()))
 
 
 def bounded_lines(stream: TextIO, limit: int = MAX_LINE) -> Iterator[str]:
@@ -190,7 +206,7 @@ def bounded_lines(stream: TextIO, limit: int = MAX_LINE) -> Iterator[str]:
 
 
 def _import(
-    recorder: LogRecorder, mapper: PydanticMapper, lines: Iterable[str], name: str
+    recorder: LogRecorder, mapper: PydanticMapper, lines: Iterable[str], name: str, upgrade: bool = False
 ) -> ExchangeSummary:
     head = recorder.max_position()
     if head:
@@ -199,13 +215,15 @@ def _import(
         )
     reader = _ExportReader(iter(lines), mapper, name)
     header = reader.header()
+    records = _salted(reader.records()) if upgrade else reader.records()
+    carried = [] if upgrade else reader.checkpoints  # read once the records are
     try:
-        count = recorder.import_log(reader.records(), origin=header.origin, checkpoints=reader.checkpoints)
+        count = recorder.import_log(records, origin=header.origin, checkpoints=carried)
     except InvalidError as error:
         if reader.failed:
             raise
         raise InvalidError(f"cannot import {name}: {error}") from None
-    return ExchangeSummary(origin=header.origin, events=count, checkpoints=len(reader.checkpoints))
+    return ExchangeSummary(origin=header.origin, events=count, checkpoints=len(carried))
 
 
 class _ExportReader:
@@ -320,7 +338,11 @@ class _ExportReader:
             record = self._record(value)
             self._check_sequence(record, last, versions.get(record.originator_id, 0))
             self._decode(record)
-            tree.push(record_leaf_hash(record))
+            try:
+                leaf = record_leaf_hash(record)
+            except InvalidError as error:  # a salt or redaction that is not well formed
+                raise self._error(f"its entry has no leaf: {error}") from None
+            tree.push(leaf)
             self._check_roots(record.position, tree)
             versions[record.originator_id] = record.originator_version
             if record.position % PROGRESS_EVERY == 0:

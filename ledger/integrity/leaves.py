@@ -18,6 +18,12 @@ R" queries select entries by record time, so moving an entry's record time
 must be as evident as editing its payload. The leaf hash is RFC 6962's
 ``SHA-256(0x00 || bytes)``.
 
+Version 2 (``provenance-ledger/event/v2``, see :mod:`~ledger.integrity.content`)
+has eight fields: the stored bytes are replaced by the entry's *structure*
+and the salted *digest of its content*, so the content can be erased
+without changing the leaf. An entry stored with a salt (or a redaction) has
+a v2 leaf; any other a v1 leaf, so ledgers made before v2 verify as they did.
+
 This module is plain Python, so every backend computes the same leaves.
 
 >>> from uuid import UUID
@@ -33,12 +39,15 @@ from __future__ import annotations
 
 import hashlib
 import struct
+from dataclasses import dataclass
 from uuid import UUID
 
 from domain.errors import InvalidError
+from ledger.integrity import content
 from ledger.storage.records import LogRecord
 
 TAG = b"provenance-ledger/event/v1"
+TAG_V2 = b"provenance-ledger/event/v2"
 
 _HEAD = struct.Struct(f">I{len(TAG)}sIQI16sIQI")
 _LENGTH = struct.Struct(">I")
@@ -66,18 +75,72 @@ def _parts(record: LogRecord) -> tuple[bytes, ...]:
         ) from None
 
 
+def _field(data: bytes) -> bytes:
+    return _LENGTH.pack(len(data)) + data
+
+
+def _parts_v2(record: LogRecord) -> tuple[bytes, ...]:
+    """The v2 leaf of a salted (or redacted) entry; InvalidError if its stored JSON is not one."""
+    parts = content.split(record.state)
+    try:
+        numbers = [
+            struct.pack(">Q", n) for n in (record.position, record.originator_version, record.recorded_us)
+        ]
+    except struct.error:
+        raise InvalidError(
+            f"position {record.position} or its version or record time cannot be encoded"
+        ) from None
+    position, version, recorded_us = numbers
+    return (
+        _field(TAG_V2),
+        _field(position),
+        _field(record.originator_id.bytes),
+        _field(version),
+        _field(record.topic.encode()),
+        _field(parts.structure),
+        _field(parts.digest),
+        _field(recorded_us),
+    )
+
+
+def _leaf_parts(record: LogRecord) -> tuple[bytes, ...]:
+    return _parts_v2(record) if content.is_v2(record.state) else _parts(record)
+
+
 def encode_leaf(record: LogRecord) -> bytes:
-    """The leaf bytes of one stored event."""
-    return b"".join(_parts(record))
+    """The leaf bytes of one stored event (v2 for a salted or redacted entry, else v1)."""
+    return b"".join(_leaf_parts(record))
 
 
 def record_leaf_hash(record: LogRecord) -> bytes:
     """The Merkle leaf hash of one stored event: ``SHA-256(0x00 || leaf bytes)``."""
-    return hashlib.sha256(b"".join((b"\x00", *_parts(record)))).digest()
+    return hashlib.sha256(b"".join((b"\x00", *_leaf_parts(record)))).digest()
+
+
+@dataclass(frozen=True)
+class LeafV2:
+    """What a v2 leaf holds: the entry without its content, and the content's salted digest."""
+
+    record: LogRecord
+    """The entry, its ``state`` being the structure (content values null)."""
+    content_digest: bytes
 
 
 def decode_leaf(data: bytes) -> LogRecord:
-    """The stored event that the leaf bytes ``data`` encode; :class:`InvalidError` if malformed."""
+    """The stored event that the leaf bytes ``data`` encode; :class:`InvalidError` if malformed.
+
+    For a v2 leaf, ``state`` is the entry's structure (see :func:`decode_leaf_v2` for the digest).
+    """
+    return _decode(data)[0]
+
+
+def decode_leaf_v2(data: bytes) -> LeafV2 | None:
+    """The entry and content digest of v2 leaf bytes ``data``; None for a v1 leaf."""
+    record, digest = _decode(data)
+    return None if digest is None else LeafV2(record, digest)
+
+
+def _decode(data: bytes) -> tuple[LogRecord, bytes | None]:
     fields: list[bytes] = []
     offset = 0
     while offset < len(data):
@@ -89,9 +152,15 @@ def decode_leaf(data: bytes) -> LogRecord:
             raise InvalidError(f"malformed leaf: field {len(fields) + 1} is cut short")
         fields.append(data[offset : offset + length])
         offset += length
-    if len(fields) != 7 or fields[0] != TAG:
-        raise InvalidError(f"malformed leaf: not a {TAG.decode()} leaf of 7 fields")
-    tag, position, stream, version, topic, state, recorded_us = fields
+    digest = None
+    if len(fields) == 8 and fields[0] == TAG_V2:
+        tag, position, stream, version, topic, state, digest, recorded_us = fields
+        if len(digest) != 32:
+            raise InvalidError("malformed leaf: the content digest is not 32 bytes")
+    elif len(fields) == 7 and fields[0] == TAG:
+        tag, position, stream, version, topic, state, recorded_us = fields
+    else:
+        raise InvalidError(f"malformed leaf: not a {TAG.decode()} leaf of 7 fields nor a v2 leaf of 8")
     del tag
     if len(stream) != 16 or {len(position), len(version), len(recorded_us)} != {8}:
         raise InvalidError("malformed leaf: a fixed-size field has the wrong size")
@@ -99,7 +168,7 @@ def decode_leaf(data: bytes) -> LogRecord:
         topic_text = topic.decode()
     except UnicodeDecodeError:
         raise InvalidError("malformed leaf: the event type is not UTF-8") from None
-    return LogRecord(
+    record = LogRecord(
         position=int.from_bytes(position),
         originator_id=UUID(bytes=stream),
         originator_version=int.from_bytes(version),
@@ -107,3 +176,4 @@ def decode_leaf(data: bytes) -> LogRecord:
         state=state,
         recorded_us=int.from_bytes(recorded_us),
     )
+    return record, digest

@@ -45,7 +45,7 @@ from ledger.integrity.cosignature import (
     read_witness_keys,
     require_cosignatures,
 )
-from ledger.integrity.leaves import decode_leaf
+from ledger.integrity.leaves import decode_leaf, decode_leaf_v2
 from ledger.integrity.note import Verifier, decode_base64, encode_base64
 from ledger.integrity.tree import leaf_hash, verify_consistency, verify_inclusion
 from ledger.storage.records import LogRecord
@@ -118,6 +118,9 @@ class ProofCheck:
     signed_by: tuple[str, ...]
     """The given keys that signed the (newer) tree's checkpoint; empty if unsigned."""
     record: LogRecord | None = None
+    content_digest: bytes | None = None
+    """For an inclusion proof of a v2 leaf: the salted content digest (``record.state`` is then the
+    entry's structure, its content nulled)."""
     """For an inclusion proof: the stored event it proves."""
     old_size: int | None = None
     """For a consistency proof: the size of the older tree."""
@@ -137,6 +140,7 @@ class ProofCheck:
                 "type": r.topic,
                 "recorded_at": r.recorded_us,
                 "state": encode_base64(r.state),
+                "content_sha256": None if self.content_digest is None else encode_base64(self.content_digest),
             }
         return {
             "kind": self.kind,
@@ -289,6 +293,7 @@ def _check(parsed: Proof, verifiers: Sequence[Verifier]) -> ProofCheck:
         root, checkpoint = _tree(parsed.tree, verifiers, "proof's")
         data = decode_base64(parsed.record, "the record")
         record = decode_leaf(data)
+        v2 = decode_leaf_v2(data)
         if record.position != parsed.leaf_index + 1:
             raise VerificationError(
                 f"the record is of position {record.position}, not of leaf {parsed.leaf_index}"
@@ -305,6 +310,7 @@ def _check(parsed: Proof, verifiers: Sequence[Verifier]) -> ProofCheck:
             root,
             checkpoint.signed_by if checkpoint else (),
             record=record,
+            content_digest=None if v2 is None else v2.content_digest,
         )
     old_root, old = _tree(parsed.old, verifiers, "old")
     new_root, new = _tree(parsed.new, verifiers, "new")

@@ -32,6 +32,7 @@ from ledger import progress
 from ledger.integrity.checkpoint import Checkpoint, open_checkpoint, parse_checkpoint
 from ledger.integrity.leaves import record_leaf_hash
 from ledger.integrity.note import Verifier, encode_base64
+from ledger.integrity.redaction import RedactionAudit
 from ledger.integrity.store import StoredCheckpoint, TreeRecorder, TreeRow
 from ledger.integrity.tree import EMPTY_ROOT, CompactRange
 from ledger.storage.records import LogRecord, LogRecorder
@@ -51,6 +52,10 @@ class VerifyReport:
     trusted_size: int | None = None
     cosigned_by: tuple[str, ...] = ()
     """The given witnesses whose cosignatures on the latest checkpoint verified."""
+    redacted: tuple[int, ...] = ()
+    """Positions of the entries whose content was erased (each with its redaction event)."""
+    redactions_pending: tuple[int, ...] = ()
+    """Positions a redaction event names whose content is still there (run the redaction again)."""
 
     def as_json(self) -> dict[str, Any]:
         """The report as JSON-ready data (the root in base64)."""
@@ -62,6 +67,8 @@ class VerifyReport:
             "signatures_checked": self.signatures_checked,
             "trusted_size": self.trusted_size,
             "cosigned_by": list(self.cosigned_by),
+            "redacted": list(self.redacted),
+            "redactions_pending": list(self.redactions_pending),
         }
 
     def summary(self) -> str:
@@ -77,6 +84,14 @@ class VerifyReport:
             )
         else:
             parts.append("no checkpoints")
+        if self.redacted:
+            shown = ", ".join(map(str, self.redacted[:10])) + (", ..." if len(self.redacted) > 10 else "")
+            plural = "entry" if len(self.redacted) == 1 else "entries"
+            parts.append(f"{len(self.redacted)} {plural} redacted (positions {shown})")
+        if self.redactions_pending:
+            parts.append(
+                f"redactions not yet applied at positions {', '.join(map(str, self.redactions_pending))}"
+            )
         if self.cosigned_by:
             parts.append(f"latest cosigned by {', '.join(self.cosigned_by)}")
         if self.trusted_size is not None:
@@ -164,9 +179,15 @@ class TreeReplay:
     """
 
     def __init__(
-        self, recorder: LogRecorder, tree: TreeRecorder, *, after: int = 0, until: int | None = None
+        self,
+        recorder: LogRecorder,
+        tree: TreeRecorder,
+        *,
+        after: int = 0,
+        until: int | None = None,
+        audit: RedactionAudit | None = None,
     ) -> None:
-        self._recorder, self._tree, self._until = recorder, tree, until
+        self._recorder, self._tree, self._until, self._audit = recorder, tree, until, audit
         self.compact = CompactRange(after, tree.select_tree_nodes(CompactRange.frontier(after)))
         """The tree rebuilt so far."""
 
@@ -201,6 +222,12 @@ class TreeReplay:
                     )
                     break
                 compact.push(leaf, computed)
+                if self._audit is not None:
+                    try:
+                        self._audit.see(record)
+                    except VerificationError as error:
+                        failure = error
+                        break
                 if position in stops:
                     reached.append((position, compact.root()))
             # Earlier positions fail first: compare what was rebuilt before any failure above.
@@ -297,10 +324,12 @@ def verify_log(
     for target in by_size.get(0, []):
         _check_root(target, EMPTY_ROOT, targets)
 
-    replay = TreeReplay(recorder, tree)
+    audit = RedactionAudit(recorder)
+    replay = TreeReplay(recorder, tree, audit=audit)
     for size, root in replay.roots(by_size):
         for target in by_size[size]:
             _check_root(target, root, targets)
+    audit.finish()
     size = replay.compact.size
     for target in targets:
         if target.checkpoint.size > size:
@@ -327,4 +356,6 @@ def verify_log(
         latest_checkpoint_size=stored[-1].checkpoint.size if stored else None,
         signatures_checked=bool(keys),
         trusted_size=None if trusted_target is None else trusted_target.checkpoint.size,
+        redacted=tuple(audit.redacted),
+        redactions_pending=tuple(audit.pending),
     )

@@ -17,6 +17,7 @@ import orjson
 from domain.errors import DamagedViewError, LedgerError, UnreadableEntryError
 from domain.events import event_classes
 from ledger import progress
+from ledger.integrity.content import strip_extras
 from ledger.mapper import PydanticMapper
 from ledger.storage.records import LogRecorder
 from ledger.storage.seam import Storage
@@ -95,7 +96,7 @@ class LedgerLog:
                 state = mapper.cipher.decrypt(stored) if mapper.cipher else stored
                 if mapper.compressor:
                     state = mapper.compressor.decompress(state)
-                entries.append(RawEntry.of(position, topic, orjson.loads(state)))
+                entries.append(RawEntry.of(position, topic, orjson.loads(strip_extras(state))))
             except _DECODING_ERRORS as error:
                 raise UnreadableEntryError(
                     f"position {position}: the stored entry cannot be read ({_reason(error)})",

@@ -30,6 +30,7 @@ from domain.events import (
     event_class,
     event_classes,
     fold,
+    redact,
 )
 from domain.refs import subject_id
 from tests.domain.conftest import AUTHOR, CASE, CLAIM, CRITIC, DESK, POST, REPLY, REPORT, REQUEST
@@ -61,6 +62,7 @@ TOPICS = {
     "SubjectLinked": "ledger.SubjectLinked.v1",
     "NoteAdded": "ledger.NoteAdded.v1",
     "EntryCorrected": "ledger.EntryCorrected.v1",
+    "EntryRedacted": "ledger.EntryRedacted.v1",
 }
 
 
@@ -126,6 +128,14 @@ EXAMPLES: dict[str, Callable[[World], Any]] = {
     "NoteAdded": lambda w: case.note(w.state(CASE), text="N", at=when("2024"), **w.kwargs()),
     "EntryCorrected": lambda w: correct(
         w.state(POST), version=1, reason="Wrong time", provenance=provenance()
+    ),
+    "EntryRedacted": lambda w: redact(
+        w.state(POST),
+        version=1,
+        position=3,
+        content_sha256="A" * 43 + "=",
+        reason="Erasure",
+        provenance=provenance(),
     ),
 }
 

@@ -26,3 +26,7 @@ def test_the_benchmark_runs_as_a_module_and_reports_ratios(tmp_path: Path) -> No
     assert results["verify"][0]["events"] == 40
     assert results["verify"][0]["verify_vs_hashlib_only"] > 0
     assert [a["batch"] for a in results["append"]] == [100, 1]
+    assert results["leaves"]["events"] == 20
+    assert results["leaves"]["append_v2_vs_v1"] > 0
+    assert results["leaves"]["redact_one_s"] > 0
+    assert "| leaves | append v1 s |" in done.stdout

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.errors import InvalidError
+from ledger.integrity.content import is_v2
 from ledger.integrity.leaves import TAG, decode_leaf, encode_leaf, record_leaf_hash
 from ledger.storage.records import LogRecord
 
@@ -21,7 +22,8 @@ records = st.builds(
     originator_id=st.uuids(),
     originator_version=st.integers(1, 2**63),
     topic=st.text(max_size=40),
-    state=st.binary(max_size=200),
+    # Bytes that look salted or redacted make a v2 leaf, or none: see test_content.py.
+    state=st.binary(max_size=200).filter(lambda state: not is_v2(state)),
     recorded_us=st.integers(0, 2**63),
 )
 

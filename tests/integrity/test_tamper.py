@@ -297,3 +297,83 @@ def test_a_malformed_row_is_reported_not_crashed_on(
     with raw(path) as db:
         db.execute(f"UPDATE stored_events SET {column}=? WHERE notification_id=3", (value,))
     assert failure(path).position == 3
+
+
+# -- after a redaction (leaf format v2) ---------------------------------------------------------
+
+
+def redacted(make_ledger: MakeLedger, key: Signer) -> Path:
+    """A signed ledger of 10 actors whose entry at position 4 was redacted (event at position 11)."""
+    path, _ = signed(make_ledger, key, 10)
+    with Ledger.open(path) as ledger:
+        ledger.redact("actor/batch0-3", version=1, reason="erasure request", recorded_by="legal")
+        ledger.checkpoint(key)
+    return path
+
+
+def _state(path: Path, position: int) -> bytes:
+    with raw(path) as db:
+        row = db.execute("SELECT state FROM stored_events WHERE notification_id=?", (position,)).fetchone()
+    return bytes(row[0])
+
+
+def _store(path: Path, position: int, state: bytes) -> None:
+    with raw(path) as db:
+        db.execute("UPDATE stored_events SET state=? WHERE notification_id=?", (state, position))
+
+
+def test_a_redacted_ledger_verifies(make_ledger: MakeLedger, key: Signer) -> None:
+    path = redacted(make_ledger, key)
+    with Ledger.open(path) as ledger:
+        report = ledger.verify(keys=[key.verifier])
+    assert (report.events, report.redacted) == (11, (4,))
+
+
+def test_a_flipped_byte_in_the_structure_of_a_redacted_entry(make_ledger: MakeLedger, key: Signer) -> None:
+    path = redacted(make_ledger, key)
+    state = _state(path, 4)
+    assert b'"kind":"person"' in state
+    _store(path, 4, state.replace(b'"kind":"person"', b'"kind":"persoo"'))
+    error = failure(path, key)
+    assert error.position == 4
+    assert "does not match the leaf" in str(error)
+
+
+def test_a_flipped_byte_in_the_remaining_content(make_ledger: MakeLedger, key: Signer) -> None:
+    path = redacted(make_ledger, key)
+    state = _state(path, 6)
+    assert b'"name":"Batch0 5"' in state
+    _store(path, 6, state.replace(b'"name":"Batch0 5"', b'"name":"Batch0 6"'))
+    error = failure(path, key)
+    assert error.position == 6
+
+
+def test_a_redaction_without_its_redaction_event(make_ledger: MakeLedger, key: Signer) -> None:
+    from ledger.integrity.content import redact  # noqa: PLC0415
+
+    path = redacted(make_ledger, key)
+    # The content erased the way the ledger erases it (so the leaf still matches), with no event naming it.
+    _store(path, 8, redact(_state(path, 8), "[gone]"))
+    error = failure(path, key)
+    assert error.position == 8
+    assert str(error) == "position 8: the entry's content was erased without a redaction event naming it"
+
+
+def test_a_redaction_event_naming_the_wrong_digest(make_ledger: MakeLedger, key: Signer) -> None:
+    path = redacted(make_ledger, key)
+    # Rewrite the entry's kept digest to match a forged event's: the entry's own leaf gives it away.
+    state = _state(path, 4)
+    start = state.index(b'"content_sha256":"') + len(b'"content_sha256":"')
+    forged = state[:start] + b"A" * 43 + b"=" + state[start + 44 :]
+    _store(path, 4, forged)
+    error = failure(path, key)
+    assert error.position == 4
+
+
+def test_a_removed_salt_on_an_unredacted_entry(make_ledger: MakeLedger, key: Signer) -> None:
+    path = redacted(make_ledger, key)
+    state = _state(path, 5)
+    _store(path, 5, state[: state.index(b',"_salt":"')] + b"}")
+    error = failure(path, key)
+    assert error.position == 5
+    assert "does not match the leaf" in str(error)

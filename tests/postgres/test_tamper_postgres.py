@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -163,3 +164,74 @@ def test_a_stored_tree_node_altered(postgres_url: str, key: Signer) -> None:
         db.execute("UPDATE merkle_nodes SET hash = %s WHERE position = 2 AND level = 1", (bytes(32),))
     with pytest.raises(VerificationError), Ledger.open(postgres_url) as ledger:
         ledger.verify(keys=[key.verifier])
+
+
+# -- after a redaction (leaf format v2) ---------------------------------------------------------
+
+
+def _redacted(url: str, key: Signer) -> None:
+    """10 signed actors; the entry at position 4 redacted (its event at 11), signed again."""
+    signed(url, key, 10)
+    with Ledger.open(url, recorded_by="test") as ledger:
+        ledger.timeline("actor/batch0-3")  # views holding the name, purged by the redaction
+        assert ledger.search("Batch0 3")  # and the search index
+        ledger.redact("actor/batch0-3", version=1, reason="erasure request", recorded_by="legal")
+        ledger.checkpoint(key)
+
+
+def _state(url: str, position: int) -> bytes:
+    with raw(url) as db:
+        row = db.execute("SELECT state FROM stored_events WHERE notification_id = %s", (position,)).fetchone()
+    assert row is not None
+    return bytes(row[0])  # type: ignore[call-overload]
+
+
+def _store(url: str, position: int, state: bytes) -> None:
+    with raw(url) as db:
+        db.execute("UPDATE stored_events SET state = %s WHERE notification_id = %s", (state, position))
+
+
+def test_a_redacted_ledger_verifies_and_keeps_its_root_through_export(
+    postgres_url: str, key: Signer, tmp_path: Path
+) -> None:
+    _redacted(postgres_url, key)
+    with Ledger.open(postgres_url) as ledger:
+        report = ledger.verify(keys=[key.verifier])
+        assert (report.events, report.redacted) == (11, (4,))
+        (shown,) = [e for e in ledger.timeline("actor/batch0-3").entries if e.type == "ActorRegistered"]
+        root = ledger.tree_head()
+        ledger.export(tmp_path / "ledger.jsonl")
+    assert "[redacted on " in shown.summary
+    with Ledger.open(postgres_url) as ledger:
+        assert [h.subject for h in ledger.search("Batch0 3")] == []
+        assert ledger.search("Batch0 4")
+    assert b"Batch0 3" not in _state(postgres_url, 4)
+    with raw(postgres_url) as db:
+        for (table,) in db.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"):
+            rows = db.execute(f'SELECT * FROM "{table}"').fetchall()
+            assert "Batch0 3" not in repr(rows), table
+    with Ledger.open(tmp_path / "copy.db") as copy:
+        copy.import_export(tmp_path / "ledger.jsonl")
+        assert copy.tree_head() == root
+        assert copy.verify(keys=[key.verifier]).redacted == (4,)
+
+
+def test_tampering_after_a_redaction_is_caught_with_its_position(postgres_url: str, key: Signer) -> None:
+    from ledger.integrity.content import redact  # noqa: PLC0415
+
+    _redacted(postgres_url, key)
+    cases = [
+        (4, lambda s: s.replace(b'"kind":"person"', b'"kind":"persoo"')),  # structure of the redacted entry
+        (6, lambda s: s.replace(b'"name":"Batch0 5"', b'"name":"Batch0 6"')),  # remaining content
+        (8, lambda s: redact(s, "[gone]")),  # erased without a redaction event
+        (5, lambda s: s[: s.index(b',"_salt":"')] + b"}"),  # a removed salt
+    ]
+    for position, change in cases:
+        original = _state(postgres_url, position)
+        changed = change(original)
+        assert changed != original
+        _store(postgres_url, position, changed)
+        assert failure(postgres_url, key).position == position
+        _store(postgres_url, position, original)
+    with Ledger.open(postgres_url) as ledger:
+        assert ledger.verify(keys=[key.verifier]).redacted == (4,)

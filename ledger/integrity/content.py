@@ -1,0 +1,198 @@
+"""Leaf format v2: the leaf commits to an entry's structure and to a salted digest of its content.
+
+An entry's stored JSON is split in two:
+
+- its **content**: the free text it records, every string value (at any
+  depth, in lists too) of a field named in :data:`CONTENT_FIELDS` (texts,
+  names, titles, descriptions, notes, quotes, rationales, questions,
+  reasons, handles, and a post's ``text_sha256``, an unsalted digest that
+  would let anyone confirm a guessed text);
+- its **structure**: everything else (position, stream, version, type,
+  times, references, labels, counts), with each content value replaced by
+  ``null``.
+
+The mapper adds ``"_salt"`` (32 random bytes, base64) at the end of every
+new entry's JSON, beside the content. The content digest is
+``SHA-256("provenance-ledger/content/v1" || salt || content)``, where the
+content is the JSON array of ``[path, value]`` pairs in document order. The
+leaf is then, in the length-prefixed encoding of :mod:`~ledger.integrity.leaves`:
+
+1. the tag ``provenance-ledger/event/v2``;
+2. the log position (8 bytes); 3. the stream id (16 bytes);
+4. the version (8 bytes); 5. the event type (UTF-8);
+6. the structure (compact JSON);
+7. the content digest (32 bytes);
+8. the record time (microseconds, 8 bytes).
+
+Redacting an entry replaces each content value by a placeholder ("[redacted
+on DATE by WHO: REASON]"; ``text_sha256`` by the placeholder's digest, so
+the entry still reads), drops the salt, and keeps the content digest as
+``"_redacted": {"content_sha256": ...}``. The structure is unchanged, the
+digest is the one the leaf committed to, so the leaf, the tree, every
+checkpoint and every proof are unchanged; nothing left can confirm a guess
+at the erased text (it was hashed with the salt, which is gone).
+
+An entry without ``_salt`` or ``_redacted`` (every entry of a ledger made
+before this format) keeps its v1 leaf.
+
+>>> state = b'{"subject":"post/p","text":"Hello","text_sha256":"185f","views":3,"_salt":"' + (
+...     b"A" * 43 + b'="}')
+>>> split(state).structure
+b'{"subject":"post/p","text":null,"text_sha256":null,"views":3}'
+>>> redacted = redact(state, "[redacted]")
+>>> split(redacted).structure == split(state).structure, split(redacted).digest == split(state).digest
+(True, True)
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import os
+from typing import Any, NamedTuple
+
+import orjson
+
+from domain.errors import InvalidError
+
+CONTENT_FIELDS = frozenset(
+    {
+        "text",
+        "text_sha256",
+        "name",
+        "title",
+        "description",
+        "note",
+        "quote",
+        "rationale",
+        "question",
+        "answer",
+        "reason",
+        "handle",
+    }
+)
+"""Fields whose string values are an entry's content (erasable); every other field is structure."""
+
+SALT = "_salt"
+REDACTED = "_redacted"
+SALT_SIZE = 32
+_DIGEST_TAG = b"provenance-ledger/content/v1"
+_SALT_SUFFIX = len(',"_salt":"') + 44 + len('"}')
+
+
+def new_salt() -> bytes:
+    """32 random bytes."""
+    return os.urandom(SALT_SIZE)
+
+
+def add_salt(state: bytes, salt: bytes) -> bytes:
+    """``state`` (a compact JSON object) with ``"_salt"`` added as its last member."""
+    if not state.endswith(b"}") or len(salt) != SALT_SIZE:
+        raise InvalidError("only a JSON object can take a salt")
+    return b'%s,"_salt":"%s"}' % (state[:-1], base64.b64encode(salt))
+
+
+def strip_extras(state: bytes) -> bytes:
+    """``state`` without the ``_salt`` or ``_redacted`` member the store adds (the event's own JSON)."""
+    if state.endswith(b'"}') and state[-_SALT_SUFFIX:].startswith(b',"_salt":"'):
+        return state[:-_SALT_SUFFIX] + b"}"
+    cut = state.rfind(b',"_redacted":{')
+    if cut > 0:
+        return state[:cut] + b"}"
+    return state
+
+
+class Split(NamedTuple):
+    """An entry's stored JSON, split: its structure, and its content's salted digest."""
+
+    structure: bytes
+    digest: bytes
+    salt: bytes | None
+    """None once redacted."""
+    content: bytes | None
+    """The content (JSON array of [path, value]); None once redacted."""
+
+
+def is_v2(state: bytes) -> bool:
+    """Whether ``state`` carries a salt or a redaction: an entry with a v2 leaf."""
+    return state.endswith(b"}") and (b',"_salt":"' in state[-_SALT_SUFFIX:] or b',"_redacted":{' in state)
+
+
+def _walk(value: Any, path: str, found: list[list[Any]], key: str | None) -> Any:
+    """``value`` with its content strings nulled; each one appended to ``found`` as [path, text]."""
+    kind = type(value)
+    if kind is dict:
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            vkind = type(v)
+            if vkind is str and k in CONTENT_FIELDS:
+                found.append([f"{path}/{k}", v])
+                out[k] = None
+            elif vkind is dict or (vkind is list and v):
+                out[k] = _walk(v, f"{path}/{k}", found, k)
+            else:
+                out[k] = v
+        return out
+    if kind is list:
+        return [_walk(v, f"{path}/{i}", found, key) for i, v in enumerate(value)]
+    if kind is str and key in CONTENT_FIELDS:
+        found.append([path, value])
+        return None
+    return value
+
+
+def split(state: bytes) -> Split:
+    """Split a v2 entry's stored JSON; :class:`InvalidError` if it is not one."""
+    try:
+        data = orjson.loads(state)
+    except orjson.JSONDecodeError:
+        raise InvalidError("the stored entry is not JSON") from None
+    if not isinstance(data, dict):
+        raise InvalidError("the stored entry is not a JSON object")
+    salt_text = data.pop(SALT, None)
+    redacted = data.pop(REDACTED, None)
+    found: list[list[Any]] = []
+    structure = orjson.dumps(_walk(data, "", found, None))
+    if (salt_text is None) == (redacted is None):
+        raise InvalidError("the stored entry has neither a salt nor a redaction, or both")
+    if salt_text is not None:
+        salt = _decode(salt_text, "salt", SALT_SIZE)
+        content = orjson.dumps(found)
+        digest = hashlib.sha256(_DIGEST_TAG + salt + content).digest()
+        return Split(structure, digest, salt, content)
+    if not isinstance(redacted, dict) or set(redacted) != {"content_sha256"}:
+        raise InvalidError("the stored entry's redaction is malformed")
+    return Split(structure, _decode(redacted["content_sha256"], "content digest", 32), None, None)
+
+
+def _decode(text: Any, what: str, size: int) -> bytes:
+    try:
+        data = base64.b64decode(text, validate=True) if isinstance(text, str) else b""
+    except (binascii.Error, ValueError):
+        data = b""
+    if len(data) != size or base64.b64encode(data).decode() != text:
+        raise InvalidError(f"the stored entry's {what} is malformed")
+    return data
+
+
+def _replace(value: Any, key: str | None, placeholder: str, digest_of_placeholder: str) -> Any:
+    if isinstance(value, dict):
+        return {k: _replace(v, k, placeholder, digest_of_placeholder) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace(v, key, placeholder, digest_of_placeholder) for v in value]
+    if isinstance(value, str) and key in CONTENT_FIELDS:
+        return digest_of_placeholder if key == "text_sha256" else placeholder
+    return value
+
+
+def redact(state: bytes, placeholder: str) -> bytes:
+    """The stored JSON of entry ``state`` with its content and salt erased, its digest kept."""
+    parts = split(state)
+    if parts.salt is None:
+        raise InvalidError("the entry is already redacted")
+    data = orjson.loads(state)
+    del data[SALT]
+    erased = _replace(data, None, placeholder, hashlib.sha256(placeholder.encode()).hexdigest())
+    erased[REDACTED] = {"content_sha256": base64.b64encode(parts.digest).decode()}
+    return orjson.dumps(erased)
