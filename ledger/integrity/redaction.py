@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from domain.errors import InvalidError, NotFoundError, StorageError, VerificationError
-from domain.events import EntryRedacted, redact
+from domain.events import EntryRedacted, Provenance, redact
 from domain.refs import parse_ref, subject_id
 from ledger.integrity import content
 from ledger.storage.records import LogRecord, LogRecorder
@@ -81,10 +81,12 @@ def redact_entry(
     event = next((r for r in stream if _names(r) == (record.position, digest)), None)
     if event is None:
         with ledger._unit() as work:
-            provenance = ledger._provenance(recorded_by, (), None).checked(work)
+            # Who redacts; a redaction cites no source (Ledger._provenance reads a command's since main
+            # made commands data, and a redaction is not a recording command).
+            provenance = Provenance(recorded_by=recorded_by or ledger.recorded_by).checked(work)
             work.add(
                 redact(
-                    work.any_state(ref),
+                    work.subject(ref),
                     version=version,
                     position=record.position,
                     content_sha256=digest,

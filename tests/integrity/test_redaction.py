@@ -233,14 +233,14 @@ def test_redact_on_the_command_line(story: Path, tmp_path: Path, monkeypatch: py
 
 
 def test_verify_catches_a_redaction_event_naming_the_wrong_digest(story: Path) -> None:
-    from domain.events import redact  # noqa: PLC0415
+    from domain.events import Provenance, redact  # noqa: PLC0415
 
     with Ledger.open(story, recorded_by="desk") as ledger:
         with ledger._unit() as work:
-            provenance = ledger._provenance(None, (), None).checked(work)
+            provenance = Provenance(recorded_by="desk")
             work.add(
                 redact(
-                    work.any_state("post/p"),
+                    work.subject("post/p"),
                     version=1,
                     position=3,
                     content_sha256=base64.b64encode(bytes(32)).decode(),
@@ -257,17 +257,17 @@ def test_verify_catches_a_redaction_event_naming_the_wrong_digest(story: Path) -
 def test_a_redaction_interrupted_after_its_event_is_reported_and_finished_by_running_it_again(
     story: Path,
 ) -> None:
-    from domain.events import redact  # noqa: PLC0415
+    from domain.events import Provenance, redact  # noqa: PLC0415
 
     with Ledger.open(story, recorded_by="desk") as ledger:
         with raw(story) as db:
             state = bytes(db.execute("SELECT state FROM stored_events WHERE notification_id=3").fetchone()[0])
         digest = base64.b64encode(split(state).digest).decode()
         with ledger._unit() as work:  # the event alone, as if the erasure had failed
-            provenance = ledger._provenance(None, (), None).checked(work)
+            provenance = Provenance(recorded_by="desk")
             work.add(
                 redact(
-                    work.any_state("post/p"),
+                    work.subject("post/p"),
                     version=1,
                     position=3,
                     content_sha256=digest,
