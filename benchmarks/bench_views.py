@@ -84,7 +84,7 @@ class Workload:
         self.deleted: list[str] = []
         self.posts: list[str] = []
         self.claims: list[str] = []
-        self.reviewed: set[str] = set()
+        self.reviewed: dict[str, str] = {}
         self.awaiting: list[str] = []
         self.cases: list[str] = []
 
@@ -179,7 +179,8 @@ class Workload:
         method = (
             "revise_verdict" if ref in self.reviewed else self.random.choice(["rebut_claim", "support_claim"])
         )
-        self.reviewed.add(ref)
+        # A verdict is revised by the reviewer who gave it.
+        reviewer = self.reviewed.setdefault(ref, reviewer)
         return lambda ledger: getattr(ledger, method)(
             ref, reviewer=reviewer, verdict="Misleading", rationale=rationale, evidence=evidence, at=at
         )

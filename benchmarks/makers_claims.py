@@ -33,7 +33,7 @@ def make_claim(w: World) -> Command | None:
         "at": w.at(),
         "about": sorted(about),
     }
-    w.claims[ref] = Claim(claimant=claimant, last=w.clock)
+    w.claims[ref] = Claim(claimant=claimant, last=w.clock, posts={where})
     w.claim_refs.append(ref)
     return Command("make_claim", ref, {**args, **w.provenance()})
 
@@ -43,6 +43,9 @@ def repeat_claim(w: World) -> Command | None:
         return None
     ref = w.pick(w.claim_refs)
     where = w.pick(w.post_refs)
+    if where in w.claims[ref].posts:
+        return None  # a claim appears in a post once
+    w.claims[ref].posts.add(where)
     w.claims[ref].last = w.clock
     args = {"post": where, "by": w.posts[where].author, "at": w.at()}
     return Command("repeat_claim", ref, {**args, **w.provenance()})
@@ -75,6 +78,12 @@ def _review(w: World, method: str, against: bool, *, needs_verdict: bool) -> Com
     args = _review_args(w, against)
     if args is None:
         return None
+    if needs_verdict:
+        # A verdict is revised by a reviewer who gave one, after it in world-time order.
+        args["reviewer"] = claim.reviewers[0]
+        args["at"] = w.minute(w.clock + timedelta(minutes=1))
+    else:
+        claim.reviewers.append(args["reviewer"])
     claim.reviewed, claim.last = True, w.clock
     return Command(method, ref, {**args, **w.provenance()})
 

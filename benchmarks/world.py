@@ -52,6 +52,8 @@ class Claim:
     last: datetime
     reviewed: bool = False
     retracted: bool = False
+    reviewers: list[str] = field(default_factory=list)
+    posts: set[str] = field(default_factory=set)
 
 
 @dataclass(slots=True)

@@ -56,6 +56,8 @@ def parameter(model: type[Command], name: str, info: FieldInfo) -> click.Paramet
         settings["type"] = click.Choice(get_args(value_type))
     elif value_type is int:
         settings["type"] = int
+    elif value_type is bool:
+        settings.update(is_flag=True, default=False)
     if not info.is_required() and info.default not in (None, ()):
         settings.update(default=info.default, show_default=True)
     return click.Option([f"--{model.alias(name)}", name], **settings)

@@ -142,7 +142,9 @@ def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
     if isinstance(value, WorldTime):
         yield prefix, world_time(value)
     elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
+        for name, info in type(value).model_fields.items():
+            if info.exclude:
+                continue  # bookkeeping, not part of what the value says
             yield from flatten(getattr(value, name), f"{prefix}.{name}" if prefix else name)
     elif isinstance(value, tuple | list):
         if not value:

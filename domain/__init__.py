@@ -6,7 +6,15 @@ storage. One module per aggregate: :mod:`domain.actor`, :mod:`domain.source`,
 :mod:`domain.case`.
 """
 
-from domain.actor import ActorRegistered, ActorState, Handle
+from domain.actor import (
+    ActorHandleAdded,
+    ActorHandleDropped,
+    ActorRegistered,
+    ActorRenamed,
+    ActorState,
+    Handle,
+    HandleHeld,
+)
 from domain.case import CaseOpened, CaseState, NoteAdded, SubjectLinked
 from domain.claim import (
     ClaimMade,
@@ -64,7 +72,10 @@ State = ActorState | SourceState | PostState | ClaimState | CommentRequestState 
 
 __all__ = [
     "KINDS",
+    "ActorHandleAdded",
+    "ActorHandleDropped",
     "ActorRegistered",
+    "ActorRenamed",
     "ActorState",
     "AlreadyExistsError",
     "CaseOpened",
@@ -88,6 +99,7 @@ __all__ = [
     "Event",
     "Evidence",
     "Handle",
+    "HandleHeld",
     "InvalidError",
     "LedgerError",
     "LogEntry",

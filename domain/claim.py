@@ -6,8 +6,11 @@ Rules:
 - a review (rebuttal or support) needs a reviewer who exists, a verdict label
   and a rationale, and its evidence must name existing sources;
 - a review or retraction cannot precede the claim it concerns;
-- a verdict can only be revised once there is one; a revision keeps the
-  stance of the latest review unless it states a new one;
+- a verdict is revised by a reviewer who reviewed the claim before (in world
+  time); a revision keeps the stance of that reviewer's latest review before
+  it unless it states a new one;
+- the state is the fold of the claim's entries in world-time order: the
+  latest review is the latest in world time, whatever order they were found in;
 - a claim is retracted at most once; reviews of a retracted claim are still
   recorded (fact-checks of withdrawn claims are common).
 """
@@ -17,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar, Literal, TypeVar
 
-from domain.errors import InvalidError
+from domain.errors import AlreadyExistsError, InvalidError
 from domain.events import (
     Directory,
     Event,
@@ -247,8 +250,21 @@ class VerdictRevised(_Reviewed):
     stance: Stance | None = None
 
     def apply(self, state: ClaimState) -> ClaimState:
-        stance = self.stance or state.reviews[-1].stance
-        return self.evolve(state, reviews=(*state.reviews, self.review(stance)))
+        return self.evolve(
+            state, reviews=(*state.reviews, self.review(self.stance or kept_stance(state, self)))
+        )
+
+
+def kept_stance(state: ClaimState, revision: VerdictRevised) -> Stance:
+    """The stance a revision without one keeps: its reviewer's latest review before it.
+
+    Revisions by a reviewer with no earlier review are refused; entries
+    recorded before that rule keep the latest review's stance, as they did.
+    """
+    own = [review for review in state.reviews if review.reviewer == revision.reviewer]
+    if own:
+        return own[-1].stance
+    return state.reviews[-1].stance if state.reviews else "rebutted"
 
 
 class ClaimRetracted(Event):
@@ -324,6 +340,8 @@ def repeat(
     )
     require_existing(directory, [event.post], "post")
     require_existing(directory, [event.by], "actor", field="by")
+    if any(appearance.post == event.post for appearance in state.appearances):
+        raise AlreadyExistsError(f"{state.ref} already appears in {event.post}")
     return event
 
 
@@ -449,10 +467,8 @@ def revise(
     provenance: Provenance,
     directory: Directory,
 ) -> VerdictRevised:
-    """Record a revised verdict on an already reviewed claim."""
-    if not state.reviews:
-        raise InvalidError(f"{state.ref} has no verdict to revise: rebut or support it first")
-    return _review(
+    """Record a revised verdict by a reviewer who reviewed the claim before ``at``."""
+    event = _review(
         VerdictRevised,
         state,
         reviewer=reviewer,
@@ -464,6 +480,12 @@ def revise(
         directory=directory,
         stance=stance,
     )
+    if not any(r.reviewer == event.reviewer and r.at.sort_key <= at.sort_key for r in state.reviews):
+        raise InvalidError(
+            f"{state.ref} has no review by {event.reviewer} before {at} to revise: rebut or support it first",
+            field="reviewer",
+        )
+    return event
 
 
 def retract(

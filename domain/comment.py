@@ -7,7 +7,10 @@ Rules:
 - an answer (received or declined) is accepted only while the request is
   open: awaiting an answer, or lapsed (a late answer after the deadline
   passed is still an answer, and the timeline shows it after the lapse);
-- a request lapses only while awaiting, and not before its deadline;
+- a request lapses once, not before its deadline, and not after an answer that
+  surely came before (an answer found later, dated before the lapse, is still
+  accepted: the lapse was mistaken); an answer outranks a lapse in the status,
+  whatever their order, so the status does not depend on the order of recording;
 - nothing that answers a request can precede it.
 """
 
@@ -144,7 +147,8 @@ class CommentRequestLapsed(Event):
         return "no answer by then: request lapsed" + (f" ({self.text})" if self.text else "")
 
     def apply(self, state: CommentRequestState) -> CommentRequestState:
-        return self.evolve(state, status="lapsed", lapsed_at=self.occurred_at)
+        status = "lapsed" if state.status == "awaiting" else state.status
+        return self.evolve(state, status=status, lapsed_at=self.occurred_at)
 
 
 def request(
@@ -200,7 +204,7 @@ def _answer(
     provenance: Provenance,
     directory: Directory,
 ) -> A:
-    if not state.is_open:
+    if state.answered_at is not None:
         raise InvalidError(f"{state.ref} is not open: it was already {state.status} ({state.answered_at})")
     event = build(cls, **next_fields(state, provenance.checked(directory)), occurred_at=at, text=text)
     refuse_before(
@@ -244,8 +248,13 @@ def lapse(
     directory: Directory,
 ) -> CommentRequestLapsed:
     """Record that no answer had come by ``at``."""
-    if state.status != "awaiting":
-        raise InvalidError(f"{state.ref} is {state.status}, not awaiting an answer, so it cannot lapse")
+    if state.lapsed_at is not None:
+        raise InvalidError(f"{state.ref} already lapsed ({state.lapsed_at})", field="at")
+    if state.answered_at is not None and state.answered_at.definitely_before(at):
+        raise InvalidError(
+            f"{state.ref} is {state.status}, not awaiting an answer, so it cannot lapse "
+            f"(answered {state.answered_at})"
+        )
     event = build(
         CommentRequestLapsed, **next_fields(state, provenance.checked(directory)), occurred_at=at, text=text
     )

@@ -12,9 +12,9 @@ support it. Record time is not part of the event: the store assigns it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar, Protocol, Self, TypeVar, cast
 from uuid import UUID
 
@@ -51,11 +51,15 @@ class SubjectState(Frozen):
     ref: Ref
     version: Version
     corrections: tuple[Correction, ...] = ()
+    folded_to: tuple[datetime, datetime] | None = Field(default=None, exclude=True, repr=False)
+    """The world time (earliest, latest) of the last entry folded in: a later-found earlier
+    entry needs the whole history folded again (see :func:`fold`). Not part of the state shown."""
 
 
 S = TypeVar("S", bound=SubjectState)
 
 _TOPICS: dict[str, type[Event]] = {}
+_NO_TIME = datetime.min.replace(tzinfo=UTC)
 
 
 class Event(Frozen):
@@ -103,8 +107,11 @@ class Event(Frozen):
         raise NotImplementedError
 
     def evolve(self, state: S, **changes: Any) -> S:
-        """A copy of ``state`` at this event's version with ``changes`` made."""
-        return state.model_copy(update={**changes, "version": self.originator_version})
+        """A copy of ``state`` with ``changes`` made, at the highest version folded so far."""
+        version = max(state.version, self.originator_version)
+        if self.occurred_at is not None:
+            changes["folded_to"] = self.occurred_at.sort_key
+        return state.model_copy(update={**changes, "version": version})
 
 
 def event_class(topic: str) -> type[Event]:
@@ -120,11 +127,61 @@ def event_classes() -> Mapping[str, type[Event]]:
     return dict(_TOPICS)
 
 
+class OutOfOrderError(Exception):
+    """An entry lands before the last one folded into a state: fold the whole history again."""
+
+
+def world_key(event: Event) -> tuple[int, datetime | None, datetime | None, int]:
+    """Where an entry stands in its subject's fold: the creation first, then by world time
+    (earliest, latest), then version (the log's order within a subject).
+
+    Entries without a world time (linking a subject, a correction) change nothing that
+    entries with one change, so they are placed after the creation in version order.
+    """
+    if event.originator_version == 1 or event.occurred_at is None:
+        return (0, None, None, event.originator_version)
+    return (1, event.occurred_at.earliest, event.occurred_at.latest, event.originator_version)
+
+
+def in_world_order(events: Iterable[Event]) -> list[Event]:
+    """``events`` of one subject in the order their subject's state folds them."""
+    return sorted(events, key=_sort_key)
+
+
+def _sort_key(event: Event) -> tuple[int, datetime, datetime, int]:
+    rank, earliest, latest, version = world_key(event)
+    if earliest is None or latest is None:
+        return (rank, _NO_TIME, _NO_TIME, version)
+    return (rank, earliest, latest, version)
+
+
 def fold(state: Any, events: Iterable[Event]) -> Any:
-    """The state after applying ``events`` in order to ``state`` (None at first)."""
+    """The state after ``events`` (None at first), folded in world-time order.
+
+    From nothing, the events are sorted (:func:`in_world_order`). Onto a state,
+    each event must come at or after the last one folded in; an earlier one
+    raises :class:`OutOfOrderError`, and the caller folds the whole history again.
+    """
+    if state is None:
+        events = in_world_order(events)
     for event in events:
+        last = None if state is None else state.folded_to
+        if last is not None and event.occurred_at is not None and event.occurred_at.sort_key < last:
+            raise OutOfOrderError(
+                f"{event.subject} v{event.originator_version} lands before v{state.version}"
+            )
+        # A creation folds first whatever its world time, so it sets no place to keep after.
         state = event.apply(state)
     return state
+
+
+def apply_in_world_order(state: Any, event: Event, history: Callable[[], Iterable[Event]]) -> Any:
+    """The state after ``event``: applied to ``state`` when it comes last in world order,
+    else the whole ``history`` (every earlier event of the subject) folded again with it."""
+    try:
+        return fold(state, [event])
+    except OutOfOrderError:
+        return fold(None, [*history(), event])
 
 
 class EntryCorrected(Event):

@@ -1,12 +1,19 @@
 """Posts: content on a platform, from publication to deletion and beyond.
 
-Rules (only the impossible is refused; overlapping imprecise times pass):
+The state is the fold of the post's entries in world-time order, and a new
+entry is checked against the whole history at its world-time place (only the
+impossible is refused; overlapping imprecise times pass):
 - a post is published once; its author (and the post it replies to) must exist;
+  its text may be unknown (a post known only by its traces), and its publication
+  time may be known only as an upper bound (``..2024-10-16T10:00Z``);
 - nothing can happen to a post before it was published;
-- a post cannot be deleted while it is deleted, nor restored unless deleted;
-- while a post is deleted, edits, reach observations and archive captures
-  must be possibly earlier than the deletion (a late report of an earlier
-  fact is fine; a view count of a page that was already gone is not);
+- in world-time order, deletions and restorations alternate (deleted only while
+  live, restored only while deleted), each possibly after the one before;
+- edits, reach observations and captures that show the post must fall, possibly,
+  in a period when it was live (a late report of an earlier fact is fine; a view
+  count of a page that was already gone is not); a capture that shows the post
+  gone (HTTP 404, 410 or 451, or a tombstone page) must fall, possibly, in a
+  period when it was deleted, once a deletion is recorded;
 - reach observations are non-negative and each is kept: 33M then 33.1M
   views are two observations, not an overwrite.
 """
@@ -14,7 +21,7 @@ Rules (only the impossible is refused; overlapping imprecise times pass):
 from __future__ import annotations
 
 import hashlib
-from typing import Annotated, ClassVar, Literal, Self
+from typing import Annotated, ClassVar, Literal, Self, TypeVar
 
 from pydantic import Field, TypeAdapter, ValidationError, model_validator
 
@@ -38,8 +45,14 @@ from domain.source import ArchiveCapture
 from domain.worldtime import WorldTime
 
 DeletedBy = Literal["author", "platform", "unknown"]
+HttpStatus = Annotated[int, Field(ge=100, le=599)]
+GONE_STATUSES = frozenset({404, 410, 451})
+"""HTTP statuses of a capture that shows the post gone (Not Found, Gone, Unavailable For Legal Reasons)."""
+TEXT_NOT_CAPTURED = "text not captured"
+"""How a post whose text was never captured is shown."""
 Count = Annotated[int, Field(ge=0)]
 PostStatus = Literal["live", "deleted"]
+E = TypeVar("E", bound="Event")
 
 
 def text_sha256(text: str) -> str:
@@ -62,9 +75,49 @@ def kept_text(text: object) -> str:
         raise InvalidError(f"text: {describe_validation_error(error)}") from None
 
 
-def _check_digest(text: str, digest: str) -> None:
+def _check_digest(text: str | None, digest: str | None) -> None:
+    if text is None:
+        if digest is not None:
+            raise ValueError("text_sha256 is given without the text")
+        return
     if digest != text_sha256(text):
         raise ValueError("text_sha256 is not the SHA-256 of the text")
+
+
+def shows_absence(http_status: int | None, tombstone: bool) -> bool:
+    """True when a capture shows the post gone: a tombstone page, or HTTP 404, 410 or 451."""
+    return tombstone or http_status in GONE_STATUSES
+
+
+def shows_presence(http_status: int | None, tombstone: bool) -> bool:
+    """True when a capture shows the post there: not gone, and no HTTP status or a 2xx one."""
+    return not tombstone and (http_status is None or 200 <= http_status < 300)
+
+
+class PostCapture(ArchiveCapture):
+    """A capture of the post by an archive: what it showed (HTTP status, a tombstone, the text)."""
+
+    http_status: int | None = None
+    tombstone: bool = False
+    text: str | None = None
+    text_sha256: str | None = None
+
+    @property
+    def shows_absence(self) -> bool:
+        """True when the capture shows the post gone."""
+        return shows_absence(self.http_status, self.tombstone)
+
+    @property
+    def shows_presence(self) -> bool:
+        """True when the capture shows the post there."""
+        return shows_presence(self.http_status, self.tombstone)
+
+
+class Turn(Frozen):
+    """A deletion or restoration of the post, in the post's life cycle."""
+
+    kind: Literal["deleted", "restored"]
+    at: WorldTime
 
 
 class TextVersion(Frozen):
@@ -99,18 +152,50 @@ class PostState(SubjectState):
     restored_at: WorldTime | None = None
     deletions: int = 0
     edits: int = 0
+    turns: tuple[Turn, ...] = ()
     metrics: tuple[MetricsObservation, ...] = ()
-    archives: tuple[ArchiveCapture, ...] = ()
+    archives: tuple[PostCapture, ...] = ()
 
     @property
     def text(self) -> str | None:
-        """The latest recorded text (None for a post known only by its URL)."""
-        return self.texts[-1].text if self.texts else None
+        """The latest text in world time; else the text an archive captured; None if never captured."""
+        if self.texts:
+            return self.texts[-1].text
+        captured = [c for c in self.archives if c.text is not None]
+        return captured[-1].text if captured else None
 
     @property
     def text_sha256(self) -> str | None:
-        """The SHA-256 of the latest recorded text (None when no text is known)."""
-        return self.texts[-1].sha256 if self.texts else None
+        """The SHA-256 of :attr:`text` (None when the text was never captured)."""
+        text = self.text
+        return None if text is None else text_sha256(text)
+
+    def periods(self, status: PostStatus) -> list[tuple[WorldTime, WorldTime | None]]:
+        """The periods the post was ``live`` or ``deleted``: (start, end) with None for "still"."""
+        starts: list[WorldTime] = [self.published_at] if status == "live" else []
+        ends: list[WorldTime] = []
+        for turn in sorted(self.turns, key=lambda t: t.at.sort_key):
+            opens = (turn.kind == "restored") == (status == "live")
+            (starts if opens else ends).append(turn.at)
+        return [(start, ends[i] if i < len(ends) else None) for i, start in enumerate(starts)]
+
+    def deletion_window(self) -> WorldTime | None:
+        """When the current deletion happened, narrowed by the captures that show the post there
+        (before it) and gone (after it): None while the post is live."""
+        if self.status != "deleted" or self.deleted_at is None:
+            return None
+        start = self.restored_at or self.published_at
+        deleted = self.deleted_at
+        earliest, latest = deleted.earliest, deleted.latest
+        for capture in self.archives:
+            first, last = capture.captured_at.earliest, capture.captured_at.latest
+            if capture.shows_presence and first >= start.earliest and first <= deleted.latest:
+                earliest = max(earliest, first)
+            elif capture.shows_absence and last >= deleted.earliest:
+                latest = min(latest, last)
+        if (earliest, latest) == (deleted.earliest, deleted.latest) or latest < earliest:
+            return deleted
+        return WorldTime.window(earliest, latest)
 
 
 def _clip(text: str, limit: int = 80) -> str:
@@ -119,11 +204,7 @@ def _clip(text: str, limit: int = 80) -> str:
 
 
 class PostPublished(Event):
-    """A post was published on a platform by its author.
-
-    A post known only by its URL (an appearance named by a fact-check, a page
-    in an archive's index) has no text and no digest, and must have a URL.
-    """
+    """A post was published on a platform by its author."""
 
     TOPIC: ClassVar[str] = "ledger.PostPublished.v1"
 
@@ -137,13 +218,7 @@ class PostPublished(Event):
 
     @model_validator(mode="after")
     def _digest_of_text(self) -> Self:
-        if self.text is None:
-            if self.text_sha256 is not None:
-                raise ValueError("text_sha256 is given without a text")
-            if self.url is None:
-                raise ValueError("a post needs its text, its URL, or both")
-        else:
-            _check_digest(self.text, self.text_sha256 or "")
+        _check_digest(self.text, self.text_sha256)
         return self
 
     @property
@@ -156,9 +231,8 @@ class PostPublished(Event):
 
     def summary(self) -> str:
         reply = f" in reply to {self.in_reply_to}" if self.in_reply_to else ""
-        if self.text is None:
-            return f"published on {self.platform}{reply} at {self.url} (text not known)"
-        return f"published on {self.platform}{reply}: “{_clip(self.text)}”"
+        shown = f"“{_clip(self.text)}”" if self.text is not None else TEXT_NOT_CAPTURED
+        return f"published on {self.platform}{reply}: {shown}"
 
     def apply(self, state: None) -> PostState:
         return PostState(
@@ -230,12 +304,45 @@ class PostArchived(Event):
     occurred_at: WorldTime
     url: Text
     digest: Text | None = None
+    http_status: HttpStatus | None = None
+    tombstone: bool = False
+    text: Text | None = None
+    text_sha256: str | None = None
+
+    @model_validator(mode="after")
+    def _digest_of_text(self) -> Self:
+        _check_digest(self.text, self.text_sha256)
+        if self.text is not None and shows_absence(self.http_status, self.tombstone):
+            raise ValueError("text: a capture that shows the post gone has no text of it")
+        return self
+
+    @property
+    def shows_absence(self) -> bool:
+        """True when the capture shows the post gone."""
+        return shows_absence(self.http_status, self.tombstone)
 
     def summary(self) -> str:
-        return f"archived at {self.url}"
+        shown = []
+        if self.http_status is not None:
+            shown.append(f"HTTP {self.http_status}")
+        if self.tombstone:
+            shown.append("tombstone")
+        if self.shows_absence:
+            shown.append("post gone")
+        if self.text is not None:
+            shown.append(f"text “{_clip(self.text)}”")
+        return f"archived at {self.url}" + (f" ({', '.join(shown)})" if shown else "")
 
     def apply(self, state: PostState) -> PostState:
-        capture = ArchiveCapture(url=self.url, captured_at=self.occurred_at, digest=self.digest)
+        capture = PostCapture(
+            url=self.url,
+            captured_at=self.occurred_at,
+            digest=self.digest,
+            http_status=self.http_status,
+            tombstone=self.tombstone,
+            text=self.text,
+            text_sha256=self.text_sha256,
+        )
         return self.evolve(state, archives=(*state.archives, capture))
 
 
@@ -258,6 +365,7 @@ class PostDeleted(Event):
             deleted_at=self.occurred_at,
             deleted_by=self.deleted_by,
             deletions=state.deletions + 1,
+            turns=(*state.turns, Turn(kind="deleted", at=self.occurred_at)),
         )
 
 
@@ -272,7 +380,12 @@ class PostRestored(Event):
         return "restored"
 
     def apply(self, state: PostState) -> PostState:
-        return self.evolve(state, status="live", restored_at=self.occurred_at)
+        return self.evolve(
+            state,
+            status="live",
+            restored_at=self.occurred_at,
+            turns=(*state.turns, Turn(kind="restored", at=self.occurred_at)),
+        )
 
 
 def publish(
@@ -287,7 +400,7 @@ def publish(
     provenance: Provenance,
     directory: Directory,
 ) -> PostPublished:
-    """Record a post published by ``author`` on ``platform`` at ``at``; ``text`` None: known by URL only."""
+    """Record a post published by ``author`` on ``platform`` at ``at``; ``text`` None: never captured."""
     text = None if text is None else kept_text(text)
     event = build(
         PostPublished,
@@ -308,18 +421,91 @@ def publish(
     return event
 
 
-def _while_live(state: PostState, at: WorldTime, what: str) -> None:
+def _fits(at: WorldTime, period: tuple[WorldTime, WorldTime | None]) -> bool:
+    """True when a moment within ``at`` may lie within ``period`` (start, end or None: still)."""
+    start, end = period
+    return not at.definitely_before(start) and (end is None or not end.definitely_before(at))
+
+
+def _after_publication(state: PostState, at: WorldTime, what: str) -> None:
     refuse_before(
         at,
         state.published_at,
         f"{state.ref} cannot have been {what} at {at}: it was published {state.published_at}",
     )
-    if state.status == "deleted" and state.deleted_at is not None:
-        refuse_before(
-            state.deleted_at,
-            at,
-            f"{state.ref} cannot have been {what} at {at}: it was deleted {state.deleted_at}",
+
+
+def _while_live(state: PostState, at: WorldTime, what: str) -> None:
+    _after_publication(state, at, what)
+    live = state.periods("live")
+    if not any(_fits(at, period) for period in live):
+        ended = [end for _, end in live if end is not None and end.definitely_before(at)]
+        raise InvalidError(
+            f"{state.ref} cannot have been {what} at {at}: it was deleted {ended[-1]}", field="at"
         )
+
+
+def _while_gone(state: PostState, at: WorldTime, what: str) -> None:
+    _after_publication(state, at, what)
+    gone = state.periods("deleted")
+    if gone and not any(_fits(at, period) for period in gone):
+        raise InvalidError(
+            f"{state.ref} cannot have been {what} at {at}: it was live then "
+            f"(deleted {', '.join(str(start) for start, _ in gone)})",
+            field="at",
+        )
+
+
+def check_history(state: PostState) -> None:
+    """Refuse a post whose history is impossible in world-time order.
+
+    Deletions and restorations must alternate in the order the state folds
+    them, each possibly after the one before; what shows the post must fall
+    in a live period, what shows it gone in a deleted one (once it has one).
+    """
+    previous = state.published_at
+    expected = "deleted"
+    turns = sorted(state.turns, key=lambda t: t.at.sort_key)
+    for index, turn in enumerate(turns):
+        if turn.kind != expected:
+            said = [f"{t.kind} {t.at}" for t in turns[max(0, index - 1) : index + 2] if t is not turn]
+            if not said:
+                raise InvalidError(
+                    f"{state.ref} is not deleted, so it cannot be restored at {turn.at}", field="at"
+                )
+            raise InvalidError(
+                f"{state.ref} cannot have been {turn.kind} at {turn.at}: it was {' and '.join(said)}",
+                field="at",
+            )
+        if turn.at.definitely_before(previous):
+            raise InvalidError(
+                f"{state.ref} cannot have been {turn.kind} at {turn.at}: that is before {previous}",
+                field="at",
+            )
+        previous = turn.at
+        expected = "restored" if expected == "deleted" else "deleted"
+    for text in state.texts[1:]:
+        _while_live(state, text.since, "edited")
+    for observation in state.metrics:
+        _while_live(state, observation.observed_at, "observed")
+    for capture in state.archives:
+        if capture.shows_absence:
+            _while_gone(state, capture.captured_at, "captured gone")
+        elif capture.shows_presence:
+            _while_live(state, capture.captured_at, "archived")
+
+
+def _checked(state: PostState, event: E, directory: Directory) -> E:
+    """``event``, once the post's history with it at its world-time place is possible.
+
+    A directory that defers checks (a batch that asks for it) runs it on the
+    post's state at the batch's end: a deletion and a restoration found late, dated between
+    two recorded ones, are each impossible alone and possible together.
+    """
+    defer = getattr(directory, "defer", None)
+    if defer is None or not defer(state.ref, check_history):
+        check_history(event.apply(state))
+    return event
 
 
 def observe(
@@ -371,18 +557,38 @@ def archive(
     url: str,
     at: WorldTime,
     digest: str | None = None,
+    http_status: int | None = None,
+    tombstone: bool = False,
+    text: str | None = None,
     provenance: Provenance,
     directory: Directory,
 ) -> PostArchived:
-    """Record that an archive captured the post at ``url`` at ``at``."""
+    """Record that an archive captured the post at ``url`` at ``at``.
+
+    ``http_status`` and ``tombstone`` say what the capture showed: a capture
+    that shows the post gone (404, 410, 451 or a tombstone page) may follow
+    its deletion and bounds it from above; one that shows it there bounds it
+    from below. ``text`` is the post's text as captured (its SHA-256 is kept
+    and checked); a post whose text was never captured shows it from then on.
+    """
+    text = None if text is None else kept_text(text)
     event = build(
         PostArchived,
         **next_fields(state, provenance.checked(directory)),
         occurred_at=at,
         url=url,
         digest=digest,
+        http_status=http_status,
+        tombstone=tombstone,
+        text=text,
+        text_sha256=None if text is None else text_sha256(text),
     )
-    _while_live(state, at, "archived")
+    if event.shows_absence:
+        _while_gone(state, at, "captured gone")
+    elif shows_presence(event.http_status, event.tombstone):
+        _while_live(state, at, "archived")
+    else:
+        _after_publication(state, at, "archived")
     return event
 
 
@@ -394,37 +600,25 @@ def delete(
     provenance: Provenance,
     directory: Directory,
 ) -> PostDeleted:
-    """Record that the post was deleted within ``at``."""
-    if state.status == "deleted":
-        raise InvalidError(f"{state.ref} is already deleted (deleted {state.deleted_at})")
+    """Record that the post was deleted within ``at`` (refused when no order within the times
+    makes the post's history possible, see :func:`check_history`)."""
+    if (
+        state.status == "deleted"
+        and state.deleted_at is not None
+        and not at.definitely_before(state.deleted_at)
+    ):
+        raise InvalidError(f"{state.ref} is already deleted (deleted {state.deleted_at})", field="at")
     event = build(
         PostDeleted,
         **next_fields(state, provenance.checked(directory)),
         occurred_at=at,
         deleted_by=deleted_by,
     )
-    refuse_before(
-        at,
-        state.published_at,
-        f"{state.ref} cannot have been deleted at {at}: it was published {state.published_at}",
-    )
-    if state.restored_at is not None:
-        refuse_before(
-            at,
-            state.restored_at,
-            f"{state.ref} cannot have been deleted at {at}: it was restored {state.restored_at}",
-        )
-    return event
+    _after_publication(state, at, "deleted")
+    return _checked(state, event, directory)
 
 
 def restore(state: PostState, *, at: WorldTime, provenance: Provenance, directory: Directory) -> PostRestored:
     """Record that the deleted post became visible again at ``at``."""
-    if state.status != "deleted" or state.deleted_at is None:
-        raise InvalidError(f"{state.ref} is not deleted, so it cannot be restored")
     event = build(PostRestored, **next_fields(state, provenance.checked(directory)), occurred_at=at)
-    refuse_before(
-        at,
-        state.deleted_at,
-        f"{state.ref} cannot have been restored at {at}: it was deleted {state.deleted_at}",
-    )
-    return event
+    return _checked(state, event, directory)

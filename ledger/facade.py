@@ -38,6 +38,7 @@ from domain.errors import (
 from domain.events import (
     Event,
     LogEntry,
+    OutOfOrderError,
     fold,
 )
 from domain.refs import parse_ref, subject_id
@@ -234,7 +235,9 @@ class Ledger(LedgerRecording):
     # -- units of work ----------------------------------------------------------
 
     @contextmanager
-    def batch(self, *, dry_run: bool = False, spooled: bool = False) -> Iterator[None]:
+    def batch(
+        self, *, dry_run: bool = False, spooled: bool = False, check_at_end: bool = False
+    ) -> Iterator[None]:
         """Record every command inside the block at once, or none if one fails.
 
         With ``dry_run``, every command is checked as usual (against the
@@ -242,7 +245,10 @@ class Ledger(LedgerRecording):
         written. A batch inside a batch belongs to the outer one. A
         ``spooled`` batch holds its pending events and all but the states
         used last in a scratch file, so that its memory stays bounded however
-        many commands it holds (see :mod:`ledger.spool`).
+        many commands it holds (see :mod:`ledger.spool`). With
+        ``check_at_end``, a post's life cycle is checked when the block ends,
+        so facts possible only together (a deletion and a restoration found
+        late, between two recorded ones) can be recorded in any order.
 
         >>> with Ledger.open(":memory:") as ledger:
         ...     with ledger.batch():
@@ -259,10 +265,15 @@ class Ledger(LedgerRecording):
         if self._work is not None:
             yield
             return
-        work = self._work = SpooledUnitOfWork(self, self._mapper) if spooled else UnitOfWork(self)
+        work = self._work = (
+            SpooledUnitOfWork(self, self._mapper, check_at_end=check_at_end)
+            if spooled
+            else UnitOfWork(self, check_at_end=check_at_end)
+        )
         try:
             try:
                 yield
+                work.finish()
             finally:
                 self._work = None
             if not dry_run:
@@ -278,6 +289,7 @@ class Ledger(LedgerRecording):
             return
         work = UnitOfWork(self)
         yield work
+        work.finish()
         self._commit(work)
 
     def _commit(self, work: UnitOfWork) -> None:
@@ -352,6 +364,12 @@ class Ledger(LedgerRecording):
             state = self._app.repository.get(subject_id(ref), version=version, projector_func=fold)
         except AggregateNotFoundError:
             raise NotFoundError(f"{ref} does not exist") from None
+        except OutOfOrderError:
+            # An entry found late lands before the ones folded into the cached state: fold it all again.
+            events = [entry.event for entry in self.history(ref)][:version]
+            state = fold(None, events)
+            if version is None:
+                self._app.remember([state])
         if version is not None and state.version != version:
             raise NotFoundError(f"{ref} has no version {version} (latest is v{state.version})")
         return cast(State, state)
@@ -417,13 +435,23 @@ class Ledger(LedgerRecording):
         """
         if cache_size < 1:
             raise InvalidError(f"cache_size must be 1 or more, not {cache_size}")
-        states: OrderedDict[str, State] = OrderedDict()
+        # Each kept subject's state, and its events (read back when an entry lands out of world order).
+        states: OrderedDict[str, tuple[State, list[Event] | None]] = OrderedDict()
         for entry in self.log(until=until):
-            previous = states.pop(entry.subject, None)
+            previous, events = states.pop(entry.subject, (None, None))
             if previous is None and entry.version > 1:
                 previous = self.get(entry.subject, version=entry.version - 1)
-            state = cast(State, entry.event.apply(previous))
-            states[entry.subject] = state
+            try:
+                state = cast(State, fold(previous, [entry.event]))
+            except OutOfOrderError:
+                if events is None:
+                    events = [e.event for e in self.history(entry.subject)[: entry.version - 1]]
+                state = cast(State, fold(None, [*events, entry.event]))
+            if events is not None:
+                events.append(entry.event)
+            elif entry.version == 1:
+                events = [entry.event]
+            states[entry.subject] = (state, events)
             if len(states) > cache_size:
                 states.popitem(last=False)
             yield entry, state

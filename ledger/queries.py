@@ -17,8 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
+from domain.claim import ClaimRepeated
 from domain.errors import InvalidError, NotFoundError
-from domain.events import LogEntry
+from domain.events import Event, LogEntry, apply_in_world_order
 from domain.refs import parse_ref, ref_kind
 from domain.worldtime import When, WorldTime
 from ledger.asof import AsOf, AsOfResolver, Known, parse_record_time
@@ -92,7 +93,8 @@ class Queries:
             singles = [e for p in found.singles for e in self._log.log(p - 1, until=p)]
         entries = [*own, *singles]
         for subject in members[1:]:
-            entries.extend(e for e in self._log.history(subject) if e.position <= position)
+            history = self._log.history(subject)
+            entries.extend(e for e in history if e.position <= position and _belongs(e, ref))
         timeline = build_timeline(ref, entries).model_copy(update={"as_of": position})
         if world is None:
             return timeline
@@ -332,6 +334,12 @@ class Queries:
         return subjects, scan.entries
 
 
+def _belongs(entry: LogEntry, ref: str) -> bool:
+    """False for a claim's repetition in another post, which belongs to that post's timeline only
+    (a claim repeated in thousands of posts must not flood each of their timelines)."""
+    return not isinstance(entry.event, ClaimRepeated) or ref_kind(ref) != "post" or entry.event.post == ref
+
+
 def _not_recorded(ref: str, position: int, head: int) -> NotFoundError:
     if position < head:
         return NotFoundError(f"{ref} was not recorded as of position {position}")
@@ -339,7 +347,10 @@ def _not_recorded(ref: str, position: int, head: int) -> NotFoundError:
 
 
 def _states(history: list[LogEntry]) -> Iterator[tuple[Any, Any]]:
+    """Each entry with the state of the subject folded (in world-time order) from the entries so far."""
+    events: list[Event] = []
     state = None
     for entry in history:
-        state = entry.event.apply(state)
+        state = apply_in_world_order(state, entry.event, lambda: events)
+        events.append(entry.event)
         yield entry.event, state

@@ -39,6 +39,45 @@ class LedgerRecording(LedgerExecution):
         """Record a person or organisation (``kind``) under ``actor/...``."""
         return self._record(commands.RegisterActor, locals())
 
+    def add_actor_handle(
+        self,
+        ref: str,
+        *,
+        handle: Handle | str,
+        at: When,
+        sources: Sequence[str] = (),
+        note: str | None = None,
+        recorded_by: str | None = None,
+    ) -> str:
+        """Record that the actor took ``handle`` (``PLATFORM:HANDLE``) at ``at``."""
+        return self._record(commands.AddActorHandle, locals())
+
+    def drop_actor_handle(
+        self,
+        ref: str,
+        *,
+        handle: Handle | str,
+        at: When,
+        sources: Sequence[str] = (),
+        note: str | None = None,
+        recorded_by: str | None = None,
+    ) -> str:
+        """Record that the actor gave up ``handle`` at ``at`` (a renamed account: drop, then add)."""
+        return self._record(commands.DropActorHandle, locals())
+
+    def rename_actor(
+        self,
+        ref: str,
+        *,
+        name: str,
+        at: When,
+        sources: Sequence[str] = (),
+        note: str | None = None,
+        recorded_by: str | None = None,
+    ) -> str:
+        """Record that the actor's name changed to ``name`` at ``at``."""
+        return self._record(commands.RenameActor, locals())
+
     def register_source(
         self,
         ref: str,
@@ -77,15 +116,16 @@ class LedgerRecording(LedgerExecution):
         *,
         platform: str,
         author: str,
-        at: When,
         text: str | None = None,
+        at: When,
         url: str | None = None,
         in_reply_to: str | None = None,
         sources: Sequence[str] = (),
         note: str | None = None,
         recorded_by: str | None = None,
     ) -> str:
-        """Record a post published by ``author`` on ``platform``; without ``text``, known by ``url`` only."""
+        """Record a post published by ``author`` on ``platform``; ``text`` None: never captured
+        (a post known only by its traces; ``at`` may be ``..T``, "published before T")."""
         return self._record(commands.PublishPost, locals())
 
     def observe_post(
@@ -123,11 +163,15 @@ class LedgerRecording(LedgerExecution):
         url: str,
         at: When,
         digest: str | None = None,
+        http_status: int | None = None,
+        tombstone: bool = False,
+        text: str | None = None,
         sources: Sequence[str] = (),
         note: str | None = None,
         recorded_by: str | None = None,
     ) -> str:
-        """Record that an archive captured the post at ``url``."""
+        """Record that an archive captured the post at ``url``, and what it showed: the HTTP
+        status (404, 410, 451) or a ``tombstone`` page showing it gone, or its ``text``."""
         return self._record(commands.ArchivePost, locals())
 
     def delete_post(

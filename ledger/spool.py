@@ -15,14 +15,16 @@ import sqlite3
 import tempfile
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
-from typing import get_args
+from typing import cast, get_args
 from uuid import UUID
 
 from eventsourcing.persistence import Mapper, StoredEvent
 
 from domain import State
-from domain.events import Event, SubjectState
+from domain.events import Event, SubjectState, apply_in_world_order
+from domain.refs import subject_id
 from ledger.storage.records import IMPORT_CHUNK
 from ledger.unit_of_work import Subjects, UnitOfWork
 
@@ -35,8 +37,10 @@ KEEP = 4096
 class SpooledUnitOfWork(UnitOfWork):
     """A unit of work that spools pending events and all but the last-used states to a scratch file."""
 
-    def __init__(self, subjects: Subjects, mapper: Mapper[UUID], *, keep: int = KEEP) -> None:
-        super().__init__(subjects)
+    def __init__(
+        self, subjects: Subjects, mapper: Mapper[UUID], *, keep: int = KEEP, check_at_end: bool = False
+    ) -> None:
+        super().__init__(subjects, check_at_end=check_at_end)
         self._mapper = mapper
         self._keep = keep
         self._recent: OrderedDict[str, SubjectState] = OrderedDict()
@@ -48,7 +52,7 @@ class SpooledUnitOfWork(UnitOfWork):
             """
             PRAGMA journal_mode = OFF;
             PRAGMA synchronous = OFF;
-            CREATE TABLE states (ref TEXT PRIMARY KEY, kind TEXT NOT NULL, body BLOB NOT NULL);
+            CREATE TABLE states (ref TEXT PRIMARY KEY, kind TEXT NOT NULL, body BLOB NOT NULL, folded TEXT);
             CREATE TABLE events (
                 n INTEGER PRIMARY KEY, originator_id BLOB NOT NULL, version INTEGER NOT NULL,
                 topic TEXT NOT NULL, state BLOB NOT NULL
@@ -85,7 +89,7 @@ class SpooledUnitOfWork(UnitOfWork):
     def add(self, event: Event) -> None:
         ref = event.subject
         previous = self._recent.get(ref) or self._spooled(ref)
-        self._keep_state(event.apply(previous))
+        self._keep_state(apply_in_world_order(previous, event, lambda: self.events_of(ref)))
         stored = self._mapper.to_stored_event(event)
         self._scratch.execute(
             "INSERT INTO events (originator_id, version, topic, state) VALUES (?, ?, ?, ?)",
@@ -116,11 +120,40 @@ class SpooledUnitOfWork(UnitOfWork):
         self._recent.move_to_end(state.ref)
         while len(self._recent) > self._keep:
             ref, old = self._recent.popitem(last=False)
+            # Where the state's fold reached is not part of its JSON: kept beside it.
+            folded = None if old.folded_to is None else "|".join(t.isoformat() for t in old.folded_to)
             self._scratch.execute(
-                "INSERT OR REPLACE INTO states VALUES (?, ?, ?)",
-                (ref, type(old).__name__, old.__pydantic_serializer__.to_json(old)),
+                "INSERT OR REPLACE INTO states VALUES (?, ?, ?, ?)",
+                (ref, type(old).__name__, old.__pydantic_serializer__.to_json(old), folded),
             )
 
     def _spooled(self, ref: str) -> SubjectState | None:
-        row = self._scratch.execute("SELECT kind, body FROM states WHERE ref = ?", (ref,)).fetchone()
-        return None if row is None else _STATE_CLASSES[row[0]].model_validate_json(row[1])
+        row = self._scratch.execute("SELECT kind, body, folded FROM states WHERE ref = ?", (ref,)).fetchone()
+        if row is None:
+            return None
+        state = _STATE_CLASSES[row[0]].model_validate_json(row[1])
+        if row[2] is not None:
+            earliest, latest = (datetime.fromisoformat(t) for t in row[2].split("|"))
+            state = state.model_copy(update={"folded_to": (earliest, latest)})
+        return state
+
+    def events_of(self, ref: str) -> list[Event]:
+        """Every event of ``ref``: recorded, then spooled in this unit, in version order."""
+        rows = self._scratch.execute(
+            "SELECT version, topic, state FROM events WHERE originator_id = ? ORDER BY n",
+            (subject_id(ref).bytes,),
+        ).fetchall()
+        pending = [
+            cast(
+                Event,
+                self._mapper.to_domain_event(
+                    StoredEvent(
+                        originator_id=subject_id(ref), originator_version=row[0], topic=row[1], state=row[2]
+                    )
+                ),
+            )
+            for row in rows
+        ]
+        if pending and pending[0].originator_version == 1:
+            return pending
+        return [entry.event for entry in self._subjects.history(ref)] + pending

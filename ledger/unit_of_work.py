@@ -8,13 +8,22 @@ or the :meth:`~ledger.Ledger.batch` it runs in, ends.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import ValidationError
 
 from domain.errors import AlreadyExistsError, InvalidError, LedgerError, NotFoundError
-from domain.events import Event, Provenance, SubjectState, as_tuple, describe_validation_error
+from domain.events import (
+    Event,
+    LogEntry,
+    Provenance,
+    SubjectState,
+    apply_in_world_order,
+    as_tuple,
+    describe_validation_error,
+)
 from domain.refs import parse_ref
 
 if TYPE_CHECKING:
@@ -29,6 +38,8 @@ class Subjects(Protocol):
 
     def get(self, ref: str, version: int | None = None) -> State: ...
 
+    def history(self, ref: str) -> list[LogEntry]: ...
+
 
 class UnitOfWork:
     """Events checked against recorded and pending state, to be saved at once.
@@ -37,10 +48,26 @@ class UnitOfWork:
     references against, so a batch can refer to subjects it creates.
     """
 
-    def __init__(self, subjects: Subjects) -> None:
+    def __init__(self, subjects: Subjects, *, check_at_end: bool = False) -> None:
         self._subjects = subjects
+        self._check_at_end = check_at_end
+        self._checks: dict[str, list[Callable[[Any], None]]] = {}
         self.states: dict[str, SubjectState] = {}
         self.events: list[Event] = []
+
+    def defer(self, ref: str, check: Callable[[Any], None]) -> bool:
+        """Run ``check`` on the state of ``ref`` when the unit ends (see :meth:`finish`), if the unit
+        checks at its end; False when the caller must check now."""
+        if self._check_at_end:
+            self._checks.setdefault(ref, []).append(check)
+        return self._check_at_end
+
+    def finish(self) -> None:
+        """Run the deferred checks on the states the unit ends with; raises the first refusal."""
+        for ref, checks in self._checks.items():
+            for check in dict.fromkeys(checks):
+                check(self.subject(ref))
+        self._checks.clear()
 
     def exists(self, ref: str) -> bool:
         """True when ``ref`` is recorded or pending in this unit."""
@@ -68,9 +95,18 @@ class UnitOfWork:
         return len(self.events)
 
     def add(self, event: Event) -> None:
-        """Apply ``event`` to its subject's pending state and queue it."""
-        self.states[event.subject] = event.apply(self.states.get(event.subject))
+        """Fold ``event`` into its subject's pending state, at its world-time place, and queue it."""
+        self.states[event.subject] = apply_in_world_order(
+            self.states.get(event.subject), event, lambda: self.events_of(event.subject)
+        )
         self.events.append(event)
+
+    def events_of(self, ref: str) -> list[Event]:
+        """Every event of ``ref``, recorded then pending in this unit, in version order."""
+        pending = [event for event in self.events if event.subject == ref]
+        if pending and pending[0].originator_version == 1:
+            return pending
+        return [entry.event for entry in self._subjects.history(ref)] + pending
 
 
 class LedgerExecution:

@@ -1,12 +1,18 @@
 """Both clocks in queries: where a subject stood at a world time, and durations.
 
 A subject's status changes only at entries that carry a world time (and at
-its creation). Entries are taken to have happened in the order they were
-recorded (the domain refuses the impossible orders), so at a world time ``T``
+its creation). Entries are taken to have happened in world-time order (the
+order its state folds them: earliest, then latest, then log position; the
+domain refuses histories no order makes possible), so at a world time ``T``
 every entry up to the last one that *surely* happened by ``T`` did happen,
 and entries up to the last one that *possibly* happened by ``T`` may have.
 The statuses between those two points are the honest answer: one status when
 they agree, else ``unknown`` with the possibilities listed.
+
+Both the replay of the log and the views give each entry its *effect*
+(:func:`effect_of`, ``projections.stored_rows.effect``: ``deleted``,
+``rebutted@actor/x``...); :func:`world_points` sorts and folds the effects into
+the status after each entry, so the two paths cannot disagree.
 
 >>> at = WorldTime.parse("2024-10-15")
 >>> points = [StatusPoint(1, *bounds("2024-10-14..2024-10-17"), "live")]
@@ -24,14 +30,28 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
-from domain.actor import ActorState
-from domain.case import CaseState
-from domain.claim import ClaimState
-from domain.comment import CommentRequestState
+from domain.actor import ActorRegistered, ActorState
+from domain.case import CaseOpened, CaseState
+from domain.claim import (
+    ClaimMade,
+    ClaimRated,
+    ClaimRebutted,
+    ClaimRetracted,
+    ClaimState,
+    ClaimSupported,
+    VerdictRevised,
+)
+from domain.comment import (
+    CommentDeclined,
+    CommentReceived,
+    CommentRequested,
+    CommentRequestLapsed,
+    CommentRequestState,
+)
 from domain.events import Event
 from domain.instants import micros
-from domain.post import PostState
-from domain.source import SourceState
+from domain.post import PostArchived, PostDeleted, PostPublished, PostRestored, PostState, shows_presence
+from domain.source import SourceRegistered, SourceState
 from domain.worldtime import WorldTime
 
 UNKNOWN = "unknown"
@@ -87,13 +107,154 @@ def is_status_point(event: Event) -> bool:
     return event.occurred_at is not None or event.originator_version == 1
 
 
+_CREATED = {
+    PostPublished: "live",
+    ClaimMade: "open",
+    CommentRequested: "awaiting",
+    SourceRegistered: "published",
+    ActorRegistered: "registered",
+    CaseOpened: "open",
+    PostDeleted: "deleted",
+    PostRestored: "live",
+    ClaimRetracted: "retracted",
+    CommentReceived: "answered",
+    CommentDeclined: "declined",
+    CommentRequestLapsed: "lapsed",
+}
+
+
+_REVIEW_STANCES: dict[type[Event], str] = {
+    ClaimRebutted: "rebutted",
+    ClaimSupported: "supported",
+    ClaimRated: "unrated",  # its verb is "rated"
+}
+
+
+def effect_of(event: Event) -> str | None:
+    """What an entry does to its subject's status, for :func:`world_points` (None: nothing)."""
+    found = _CREATED.get(type(event))
+    if found is not None:
+        return found
+    if isinstance(event, ClaimRebutted | ClaimSupported | ClaimRated):
+        return f"{_REVIEW_STANCES[type(event)]}@{event.reviewer}"
+    if isinstance(event, VerdictRevised):
+        return f"{event.stance or 'revised'}@{event.reviewer}"
+    if isinstance(event, PostArchived):
+        if event.shows_absence:
+            return "absent"
+        return "present" if shows_presence(event.http_status, event.tombstone) else None
+    return None
+
+
+class Effect(NamedTuple):
+    """An entry's effect on its subject's status, with its version and world bounds (microseconds)."""
+
+    version: int
+    earliest: int | None
+    latest: int | None
+    effect: str | None
+
+
+def effects_of(events: Iterable[Event]) -> list[Effect]:
+    """The effects of a subject's status points (every entry with a world time, and its creation)."""
+    return [
+        Effect(e.originator_version, *bounds(e.occurred_at), effect_of(e))
+        for e in events
+        if is_status_point(e)
+    ]
+
+
+def _effect_order(effect: Effect) -> tuple[int, int, int, int]:
+    if effect.version == 1 or effect.earliest is None or effect.latest is None:
+        return (0, 0, 0, effect.version)
+    return (1, effect.earliest, effect.latest, effect.version)
+
+
+def world_points(effects: Iterable[Effect]) -> list[StatusPoint]:
+    """The status points of one subject in world-time order, each with the status after it.
+
+    Folds the effects as the domain folds the events: a post is deleted and
+    restored; a claim takes the stance of its latest review (a revision without
+    one keeps its reviewer's latest, see :func:`domain.claim.kept_stance`) until
+    it is retracted; a request is answered or declined for good, and lapses only
+    while awaiting. A deletion's bounds are narrowed by the captures that show the
+    post there after its last restoration (from below) and gone (from above).
+    """
+    points, _, ordered = fold_effects(effects)
+    return narrow_deletions(points, ordered)
+
+
+def fold_effects(effects: Iterable[Effect]) -> tuple[list[StatusPoint], str | None, list[Effect]]:
+    """The status points in world-time order (deletions not narrowed), the stance of the latest
+    review (claims), and the effects in that order."""
+    ordered = sorted(effects, key=_effect_order)
+    points: list[StatusPoint] = []
+    status = ""
+    stances: dict[str, str] = {}
+    stance = ""
+    for version, earliest, latest, effect in ordered:
+        if effect is None or effect in ("present", "absent"):
+            pass
+        elif effect in ("rebutted", "supported", "revised") or "@" in effect:
+            taken, _, reviewer = effect.partition("@")
+            if taken == "revised":
+                taken = stances.get(reviewer) or stance or "rebutted"
+            stances[reviewer] = stance = taken
+            if status != "retracted":
+                status = taken
+        elif effect == "lapsed":
+            status = "lapsed" if status == "awaiting" else status
+        elif effect != "retracted" or status != "retracted":
+            status = effect
+        points.append(StatusPoint(version, earliest, latest, status))
+    return points, stance or None, ordered
+
+
+def narrow_deletions(points: list[StatusPoint], ordered: list[Effect]) -> list[StatusPoint]:
+    """``points`` with each deletion's bounds narrowed by the captures (see :func:`deletion_bounds`)."""
+    if not any(e.effect in ("present", "absent") for e in ordered):
+        return points
+    narrowed = list(points)
+    lives = [i for i, e in enumerate(ordered) if e.effect == "live"]
+    for index, (point, effect) in enumerate(zip(points, ordered, strict=True)):
+        if effect.effect != "deleted" or point.earliest is None or point.latest is None:
+            continue
+        before = [ordered[i].earliest for i in lives if i < index]
+        after = [ordered[i].latest for i in lives if i > index]
+        start, end = (before[-1] if before else None), (after[0] if after else None)
+        captures = [
+            (e.effect, e.earliest, e.latest)
+            for e in ordered
+            if e.effect == "present" or (e.effect == "absent" and (end is None or (e.earliest or 0) <= end))
+        ]
+        low, high = deletion_bounds(point.earliest, point.latest, start, captures)
+        narrowed[index] = point._replace(earliest=low, latest=high)
+    return narrowed
+
+
+def deletion_bounds(
+    earliest: int,
+    latest: int,
+    start: int | None,
+    captures: Iterable[tuple[str | None, int | None, int | None]],
+) -> tuple[int, int]:
+    """A deletion's bounds narrowed by captures: one showing the post there, no earlier than the
+    live period's ``start`` and possibly before the deletion, raises the earliest; one showing it
+    gone, possibly after it, lowers the latest. Bounds that would cross are left as they were."""
+    low, high = earliest, latest
+    for effect, first, last in captures:
+        if first is None or last is None:
+            continue
+        if effect == "present" and (start is None or first >= start) and first <= latest:
+            low = max(low, first)
+        elif effect == "absent" and last >= earliest:
+            high = min(high, last)
+    return (low, high) if low <= high else (earliest, latest)
+
+
 def status_points(history: Iterable[tuple[Event, Any]]) -> list[StatusPoint]:
-    """The status points of one subject from its entries, each with the state after it."""
-    points = []
-    for event, state in history:
-        if is_status_point(event):
-            points.append(StatusPoint(event.originator_version, *bounds(event.occurred_at), status_of(state)))
-    return points
+    """The status points of one subject from its entries, in world-time order."""
+    return world_points(effects_of(event for event, _ in history))
 
 
 def _surely(point: StatusPoint, start: int) -> bool:
@@ -107,7 +268,7 @@ def _possibly(point: StatusPoint, end: int) -> bool:
 def status_at(kind: str, points: Sequence[StatusPoint], at: WorldTime) -> tuple[str, tuple[str, ...]]:
     """The status at world time ``at`` and every status possible then, in life-cycle order.
 
-    ``points`` are in version order. Within ``at`` (a day, a window) the
+    ``points`` are in world-time order (:func:`world_points`). Within ``at`` (a day, a window) the
     subject may have changed; the status is definite only when it is the same
     throughout and whatever the imprecise entries' real moments were.
     """
@@ -122,15 +283,15 @@ def status_at(kind: str, points: Sequence[StatusPoint], at: WorldTime) -> tuple[
 
 
 def surely_happened(points: Sequence[StatusPoint], at: WorldTime) -> int:
-    """The version of the last status point that surely happened by the start of ``at`` (0: none)."""
+    """How many of ``points`` (in world-time order) surely happened by the start of ``at``."""
     start = micros(at.earliest)
-    return max((p.version for p in points if _surely(p, start)), default=0)
+    return max((i + 1 for i, p in enumerate(points) if _surely(p, start)), default=0)
 
 
 def possibly_happened(points: Sequence[StatusPoint], at: WorldTime) -> int:
-    """The version of the last status point that possibly happened by the end of ``at`` (0: none)."""
+    """How many of ``points`` (in world-time order) possibly happened by the end of ``at``."""
     end = micros(at.latest)
-    return max((p.version for p in points if _possibly(p, end)), default=0)
+    return max((i + 1 for i, p in enumerate(points) if _possibly(p, end)), default=0)
 
 
 class Span(BaseModel):

@@ -55,7 +55,7 @@ SUBJECT_FILTERS: Mapping[str, tuple[SubjectFilter, ...]] = {
         SubjectFilter("status", "status", "the claim's status", choices=_choices(ClaimStatus)),
         SubjectFilter("verdict", "verdict", "the latest verdict label"),
         SubjectFilter("claimant", "claimant", "made by this actor"),
-        SubjectFilter("post", "post", "made in this post"),
+        SubjectFilter("post", "posts", "made or repeated in this post", contains=True),
         SubjectFilter("about", "about", "about this subject", contains=True),
     ),
     "comment": (

@@ -13,6 +13,7 @@ times allow more than one).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -21,20 +22,22 @@ from pydantic import BaseModel, ConfigDict
 
 from domain import State
 from domain.errors import InvalidError
-from domain.events import LogEntry
+from domain.events import Event, LogEntry, apply_in_world_order, fold
 from domain.refs import KINDS, ref_kind
 from domain.worldtime import WorldTime
 from projections.clocks import (
     STATUS_BEFORE,
     UNKNOWN,
     StatusPoint,
+    effects_of,
+    is_status_point,
     possibly_happened,
     status_at,
-    status_points,
     surely_happened,
+    world_points,
 )
 from projections.listing import SUBJECT_FILTERS, SubjectFilter
-from projections.rows import CommentRequestRow, SubjectRow, row_of
+from projections.rows import ActorRow, CommentRequestRow, SubjectRow, row_of
 from projections.subject_views import REFERENCE_COLUMNS
 from projections.timeline import Timeline
 
@@ -108,8 +111,11 @@ def finish_rows(
         if at is not None:
             status, possible = status_at(kind, points.get(row.ref, ()), at)
             row = row.model_copy(update={"status_at": status, "possible": possible})
+        if isinstance(row, ActorRow) and at is not None:
+            row = row.handles_then(at)
         if isinstance(row, CommentRequestRow):
-            row = row.waited(at if at is not None else now, row.status_at)
+            # Unanswered, a request waits to the end of ``at`` (a day waits all day), else to ``now``.
+            row = row.waited(at.latest if at is not None else now, row.status_at)
         checked = row.status_at if at is not None else row.status
         if "status" in wanted and (checked or "").casefold() != wanted["status"]:
             continue
@@ -122,15 +128,15 @@ def replay_states(
     entries: Iterable[LogEntry], kind: str | None = None
 ) -> dict[str, tuple[Any, list[StatusPoint]]]:
     """Fold the log's ``entries`` into each subject's state and status points (of ``kind`` only, if given)."""
-    folded: dict[str, tuple[Any, list[StatusPoint]]] = {}
+    folded: dict[str, tuple[Any, list[Event]]] = {}
     for entry in entries:
         if kind is not None and ref_kind(entry.subject) != kind:
             continue
-        state, points = folded.get(entry.subject, (None, []))
-        state = entry.event.apply(state)
-        points.extend(status_points([(entry.event, state)]))
-        folded[entry.subject] = (state, points)
-    return folded
+        state, events = folded.get(entry.subject, (None, []))
+        state = apply_in_world_order(state, entry.event, functools.partial(list, events))
+        events.append(entry.event)
+        folded[entry.subject] = (state, events)
+    return {ref: (state, world_points(effects_of(events))) for ref, (state, events) in folded.items()}
 
 
 def replay_rows(
@@ -173,21 +179,23 @@ class StateAt(BaseModel):
 
 
 def state_at(ref: str, history: Sequence[LogEntry], at: WorldTime, *, as_of: int) -> StateAt:
-    """Where the subject whose entries are ``history`` stood at world time ``at``."""
-    states = []
-    state = None
-    for entry in history:
-        state = entry.event.apply(state)
-        states.append((entry.event, state))
-    points = status_points(states)
+    """Where the subject whose entries are ``history`` stood at world time ``at``.
+
+    The state is the fold of the entries (in world-time order) up to the last
+    that surely happened by the start of ``at``, with the ledger's own acts.
+    """
+    events = [entry.event for entry in history]
+    points = world_points(effects_of(events))
     status, possible = status_at(ref_kind(ref), points, at)
     surely, possibly = surely_happened(points, at), possibly_happened(points, at)
+    happened = {p.version for p in points[:surely]}
+    kept = [e for e in events if e.originator_version in happened or not is_status_point(e)]
     return StateAt(
         ref=ref,
         at=at,
         as_of=as_of,
         status=status,
         possible=possible,
-        state=states[surely - 1][1] if surely else None,
-        pending=tuple(p.version for p in points if surely < p.version <= possibly),
+        state=fold(None, kept) if happened else None,
+        pending=tuple(p.version for p in points[surely:possibly]),
     )

@@ -16,11 +16,11 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, computed_field
 
-from domain.actor import ActorState
+from domain.actor import ActorState, HandleHeld
 from domain.case import CaseState
 from domain.claim import ClaimState
 from domain.comment import CommentRequestState
-from domain.post import PostState
+from domain.post import TEXT_NOT_CAPTURED, PostState
 from domain.source import SourceState
 from domain.worldtime import WorldTime
 from projections.clocks import Span, status_of
@@ -56,10 +56,18 @@ class ActorRow(SubjectRow):
     kind: str
     description: str | None
     handles: tuple[str, ...]
+    """The current handles; with a world time, those it may have held then."""
+    held: tuple[HandleHeld, ...] = ()
+    """Every period a handle was held (since None: from registration; until None: still)."""
 
     @property
     def label(self) -> str:
         return self.name
+
+    def handles_then(self, at: WorldTime) -> ActorRow:
+        """This row with ``handles`` those it may have held at ``at``."""
+        then = tuple(dict.fromkeys(str(h.handle) for h in self.held if h.possibly_at(at)))
+        return self.model_copy(update={"handles": then})
 
 
 class SourceRow(SubjectRow):
@@ -89,10 +97,12 @@ class PostRow(SubjectRow):
     url: str | None
     in_reply_to: str | None
     text: str | None
-    """None for a post known only by its URL."""
+    """The latest text; None when it was never captured (shown as "text not captured")."""
     text_sha256: str | None
     published_at: WorldTime
     deleted_at: WorldTime | None
+    deleted_within: WorldTime | None = None
+    """When the current deletion happened, narrowed by archive captures (else ``deleted_at``)."""
     deleted_by: str | None
     restored_at: WorldTime | None
     deletions: int
@@ -114,11 +124,11 @@ class PostRow(SubjectRow):
         if self.status != "deleted" or self.deleted_at is None:
             return None
         since = self.restored_at or self.published_at
-        return Span.between(since, self.deleted_at)
+        return Span.between(since, self.deleted_within or self.deleted_at)
 
     @property
     def label(self) -> str:
-        return _clip(self.text) if self.text is not None else f"(text not known) {self.url}"
+        return TEXT_NOT_CAPTURED if self.text is None else _clip(self.text)
 
 
 class ClaimRow(SubjectRow):
@@ -138,6 +148,8 @@ class ClaimRow(SubjectRow):
     reviewed_at: WorldTime | None
     reviews: int
     appearances: int
+    posts: tuple[str, ...] = ()
+    """Every post the claim appeared in: where it was made, then its repetitions, in world-time order."""
     retracted_at: WorldTime | None
     retracted_by: str | None
 
@@ -249,6 +261,7 @@ def row_fields(state: Any) -> dict[str, Any]:
             "text_sha256": state.text_sha256,
             "published_at": state.published_at,
             "deleted_at": state.deleted_at,
+            "deleted_within": state.deletion_window(),
             "deleted_by": state.deleted_by,
             "restored_at": state.restored_at,
             "deletions": state.deletions,
@@ -274,6 +287,7 @@ def row_fields(state: Any) -> dict[str, Any]:
             "reviewed_at": latest.at if latest else None,
             "reviews": len(state.reviews),
             "appearances": len(state.appearances),
+            "posts": tuple(dict.fromkeys(a.post for a in state.appearances)),
             "retracted_at": state.retracted_at,
             "retracted_by": state.retracted_by,
         }
@@ -298,6 +312,7 @@ def row_fields(state: Any) -> dict[str, Any]:
             "kind": state.kind,
             "description": state.description,
             "handles": tuple(str(h) for h in state.handles),
+            "held": state.held,
         }
     if isinstance(state, SourceState):
         return {

@@ -11,6 +11,14 @@ on purpose, and the tests hold them equal at every log prefix.
 A row is kept as the JSON object of its row model (:mod:`projections.rows`):
 world times as the objects the events hold, tuples as arrays, so reading a
 row back is one ``model_validate_json``.
+
+Rows follow world time, as the domain's states do, whatever order entries
+come in: each field that holds "the latest" something keeps, under ``_at``,
+the world time and version of the entry that set it, and an entry changes it
+only when it comes later in world-time order; the entries that change the
+status are kept, with their effects (``_effects``, see
+:func:`projections.clocks.world_points`), and the status is folded from them.
+Those bookkeeping keys start with ``_`` and are not fields of the row models.
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from domain.actor import ActorRegistered
+from domain.actor import ActorHandleAdded, ActorHandleDropped, ActorRegistered, ActorRenamed
 from domain.case import CaseOpened, NoteAdded, SubjectLinked
 from domain.claim import (
     ClaimMade,
@@ -32,7 +40,7 @@ from domain.claim import (
 )
 from domain.comment import CommentDeclined, CommentReceived, CommentRequested, CommentRequestLapsed
 from domain.events import EntryCorrected, EntryRedacted
-from domain.instants import micros
+from domain.instants import from_micros, micros
 from domain.post import (
     PostArchived,
     PostDeleted,
@@ -40,8 +48,11 @@ from domain.post import (
     PostMetricsObserved,
     PostPublished,
     PostRestored,
+    shows_absence,
+    shows_presence,
 )
 from domain.source import SourceArchived, SourceRegistered
+from projections.clocks import Effect, fold_effects, narrow_deletions
 
 Row = dict[str, Any]
 """A stored row: column name -> stored value."""
@@ -115,11 +126,86 @@ def references(entry: RawEntry) -> list[str]:
     return named(entry.data) if named is not None else list(entry.data["sources"])
 
 
+# -- world-time order -----------------------------------------------------------------------------
+
+_LOWEST = [-(2**62), -(2**62), 0]
+
+
+def _key(d: Data) -> list[int]:
+    when = d["occurred_at"]
+    if when is None:
+        return [*_LOWEST[:2], d["originator_version"]]
+    return [moment(when["earliest"]), moment(when["latest"]), d["originator_version"]]
+
+
+def _latest_in_world(row: Row, name: str, d: Data) -> bool:
+    """True (and ``name`` marked as set by ``d``) when ``d`` comes after the entry that last set it."""
+    key = _key(d)
+    if key < row["_at"].get(name, _LOWEST):
+        return False
+    row["_at"] = {**row["_at"], name: key}
+    return True
+
+
+_REVIEW_STANCES = {
+    ClaimRebutted.TOPIC: "rebutted",
+    ClaimSupported.TOPIC: "supported",
+    ClaimRated.TOPIC: "unrated",
+}
+
+
+def effect(topic: str, data: Data) -> str | None:
+    """What the entry does to its subject's status (:func:`projections.clocks.effect_of`, on JSON)."""
+    found = _EFFECTS.get(topic)
+    if found is not None:
+        return found
+    stances = {
+        ClaimRebutted.TOPIC: "rebutted",
+        ClaimSupported.TOPIC: "supported",
+        ClaimRated.TOPIC: "unrated",
+    }
+    if topic in stances:
+        return f"{stances[topic]}@{data['reviewer']}"
+    if topic == VerdictRevised.TOPIC:
+        return f"{data['stance'] or 'revised'}@{data['reviewer']}"
+    if topic == PostArchived.TOPIC:
+        status, tombstone = data.get("http_status"), data.get("tombstone", False)
+        if shows_absence(status, tombstone):
+            return "absent"
+        return "present" if shows_presence(status, tombstone) else None
+    return None
+
+
+def _effects(row: Row) -> list[Effect]:
+    return [Effect(*item) for item in row["_effects"]]
+
+
+def _refold_status(row: Row, d: Data, found: str | None) -> None:
+    """Add the entry's effect and fold the status (and, for claims, the stance) again."""
+    if found is None:
+        return
+    key = _key(d)
+    row["_effects"] = [*row["_effects"], [d["originator_version"], key[0], key[1], found]]
+    points, stance, _ = fold_effects(_effects(row))
+    row["status"] = points[-1].status
+    if "stance" in row:
+        row["stance"] = stance
+
+
 # -- folding events into rows -----------------------------------------------------------------
 
 
 def _created(data: Data, status: str, **fields: Any) -> Row:
-    return {"ref": data["subject"], "version": data["originator_version"], "status": status, **fields}
+    when = data["occurred_at"]
+    start = [None, None] if when is None else [moment(when["earliest"]), moment(when["latest"])]
+    return {
+        "ref": data["subject"],
+        "version": data["originator_version"],
+        "status": status,
+        **fields,
+        "_at": {},
+        "_effects": [[data["originator_version"], *start, status]],
+    }
 
 
 def _post_published(d: Data) -> Row:
@@ -134,6 +220,7 @@ def _post_published(d: Data) -> Row:
         text_sha256=d["text_sha256"],
         published_at=d["occurred_at"],
         deleted_at=None,
+        deleted_within=None,
         deleted_by=None,
         restored_at=None,
         deletions=0,
@@ -143,32 +230,71 @@ def _post_published(d: Data) -> Row:
         reposts=None,
         observed_at=None,
         archives=0,
+        _published_text=d["text"] is not None,
     )
 
 
 def _post_observed(row: Row, d: Data) -> None:
-    # Each count is the latest observed; an observation without it keeps the one before.
+    # Each count is the latest observed in world time; an observation without it keeps the one before.
     for name in ("views", "likes", "reposts"):
-        if d[name] is not None:
+        if d[name] is not None and _latest_in_world(row, name, d):
             row[name] = d[name]
-    row["observed_at"] = d["occurred_at"]
+    if _latest_in_world(row, "observed_at", d):
+        row["observed_at"] = d["occurred_at"]
 
 
 def _post_edited(row: Row, d: Data) -> None:
-    row.update(text=d["text"], text_sha256=d["text_sha256"], edits=row["edits"] + 1)
+    row["edits"] += 1
+    if _latest_in_world(row, "text", d):
+        row.update(text=d["text"], text_sha256=d["text_sha256"])
+
+
+def _deletion_window(row: Row) -> None:
+    """The current deletion's bounds narrowed by captures (:meth:`domain.post.PostState.deletion_window`)."""
+    if row["status"] != "deleted":
+        row["deleted_within"] = None
+        return
+    points, _, ordered = fold_effects(_effects(row))
+    narrowed = narrow_deletions(points, ordered)
+    last = narrowed[max(i for i, e in enumerate(ordered) if e.effect == "deleted")]
+    deleted = row["deleted_at"]
+    if (last.earliest, last.latest) == (moment(deleted["earliest"]), moment(deleted["latest"])):
+        row["deleted_within"] = deleted
+        return
+    row["deleted_within"] = {
+        "earliest": _instant(last.earliest),
+        "latest": _instant(last.latest),
+        "precision": "window",
+    }
+
+
+def _instant(microseconds: int | None) -> str:
+    return from_micros(microseconds or 0).isoformat().replace("+00:00", "Z")
 
 
 def _post_deleted(row: Row, d: Data) -> None:
-    row.update(
-        status="deleted",
-        deleted_at=d["occurred_at"],
-        deleted_by=d["deleted_by"],
-        deletions=row["deletions"] + 1,
-    )
+    row["deletions"] += 1
+    if _latest_in_world(row, "deleted", d):
+        row.update(deleted_at=d["occurred_at"], deleted_by=d["deleted_by"])
+    _refold_status(row, d, "deleted")
+    _deletion_window(row)
 
 
 def _post_restored(row: Row, d: Data) -> None:
-    row.update(status="live", restored_at=d["occurred_at"])
+    if _latest_in_world(row, "restored", d):
+        row["restored_at"] = d["occurred_at"]
+    _refold_status(row, d, "live")
+    _deletion_window(row)
+
+
+def _post_archived(row: Row, d: Data) -> None:
+    row["archives"] += 1
+    # A post whose text was never published nor edited shows the text an archive captured last.
+    texted = row["_at"].get("text") is not None or row["edits"] or row["_published_text"]
+    if d.get("text") is not None and _latest_in_world(row, "captured_text", d) and not texted:
+        row.update(text=d["text"], text_sha256=d["text_sha256"])
+    _refold_status(row, d, effect(PostArchived.TOPIC, d))
+    _deletion_window(row)
 
 
 def _archived(row: Row, d: Data) -> None:
@@ -190,34 +316,36 @@ def _claim_made(d: Data) -> Row:
         reviewed_at=None,
         reviews=0,
         appearances=1,
+        posts=[d["post"]],
+        _repeats=[],
         retracted_at=None,
         retracted_by=None,
     )
 
 
 def _claim_repeated(row: Row, d: Data) -> None:
+    # The post where the claim was made comes first; repetitions follow in world-time order.
     row["appearances"] += 1
+    placed = [*row["_repeats"], [*_key(d), d["post"]]]
+    row["_repeats"] = sorted(placed, key=lambda item: item[:3])
+    row["posts"] = list(dict.fromkeys([row["posts"][0], *(item[3] for item in row["_repeats"])]))
 
 
-def _reviewed(stance: str | None) -> Callable[[Row, Data], None]:
+def _reviewed(topic: str) -> Callable[[Row, Data], None]:
     def fold(row: Row, d: Data) -> None:
-        # A revision keeps the stance of the latest review unless it states one.
-        taken = stance or d["stance"] or row["stance"]
-        row.update(
-            stance=taken,
-            verdict=d["verdict"],
-            reviewer=d["reviewer"],
-            reviewed_at=d["occurred_at"],
-            reviews=row["reviews"] + 1,
-        )
-        if row["retracted_at"] is None:
-            row["status"] = taken
+        # The latest review in world time gives the verdict; the stance is folded from the effects,
+        # since a revision without one keeps its reviewer's latest review's.
+        row["reviews"] += 1
+        if _latest_in_world(row, "review", d):
+            row.update(verdict=d["verdict"], reviewer=d["reviewer"], reviewed_at=d["occurred_at"])
+        _refold_status(row, d, effect(topic, d))
 
     return fold
 
 
 def _claim_retracted(row: Row, d: Data) -> None:
-    row.update(status="retracted", retracted_at=d["occurred_at"], retracted_by=d["by"])
+    row.update(retracted_at=d["occurred_at"], retracted_by=d["by"])
+    _refold_status(row, d, "retracted")
 
 
 def _comment_requested(d: Data) -> Row:
@@ -239,13 +367,15 @@ def _comment_requested(d: Data) -> Row:
 
 def _answered(status: str) -> Callable[[Row, Data], None]:
     def fold(row: Row, d: Data) -> None:
-        row.update(status=status, answered_at=d["occurred_at"], answer=d["text"])
+        row.update(answered_at=d["occurred_at"], answer=d["text"])
+        _refold_status(row, d, status)
 
     return fold
 
 
 def _comment_lapsed(row: Row, d: Data) -> None:
-    row.update(status="lapsed", lapsed_at=d["occurred_at"])
+    row["lapsed_at"] = d["occurred_at"]
+    _refold_status(row, d, "lapsed")
 
 
 def _actor_registered(d: Data) -> Row:
@@ -257,7 +387,39 @@ def _actor_registered(d: Data) -> Row:
         kind=d["kind"],
         description=d["description"],
         handles=handles,
+        held=[{"handle": h, "since": None, "until": None} for h in d["handles"]],
+        _registered=d["handles"],
+        _handle_changes=[],
     )
+
+
+def _actor_handle_changed(change: str) -> Callable[[Row, Data], None]:
+    def fold(row: Row, d: Data) -> None:
+        # Handles are folded again in world-time order, as ActorHandleAdded/Dropped.apply do.
+        changes = sorted([*row["_handle_changes"], [*_key(d), change, d["handle"], d["occurred_at"]]])
+        row["_handle_changes"] = changes
+        held = [{"handle": h, "since": None, "until": None} for h in row["_registered"]]
+        for *_, kind, handle, when in changes:
+            if kind == "added":
+                held.append({"handle": handle, "since": when, "until": None})
+                continue
+            for period in reversed(held):
+                if period["handle"] == handle and period["until"] is None:
+                    period["until"] = when
+                    break
+        row["held"] = held
+        row["handles"] = list(
+            dict.fromkeys(
+                f"{p['handle']['platform']}:{p['handle']['handle']}" for p in held if p["until"] is None
+            )
+        )
+
+    return fold
+
+
+def _actor_renamed(row: Row, d: Data) -> None:
+    if _latest_in_world(row, "name", d):
+        row["name"] = d["name"]
 
 
 def _source_registered(d: Data) -> Row:
@@ -301,14 +463,14 @@ _CREATES: dict[str, Callable[[Data], Row]] = {
 _CHANGES: dict[str, Callable[[Row, Data], None]] = {
     PostMetricsObserved.TOPIC: _post_observed,
     PostEdited.TOPIC: _post_edited,
-    PostArchived.TOPIC: _archived,
+    PostArchived.TOPIC: _post_archived,
     PostDeleted.TOPIC: _post_deleted,
     PostRestored.TOPIC: _post_restored,
     ClaimRepeated.TOPIC: _claim_repeated,
-    ClaimRebutted.TOPIC: _reviewed("rebutted"),
-    ClaimSupported.TOPIC: _reviewed("supported"),
-    ClaimRated.TOPIC: _reviewed("unrated"),
-    VerdictRevised.TOPIC: _reviewed(None),
+    ClaimRebutted.TOPIC: _reviewed(ClaimRebutted.TOPIC),
+    ClaimSupported.TOPIC: _reviewed(ClaimSupported.TOPIC),
+    ClaimRated.TOPIC: _reviewed(ClaimRated.TOPIC),
+    VerdictRevised.TOPIC: _reviewed(VerdictRevised.TOPIC),
     ClaimRetracted.TOPIC: _claim_retracted,
     CommentReceived.TOPIC: _answered("answered"),
     CommentDeclined.TOPIC: _answered("declined"),
@@ -316,8 +478,26 @@ _CHANGES: dict[str, Callable[[Row, Data], None]] = {
     SourceArchived.TOPIC: _archived,
     SubjectLinked.TOPIC: _subject_linked,
     NoteAdded.TOPIC: _note_added,
+    ActorHandleAdded.TOPIC: _actor_handle_changed("added"),
+    ActorHandleDropped.TOPIC: _actor_handle_changed("dropped"),
+    ActorRenamed.TOPIC: _actor_renamed,
     EntryCorrected.TOPIC: _corrected,
     EntryRedacted.TOPIC: _corrected,
+}
+
+_EFFECTS = {
+    PostPublished.TOPIC: "live",
+    PostDeleted.TOPIC: "deleted",
+    PostRestored.TOPIC: "live",
+    ClaimMade.TOPIC: "open",
+    ClaimRetracted.TOPIC: "retracted",
+    CommentRequested.TOPIC: "awaiting",
+    CommentReceived.TOPIC: "answered",
+    CommentDeclined.TOPIC: "declined",
+    CommentRequestLapsed.TOPIC: "lapsed",
+    SourceRegistered.TOPIC: "published",
+    ActorRegistered.TOPIC: "registered",
+    CaseOpened.TOPIC: "open",
 }
 
 HANDLED = frozenset(_CREATES) | frozenset(_CHANGES)

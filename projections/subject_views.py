@@ -6,8 +6,9 @@ the next entry's (``valid_to``; ``OPEN`` while current), so "what the ledger
 knew at position N" is ``valid_from <= N < valid_to``, and the current rows
 are those still open. A subject's versions are found by ``(ref, version)``.
 Each version also keeps the world time of the entry that made it (ISO 8601
-text, as the event holds it), which is what status at a world time needs
-(:func:`projections.clocks.status_at`).
+text, as the event holds it) and its effect on the status, which is what
+status at a world time needs (:func:`projections.clocks.world_points`,
+:func:`projections.clocks.status_at`).
 
 A version holds the row as JSON (``data``, the fields of the row models of
 :mod:`projections.rows`) and, as columns, what queries select on: the
@@ -21,10 +22,10 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from projections.clocks import StatusPoint
+from projections.clocks import Effect, StatusPoint, world_points
 from projections.rows import ROW_CLASSES, SubjectRow
 from projections.sql import OPEN, Dialect, Session, Statement, placeholders
-from projections.stored_rows import RawEntry, Row, fold_row, moment
+from projections.stored_rows import RawEntry, Row, effect, fold_row, moment
 
 VIEW_NAMES = {
     "actor": "actors",
@@ -40,7 +41,7 @@ REFERENCE_COLUMNS = {
     "actor": (),
     "source": ("publisher",),
     "post": ("author", "in_reply_to"),
-    "claim": ("claimant", "post"),
+    "claim": ("claimant",),
     "comment": ("requester", "recipient"),
     "case": (),
 }
@@ -76,14 +77,14 @@ class SubjectView:
         self.ddl = (
             f"CREATE TABLE IF NOT EXISTS {self.table} ("
             f"valid_from {dialect.position_key}, valid_to BIGINT NOT NULL, "
-            "event_earliest TEXT, event_latest TEXT, "
+            "event_earliest TEXT, event_latest TEXT, effect TEXT, "
             f"ref TEXT NOT NULL, version BIGINT NOT NULL, status TEXT NOT NULL, {extra}"
             "data TEXT NOT NULL)",
             f"CREATE UNIQUE INDEX IF NOT EXISTS view_{self.name}_ref ON {self.table} (ref, version)",
         )
         self._insert = (
-            f"INSERT INTO {self.table} (valid_from, valid_to, event_earliest, event_latest, "
-            f"{', '.join(columns)}, data) VALUES ({placeholders(len(columns) + 5)})"
+            f"INSERT INTO {self.table} (valid_from, valid_to, event_earliest, event_latest, effect, "
+            f"{', '.join(columns)}, data) VALUES ({placeholders(len(columns) + 6)})"
         )
         self._close = f"UPDATE {self.table} SET valid_to = ? WHERE valid_from = ?"
         self._select = f"SELECT data FROM {self.table} v WHERE valid_from <= ? AND valid_to > ?"
@@ -122,7 +123,7 @@ class SubjectView:
             row = fold_row(previous.row if previous else None, topic, data)
             latest[ref] = Known(version, row, position)
             when = data["occurred_at"]
-            values = [position, OPEN, None, None, ref, version, row["status"]]
+            values = [position, OPEN, None, None, effect(topic, data), ref, version, row["status"]]
             if when is not None:
                 values[2], values[3] = when["earliest"], when["latest"]
             for name in references:
@@ -182,21 +183,21 @@ class SubjectView:
 
     def points(self, session: Session, refs: Iterable[str], as_of: int) -> dict[str, list[StatusPoint]]:
         """The status points of each of ``refs`` recorded by log position ``as_of``."""
-        points: dict[str, list[StatusPoint]] = {}
+        effects: dict[str, list[Effect]] = {}
         wanted = list(refs)
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start : start + _CHUNK]
             rows = session.query(
-                f"SELECT ref, version, event_earliest, event_latest, status FROM {self.table} "
+                f"SELECT ref, version, event_earliest, event_latest, effect FROM {self.table} "
                 f"WHERE valid_from <= ? AND ref IN ({placeholders(len(chunk))}) ORDER BY ref, version",
                 (as_of, *chunk),
             )
-            for ref, version, earliest, latest, status in rows:
+            for ref, version, earliest, latest, found in rows:
                 if earliest is not None:
-                    point = StatusPoint(version, moment(earliest), moment(latest), status)
+                    item = Effect(version, moment(earliest), moment(latest), found)
                 elif version == 1:
-                    point = StatusPoint(version, None, None, status)
+                    item = Effect(version, None, None, found)
                 else:
                     continue
-                points.setdefault(ref, []).append(point)
-        return points
+                effects.setdefault(ref, []).append(item)
+        return {ref: world_points(items) for ref, items in effects.items()}

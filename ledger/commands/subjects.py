@@ -8,7 +8,7 @@ from domain import actor, case, post, source
 from domain.actor import ActorKind, Handle
 from domain.case import CaseState
 from domain.events import Provenance, Text, correct
-from domain.post import DeletedBy
+from domain.post import DeletedBy, HttpStatus
 from domain.refs import ActorRef, CaseRef, PostRef, Ref, SourceRef
 from domain.source import SourceKind
 from ledger.commands.base import (
@@ -45,6 +45,45 @@ class RegisterActor(Create):
     handles: tuple[HandleArg, ...] = field(
         "An account (repeatable).", metavar="PLATFORM:HANDLE", alias="handle", default=()
     )
+
+
+class AddActorHandle(Change):
+    """Record that the actor REF took a handle (a renamed account: drop the old, add the new)."""
+
+    NAME = "actor add-handle"
+    METHOD = "add_actor_handle"
+    RUNS = staticmethod(actor.add_handle)
+    EXAMPLE = "ledger actor add-handle actor/ian-miles-cheong --handle x:stillgray --at 2024-01-02"
+
+    ref: ActorRef
+    handle: HandleArg = field("The account taken.", metavar="PLATFORM:HANDLE")
+    at: WorldTimeArg = when("when the actor took it")
+
+
+class DropActorHandle(Change):
+    """Record that the actor REF gave up a handle."""
+
+    NAME = "actor drop-handle"
+    METHOD = "drop_actor_handle"
+    RUNS = staticmethod(actor.drop_handle)
+    EXAMPLE = "ledger actor drop-handle actor/ian-miles-cheong --handle x:oldname --at 2024-01-02"
+
+    ref: ActorRef
+    handle: HandleArg = field("The account given up.", metavar="PLATFORM:HANDLE")
+    at: WorldTimeArg = when("when the actor gave it up")
+
+
+class RenameActor(Change):
+    """Record that the name of the actor REF changed."""
+
+    NAME = "actor rename"
+    METHOD = "rename_actor"
+    RUNS = staticmethod(actor.rename)
+    EXAMPLE = "ledger actor rename actor/twitter --name X --at 2023-07-24"
+
+    ref: ActorRef
+    name: Text = field("The new name.")
+    at: WorldTimeArg = when("when the name changed")
 
 
 class RegisterSource(Create):
@@ -101,9 +140,7 @@ class PublishPost(Create):
     ref: PostRef
     platform: Text = field("Where: LinkedIn, X, email, ...")
     author: ActorRef = field("Who wrote it.", metavar="ACTOR_REF")
-    text: Text | None = field(
-        "What it says (leave out for a post known only by its --url).", metavar="TEXT", default=None
-    )
+    text: Text | None = field("What it says (leave out when it was never captured).", default=None)
     url: Text | None = field("Where it was.", default=None)
     in_reply_to: PostRef | None = field(
         "The post it answers.", metavar="POST_REF", alias="in-reply-to", default=None
@@ -145,12 +182,23 @@ class ArchivePost(Change):
     NAME = "post archive"
     METHOD = "archive_post"
     RUNS = staticmethod(post.archive)
-    EXAMPLE = "ledger post archive post/jane-first --url https://archive.ph/abcde --at 2024-10-16T12:00Z"
+    EXAMPLE = (
+        "ledger post archive post/jane-first --at 20241020093000 --status 404 \\\n"
+        "  --url https://web.archive.org/web/20241020093000/https://x.com/jane/status/1"
+    )
 
     ref: PostRef
     url: Text = field("Where the archived copy is.")
     at: WorldTimeArg = when("when the copy was captured")
     digest: Text | None = field("A digest of the captured copy.", metavar="TEXT", default=None)
+    http_status: HttpStatus | None = field(
+        "The HTTP status the capture got: 404, 410 or 451 show the post gone.",
+        alias="status",
+        metavar="CODE",
+        default=None,
+    )
+    tombstone: bool = field("The capture shows the platform's page for a removed post.", default=False)
+    text: Text | None = field("The post's text as captured (its SHA-256 is kept).", default=None)
 
 
 class DeletePost(Change):
@@ -262,11 +310,13 @@ class Correct(Change):
 
 
 __all__ = [
+    "AddActorHandle",
     "AddCaseNote",
     "ArchivePost",
     "ArchiveSource",
     "Correct",
     "DeletePost",
+    "DropActorHandle",
     "EditPost",
     "LinkToCase",
     "ObservePost",
@@ -274,5 +324,6 @@ __all__ = [
     "PublishPost",
     "RegisterActor",
     "RegisterSource",
+    "RenameActor",
     "RestorePost",
 ]

@@ -156,10 +156,8 @@ class ReviewRecorder:
     ratings: Mapping[str, str]
     recorded: list[str] = field(default_factory=list)
     _actors: dict[str, str] | None = None
-    _verdicts: dict[tuple[str, str], str] = field(default_factory=dict)
-    """The latest verdict of each (claim, reviewer)."""
-    _reviewed: dict[tuple[str, str], set[tuple[str, str]]] = field(default_factory=dict)
-    """Every (verdict folded, time) recorded for each (claim, reviewer)."""
+    _reviews: dict[tuple[str, str], list[tuple[str, WorldTime]]] = field(default_factory=dict)
+    """Every (verdict, time) recorded for each (claim, reviewer), by the ledger or this import."""
     _created: set[str] = field(default_factory=set)
     _claim_posts: dict[str, set[str]] = field(default_factory=dict)
 
@@ -251,30 +249,31 @@ class ReviewRecorder:
 
     def _review(self, item: ReviewItem, claim_ref: str, reviewer: str) -> None:
         key = (claim_ref, reviewer)
-        if key not in self._reviewed:
-            self._reviewed[key] = set()
+        if key not in self._reviews:
+            self._reviews[key] = []
             if self.ledger.exists(claim_ref):
-                for review in self._claim(claim_ref).reviews:
-                    if review.reviewer == reviewer:
-                        self._verdicts[key] = review.verdict
-                        self._reviewed[key].add((review.verdict.casefold(), str(review.at)))
-        previous = self._verdicts.get(key)
-        rating = (item.rating.label.casefold(), str(item.reviewed_at))
-        if rating in self._reviewed[key]:
+                reviews = self._claim(claim_ref).reviews
+                self._reviews[key] = [(r.verdict, r.at) for r in reviews if r.reviewer == reviewer]
+        known = self._reviews[key]
+        label, at = item.rating.label, item.reviewed_at
+        if any(v.casefold() == label.casefold() and str(t) == str(at) for v, t in known):
             # This reviewer's rating at this time is recorded (a file imported again, whatever the order).
             return
-        if previous is not None and previous.casefold() == rating[0]:
+        # The reviewer's latest review no later than this one, in world time: a revision follows it.
+        earlier = [(t.sort_key, v) for v, t in known if t.sort_key <= at.sort_key]
+        previous = max(earlier)[1] if earlier else None
+        if previous is not None and previous.casefold() == label.casefold():
             # "False" then "FALSE" from the same reviewer is the same rating, not a revision.
             return
-        stance = self.ratings.get(item.rating.label.casefold(), "unrated")
+        stance = self.ratings.get(label.casefold(), "unrated")
         evidence = []
         if item.url:
-            evidence = [self.source(item.url, item.title, reviewer, item.reviewed_at)]
+            evidence = [self.source(item.url, item.title, reviewer, at)]
         fields = {
             "reviewer": reviewer,
-            "verdict": item.rating.label,
-            "rationale": item.title or f"rated “{item.rating.label}” by {item.reviewer.name}",
-            "at": item.reviewed_at,
+            "verdict": label,
+            "rationale": item.title or f"rated “{label}” by {item.reviewer.name}",
+            "at": at,
             "evidence": evidence,
             "sources": evidence,
             "note": item.rating.note(),
@@ -282,12 +281,11 @@ class ReviewRecorder:
         if previous is not None:
             self.ledger.revise_verdict(claim_ref, stance=stance, **fields)  # type: ignore[arg-type]
             self._note("claim revise", claim_ref)
-        else:
+        else:  # the reviewer's first, or a review earlier in world time than any recorded (found late)
             method = {"rebutted": "rebut_claim", "supported": "support_claim"}.get(stance, "rate_claim")
             getattr(self.ledger, method)(claim_ref, **fields)
             self._note(f"claim {method.partition('_')[0]}", claim_ref)
-        self._verdicts[key] = item.rating.label
-        self._reviewed[key].add(rating)
+        known.append((label, at))
 
 
 def no_later_than(when: WorldTime) -> WorldTime:

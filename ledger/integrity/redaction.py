@@ -81,8 +81,6 @@ def redact_entry(
     event = next((r for r in stream if _names(r) == (record.position, digest)), None)
     if event is None:
         with ledger._unit() as work:
-            # Who redacts; a redaction cites no source (Ledger._provenance reads a command's since main
-            # made commands data, and a redaction is not a recording command).
             provenance = Provenance(recorded_by=recorded_by or ledger.recorded_by).checked(work)
             work.add(
                 redact(

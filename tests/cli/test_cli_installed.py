@@ -42,7 +42,9 @@ def test_a_bad_input_is_one_line_on_stderr_without_traceback(story: Path) -> Non
     done = ledger("post", "delete", POST, "--at", "2024-10-01", cwd=story)
     assert done.returncode == 1
     assert done.stdout == ""
-    assert done.stderr == f"Error: {POST} is already deleted (deleted 2024-10-14..2024-10-18)\n"
+    assert done.stderr == (
+        f"Error: {POST} cannot have been deleted at 2024-10-01: it was published 2024-10-14..2024-10-17\n"
+    )
 
 
 def test_demo_runs_from_the_installed_package(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from domain import actor
-from domain.actor import ActorRegistered, ActorState, Handle
+from domain.actor import ActorRegistered, ActorState, Handle, HandleHeld
 from domain.errors import AlreadyExistsError, InvalidError, NotFoundError
 from domain.refs import subject_id
 from tests.domain.conftest import AUTHOR, REPORT
@@ -42,6 +42,11 @@ def test_register_builds_the_event_and_its_state(world: World) -> None:
         kind="organization",
         description="A news agency",
         handles=(Handle(platform="x", handle="cypress"), Handle(platform="linkedin", handle="cy-press")),
+        held=(
+            HandleHeld(handle=Handle(platform="x", handle="cypress")),
+            HandleHeld(handle=Handle(platform="linkedin", handle="cy-press")),
+        ),
+        names=("Cy Press",),
     )
 
 

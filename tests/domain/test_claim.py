@@ -264,7 +264,8 @@ def test_a_review_overlapping_the_claim_is_accepted(world: World) -> None:
 
 def test_a_verdict_is_revised_only_once_there_is_one(world: World) -> None:
     with pytest.raises(
-        InvalidError, match="claim/bob-says has no verdict to revise: rebut or support it first"
+        InvalidError,
+        match="claim/bob-says has no review by actor/desk before 2024-10-18 to revise: rebut or support",
     ):
         claim.revise(
             world.state(CLAIM),

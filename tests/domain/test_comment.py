@@ -238,9 +238,7 @@ def test_a_request_without_deadline_lapses_not_before_it_was_sent(world: World) 
 )
 def test_a_request_lapses_only_while_awaiting(world: World, closed_by: str, status: str) -> None:
     state = after(world, closed_by, "2024-10-21")
-    with pytest.raises(
-        InvalidError, match=f"comment/desk-to-ann is {status}, not awaiting an answer, so it cannot lapse"
-    ):
+    with pytest.raises(InvalidError, match=r"comment/desk-to-ann (already lapsed|is answered|is declined)"):
         comment.lapse(state, at=when("2024-10-22"), **world.kwargs())
 
 

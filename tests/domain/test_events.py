@@ -39,6 +39,9 @@ from tests.domain.support import World, provenance, when
 #: The stored name of every event class. Never change one: stored events are read by it.
 TOPICS = {
     "ActorRegistered": "ledger.ActorRegistered.v1",
+    "ActorHandleAdded": "ledger.ActorHandleAdded.v1",
+    "ActorHandleDropped": "ledger.ActorHandleDropped.v1",
+    "ActorRenamed": "ledger.ActorRenamed.v1",
     "SourceRegistered": "ledger.SourceRegistered.v1",
     "SourceArchived": "ledger.SourceArchived.v1",
     "PostPublished": "ledger.PostPublished.v1",
@@ -87,9 +90,19 @@ def _restored(w: World) -> Any:
     return post.restore(w.state(POST), at=when("2024-10-18"), **w.kwargs())
 
 
+def _handle_dropped(w: World) -> Any:
+    w.record(actor.add_handle(w.state(AUTHOR), handle="x:ann2", at=when("2024-10-17"), **w.kwargs()))
+    return actor.drop_handle(w.state(AUTHOR), handle="x:ann2", at=when("2024-10-18"), **w.kwargs())
+
+
 #: For every event class, its command function building one in the small world.
 EXAMPLES: dict[str, Callable[[World], Any]] = {
     "ActorRegistered": lambda w: actor.register("actor/cy", name="Cy", kind="person", **w.kwargs()),
+    "ActorHandleAdded": lambda w: actor.add_handle(
+        w.state(AUTHOR), handle="x:ann2", at=when("2024-10-17"), **w.kwargs()
+    ),
+    "ActorHandleDropped": _handle_dropped,
+    "ActorRenamed": lambda w: actor.rename(w.state(AUTHOR), name="Ann B.", at=when("2024-10"), **w.kwargs()),
     "SourceRegistered": lambda w: source.register("source/cy", title="Cy", **w.kwargs()),
     "SourceArchived": lambda w: source.archive(
         w.state(REPORT), url="https://a.org", at=when("2024-10-19"), **w.kwargs()

@@ -15,6 +15,7 @@ from click.testing import CliRunner, Result
 from cli.main import ledger as ledger_group
 from domain.errors import InvalidError, NotFoundError, VerificationError
 from ledger import Ledger, Signer, check_proof
+from ledger.formats.report import build_report, render_report
 from ledger.integrity.content import split
 from ledger.integrity.leaves import decode_leaf_v2
 from tests.integrity.helpers import raw, record_actors
@@ -88,6 +89,7 @@ def test_a_redaction_keeps_the_tree_and_every_proof(story: Path, key: Signer, tm
         proof_after = ledger.prove_inclusion("post/p", 1, old_checkpoint.note).to_json()
         timeline = ledger.timeline("post/p").entries
         state = ledger.get("post/p")
+        report = render_report(build_report(ledger, "post/p"))
     assert proof_after == proof_before  # the same leaf, the same path
     for proof in (proof_before, proof_after):
         checked = check_proof(proof, [key.verifier])
@@ -102,6 +104,8 @@ def test_a_redaction_keeps_the_tree_and_every_proof(story: Path, key: Signer, tm
     assert "by legal: erasure request 117]" in published.summary
     assert timeline[-1].type == "EntryRedacted"
     assert state.text.startswith("[redacted on ")  # type: ignore[union-attr]
+    assert "by legal: erasure request 117]" in report
+    assert "07700" not in report
 
 
 @pytest.fixture(params=["default", "secure_delete off"])
@@ -237,7 +241,7 @@ def test_verify_catches_a_redaction_event_naming_the_wrong_digest(story: Path) -
 
     with Ledger.open(story, recorded_by="desk") as ledger:
         with ledger._unit() as work:
-            provenance = Provenance(recorded_by="desk")
+            provenance = Provenance(recorded_by="desk").checked(work)
             work.add(
                 redact(
                     work.subject("post/p"),
@@ -264,7 +268,7 @@ def test_a_redaction_interrupted_after_its_event_is_reported_and_finished_by_run
             state = bytes(db.execute("SELECT state FROM stored_events WHERE notification_id=3").fetchone()[0])
         digest = base64.b64encode(split(state).digest).decode()
         with ledger._unit() as work:  # the event alone, as if the erasure had failed
-            provenance = Provenance(recorded_by="desk")
+            provenance = Provenance(recorded_by="desk").checked(work)
             work.add(
                 redact(
                     work.subject("post/p"),

@@ -78,6 +78,24 @@ COMMAND_EXAMPLES: dict[str, tuple[str, str, Command]] = {
             "actor/cy", name="Cy", kind="person", handles=["x:cy"], description="A person"
         ),
     ),
+    "add_actor_handle": (
+        "ActorHandleAdded",
+        AUTHOR,
+        lambda lg: lg.add_actor_handle(AUTHOR, handle="x:ann-new", at="2024-10-18"),
+    ),
+    "drop_actor_handle": (
+        "ActorHandleDropped",
+        AUTHOR,
+        lambda lg: (
+            lg.add_actor_handle(AUTHOR, handle="x:ann-old", at="2024-10-01"),
+            lg.drop_actor_handle(AUTHOR, handle="x:ann-old", at="2024-10-18"),
+        )[-1],
+    ),
+    "rename_actor": (
+        "ActorRenamed",
+        AUTHOR,
+        lambda lg: lg.rename_actor(AUTHOR, name="Ann B.", at="2024-10-18"),
+    ),
     "register_source": (
         "SourceRegistered",
         "source/cy",
@@ -252,9 +270,10 @@ class LedgerContract(ABC):
     def test_world_times_are_parsed_or_taken_as_given(self, world: Ledger) -> None:
         world.observe_post(POST, at=WorldTime.parse("2024-10-17T12:00+02:00"), views=1)
         world.observe_post(POST, at="2024-10-16..2024-10-18", views=2)
+        # Kept in world-time order (earliest first), whatever order they were recorded in.
         assert [str(m.observed_at) for m in world.get(POST).metrics] == [
-            "2024-10-17T12:00+02:00",
             "2024-10-16..2024-10-18",
+            "2024-10-17T12:00+02:00",
         ]
 
     @pytest.mark.parametrize(

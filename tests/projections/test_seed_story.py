@@ -106,7 +106,7 @@ def test_the_request_for_comment_awaits_an_answer_with_days_waiting(ledger: Ledg
     assert request.days_waiting >= 365
     at_the_time = ledger.comment_requests(at="2024-10-20")
     assert at_the_time[0].status_at == "awaiting"
-    assert at_the_time[0].days_waiting == 1
+    assert at_the_time[0].days_waiting == 2  # to the end of 2024-10-20
     assert ledger.comment_requests(at="2024-10-20", replay=True) == at_the_time
     assert ledger.comment_requests(status="awaiting", at="2024-10-10") == []
 

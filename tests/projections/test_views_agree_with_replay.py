@@ -174,6 +174,18 @@ class LedgerHistory(RuleBasedStateMachine):
         )
 
     @precondition(lambda self: self.refs["actor"])
+    @rule(data=st.data(), at=WHEN, change=st.sampled_from(["add", "drop", "rename"]))
+    def change_actor(self, data: st.DataObject, at: str, change: str) -> None:
+        actor = self._some(data, "actor")
+        handle = data.draw(st.sampled_from(["x:one", "x:two", f"x:{actor[6:]}"]))
+        if change == "add":
+            self._try(None, None, self.ledger.add_actor_handle, actor, handle=handle, at=at)
+        elif change == "drop":
+            self._try(None, None, self.ledger.drop_actor_handle, actor, handle=handle, at=at)
+        else:
+            self._try(None, None, self.ledger.rename_actor, actor, name=f"renamed {at}", at=at)
+
+    @precondition(lambda self: self.refs["actor"])
     @rule(data=st.data(), at=st.none() | WHEN)
     def register_source(self, data: st.DataObject, at: str | None) -> None:
         ref = self._new("source")
@@ -192,15 +204,19 @@ class LedgerHistory(RuleBasedStateMachine):
             ref,
             platform=data.draw(st.sampled_from(["X", "LinkedIn"])),
             author=self._some(data, "actor"),
-            text=f"text of {ref}",
-            at=at,
+            text=data.draw(st.sampled_from([f"text of {ref}", None])),  # None: known only by its traces
+            at=data.draw(st.sampled_from([at, ".." + at.rsplit("..", maxsplit=1)[-1]])),
             in_reply_to=reply,
             sources=self._sources(data),
         )
 
     @precondition(lambda self: self.refs["post"])
     @rule(
-        data=st.data(), at=WHEN, change=st.sampled_from(["observe", "edit", "archive", "delete", "restore"])
+        data=st.data(),
+        at=WHEN,
+        change=st.sampled_from(
+            ["observe", "edit", "archive", "capture gone", "capture text", "delete", "restore"]
+        ),
     )
     def change_post(self, data: st.DataObject, at: str, change: str) -> None:
         post = self._some(data, "post")
@@ -215,6 +231,29 @@ class LedgerHistory(RuleBasedStateMachine):
             self.serial += 1
         elif change == "archive":
             self._try(None, None, self.ledger.archive_post, post, url="https://archive.example/x", at=at)
+        elif change == "capture gone":
+            status = data.draw(st.sampled_from([404, 410, None]))
+            tombstone = status is None
+            self._try(
+                None,
+                None,
+                self.ledger.archive_post,
+                post,
+                url="https://a.example/g",
+                at=at,
+                http_status=status,
+                tombstone=tombstone,
+            )
+        elif change == "capture text":
+            self._try(
+                None,
+                None,
+                self.ledger.archive_post,
+                post,
+                url="https://a.example/t",
+                at=at,
+                text=f"seen {at}",
+            )
         elif change == "delete":
             self._try(
                 None, None, self.ledger.delete_post, post, at=at, deleted_by="platform", sources=sources
