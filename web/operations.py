@@ -135,6 +135,18 @@ def _timemap(ledger: Ledger, values: Values, request: Request) -> Response:
     return PlainTextResponse(body, media_type=memento.LINK_FORMAT)
 
 
+REPORT_MEDIA = {"html": "text/html; charset=utf-8", "md": "text/markdown; charset=utf-8"}
+REPORT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+"""The report forbids itself every fetch, in its page and again in the response."""
+
+
+def _report(ledger: Ledger, values: Values, request: Request) -> Response:
+    chosen = values["format"] or "html"
+    body = ledger.report(ref_of(values), at=values["at"], as_of=values["as_of"], format=chosen)
+    headers = {"Content-Security-Policy": REPORT_POLICY} if chosen == "html" else {}
+    return Response(body, media_type=REPORT_MEDIA[chosen], headers=headers)
+
+
 # -- lists, search, integrity --------------------------------------------------------------------
 
 
@@ -237,6 +249,12 @@ def operations(log: Handler) -> tuple[Operation, ...]:
         Operation("/subjects/{kind}/{slug}/timeline", "timeline", "A subject's timeline",
                   (*SUBJECT, *CLOCKS), _timeline, _ok(_array("TimelineEntry")),
                   "The entries, as `ledger timeline --json` prints them.", tags=("subjects",)),
+        Operation("/subjects/{kind}/{slug}/report", "report", "A subject's timeline as a report to look at",
+                  (*SUBJECT, *CLOCKS, Param("format", "query", {"type": "string", "enum": list(REPORT_MEDIA)},
+                                            "html (default: a self-contained page with an SVG timeline) "
+                                            "or md (Markdown).", one_of(tuple(REPORT_MEDIA)))),
+                  _report, _ok({"type": "string"}, REPORT_MEDIA["html"]),
+                  "As `ledger report` writes it (text/markdown with format=md).", tags=("subjects",)),
         Operation("/subjects/{kind}/{slug}/versions/{version}", "memento", "Memento: state after entry N",
                   (*SUBJECT, Param("version", "path", NUMBER, "The version.", integer(1, 2**31 - 1))),
                   _memento, _ok(_object("The state after that entry, as `ledger show --version N --json`")),

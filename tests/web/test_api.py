@@ -46,6 +46,21 @@ def test_show_and_lists_equal_the_clis(api: httpx.Client, story: Path) -> None:
     assert [(row["ref"], row["days_waiting"]) for row in waiting] == [(COMMENT, 2)]  # to the end of 10-20
 
 
+def test_the_report_over_http_is_the_clis(api: httpx.Client, story: Path) -> None:
+    page = api.get(f"/subjects/{POST}/report", params={"as_of": "35"})
+    assert page.status_code == 200
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    assert page.headers["content-security-policy"].startswith("default-src 'none'")
+    with Ledger.open(story) as ledger:
+        assert page.text == ledger.report(POST, as_of=35)
+        markdown = api.get(f"/subjects/{POST}/report", params={"format": "md", "at": "2024-10-16"})
+        assert markdown.headers["content-type"] == "text/markdown; charset=utf-8"
+        assert markdown.text == ledger.report(POST, at="2024-10-16", format="md")
+    assert "<svg" in page.text
+    assert api.get(f"/subjects/{POST}/report", params={"format": "pdf"}).status_code == 400
+    assert api.get("/subjects/post/nobody-posted-this/report").status_code == 404
+
+
 def test_the_log_streams_as_json_lines(api: httpx.Client, story: Path) -> None:
     with Ledger.open(story) as ledger:
         head = ledger.head
