@@ -30,6 +30,7 @@ MODULES: dict[str, str] = {
     "integrity": "benchmarks.bench_integrity",
     "postgres": "benchmarks.bench_postgres",
     "http": "benchmarks.bench_http",
+    "interop": "benchmarks.bench_interop",
     "report": "benchmarks.bench_report",
 }
 

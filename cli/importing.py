@@ -1,4 +1,4 @@
-"""Importing case files, and the demo that imports the seed story."""
+"""Importing case files and the field's formats, ``post captures``, and the demo."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from cli.options import open_ledger, settings
 from cli.render import say
 from cli.tables import timeline_table
 from ledger.demo import CASE, COMMENT, POST, load_example
+from ledger.formats.field_formats import recorded_lines
 from ledger.formats.output import write_text
 from ledger.formats.registry import CASE_FILE, JSONL, get_format, importing
 
@@ -24,7 +25,21 @@ from ledger.formats.registry import CASE_FILE, JSONL, get_format, importing
     type=click.Choice(importing()),
     default=CASE_FILE.name,
     show_default=True,
-    help="What FILE is: a case file (TOML or JSON Lines, by extension), or a ledger export (jsonl).",
+    help="What FILE is: a case file (TOML or JSON Lines, by extension), a ledger export (jsonl), "
+    "schema.org ClaimReview (claimreview), a Fact Check Tools claims:search response "
+    "(factcheck-api), or a Wayback capture index of --post (cdx).",
+)
+@click.option(
+    "--ratings",
+    type=click.Path(dir_okay=False),
+    help="claimreview, factcheck-api: a JSON object of rating label -> rebutted|supported|unrated, "
+    "over the default table (docs/interop.md).",
+)
+@click.option("--post", metavar="POST_REF", help="cdx: the post the captures are of.")
+@click.option(
+    "--replay-base",
+    metavar="URL",
+    help="cdx: where captures replay, BASE/TIMESTAMP/URL (default https://web.archive.org/web).",
 )
 @click.option(
     "--from-export",
@@ -38,7 +53,15 @@ from ledger.formats.registry import CASE_FILE, JSONL, get_format, importing
     help="With --from-export: salt entries with v1 leaves so they can be redacted (a new root).",
 )
 def import_file(
-    file: Path | None, dry_run: bool, format_: str, export: Path | None, upgrade_leaves: bool
+    *,
+    file: Path | None,
+    dry_run: bool,
+    format_: str,
+    ratings: str | None,
+    post: str | None,
+    replay_base: str | None,
+    export: Path | None,
+    upgrade_leaves: bool,
 ) -> None:
     """Record every entry of a case file (TOML or JSON Lines) at once, or none.
 
@@ -53,11 +76,18 @@ def import_file(
     times and bytes, on any backend. A corrupted export is refused, naming
     the line, and nothing is imported.
 
+    claimreview, factcheck-api and cdx imports record only what is new:
+    the same file twice records nothing the second time, and a changed
+    rating is a revised verdict (docs/interop.md). An error names the file,
+    the item and the field.
+
     \b
     Example:
       ledger import examples/labour-harris-2024.toml --dry-run
       ledger import examples/labour-harris-2024.toml
       ledger --db copy.db import --from-export story.jsonl
+      ledger import --format claimreview examples/claimreview-feed.json
+      ledger import --format cdx examples/captures.cdx --post post/social-example-mquill-1001-cc34b5a5
     """
     if export is not None:
         if file is not None or dry_run:
@@ -73,10 +103,18 @@ def import_file(
     if upgrade_leaves:
         raise click.UsageError("--upgrade-leaves goes with --from-export")
     if file is None:
-        raise click.UsageError("name a case file, or --from-export FILE")
+        raise click.UsageError("name a file to import, or --from-export FILE")
     chosen = get_format(format_)
     if chosen.import_ is None:  # pragma: no cover  (the choices are the importing formats)
         raise click.UsageError(f"the {format_} format cannot be imported")
+    supplied = {"ratings": ratings, "post": post, "replay_base": replay_base}
+    options = {name: value for name, value in supplied.items() if value is not None}
+    for name in options:
+        if name not in chosen.options:
+            raise click.UsageError(f"--{name.replace('_', '-')} does not go with --format {format_}")
+    for name, required in chosen.options.items():
+        if required and name not in options:
+            raise click.UsageError(f"--format {format_} needs --{name.replace('_', '-')}")
     if chosen.restore is not None and not dry_run:
         # A whole ledger: the new ledger appears only once the import is complete.
         given = settings()
@@ -84,7 +122,7 @@ def import_file(
         return
     # A dry run needs an existing ledger (a jsonl export's is refused before anything is made).
     ledger = open_ledger(create=not dry_run)
-    say(chosen.import_(ledger, file, dry_run))
+    say(chosen.import_(ledger, file, dry_run, **options))
 
 
 @click.command()
@@ -131,3 +169,33 @@ def _beside(target: str, name: str) -> Path:
         return Path(tempfile.mkdtemp(prefix="ledger-demo-")) / name
     ledger_file = Path(path)
     return ledger_file.with_name(f"{ledger_file.stem}-{name}")
+
+
+@click.command("captures")
+@click.argument("ref", metavar="POST_REF")
+@click.option(
+    "--cdx-url",
+    required=True,
+    metavar="URL",
+    help="A CDX server: the Wayback Machine's https://web.archive.org/cdx/search/cdx, "
+    "or a pywb collection's http://HOST/COLL/cdx.",
+)
+@click.option(
+    "--replay-base",
+    metavar="URL",
+    help="Where captures replay (default: the server's /web, or the pywb collection).",
+)
+@click.option("--dry-run", is_flag=True, help="Show what would be recorded; write nothing.")
+def post_captures(ref: str, cdx_url: str, replay_base: str | None, dry_run: bool) -> None:
+    """Ask a CDX server for the captures of a post's URL and record them on the post.
+
+    Each capture that saw the page is an archive of the post; one that found
+    it gone (404, 410) after one that saw it bounds the deletion window,
+    citing both captures. Only what is new is recorded.
+
+    \b
+    Example:
+      ledger post captures post/labour-linkedin-invite --cdx-url https://web.archive.org/cdx/search/cdx
+    """
+    result = open_ledger().post_captures(ref, cdx_url=cdx_url, replay=replay_base, dry_run=dry_run)
+    say(recorded_lines(result.file, result))

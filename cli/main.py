@@ -161,6 +161,7 @@ ledger.add_command(search.search)
 ledger.add_command(serve.serve)
 # Importing
 ledger.add_command(importing.import_file)
+record.post.add_command(importing.post_captures)
 ledger.add_command(importing.demo)
 # Integrity
 integrity.register(ledger)

@@ -18,6 +18,7 @@ from domain.actor import (
 from domain.case import CaseOpened, CaseState, NoteAdded, SubjectLinked
 from domain.claim import (
     ClaimMade,
+    ClaimRated,
     ClaimRebutted,
     ClaimRepeated,
     ClaimRetracted,
@@ -80,6 +81,7 @@ __all__ = [
     "CaseOpened",
     "CaseState",
     "ClaimMade",
+    "ClaimRated",
     "ClaimRebutted",
     "ClaimRepeated",
     "ClaimRetracted",

@@ -39,9 +39,11 @@ from domain.events import (
 from domain.refs import ActorRef, PostRef, Ref, SourceRef, parse_ref
 from domain.worldtime import WorldTime
 
-Stance = Literal["rebutted", "supported"]
-ClaimStatus = Literal["open", "rebutted", "supported", "retracted"]
-ReviewKind = Literal["rebuttal", "support", "revision"]
+Stance = Literal["rebutted", "supported", "unrated"]
+"""What a review says of a claim; ``unrated``: a rating the ledger cannot read as either
+(an imported ClaimReview whose label no ratings table maps), kept as given, never guessed."""
+ClaimStatus = Literal["open", "rebutted", "supported", "unrated", "retracted"]
+ReviewKind = Literal["rebuttal", "support", "rating", "revision"]
 
 
 class Evidence(Frozen):
@@ -227,6 +229,17 @@ class ClaimSupported(_Reviewed):
         return self.evolve(state, reviews=(*state.reviews, self.review("supported")))
 
 
+class ClaimRated(_Reviewed):
+    """A reviewer rated the claim with a verdict that says neither false nor accurate (stance unrated)."""
+
+    TOPIC: ClassVar[str] = "ledger.ClaimRated.v1"
+    KIND: ClassVar[ReviewKind] = "rating"
+    VERB: ClassVar[str] = "rated"
+
+    def apply(self, state: ClaimState) -> ClaimState:
+        return self.evolve(state, reviews=(*state.reviews, self.review("unrated")))
+
+
 class VerdictRevised(_Reviewed):
     """A verdict was revised; the stance is kept unless a new one is given."""
 
@@ -406,6 +419,31 @@ def support(
     """Record that a reviewer found the claim accurate."""
     return _review(
         ClaimSupported,
+        state,
+        reviewer=reviewer,
+        verdict=verdict,
+        rationale=rationale,
+        at=at,
+        evidence=evidence,
+        provenance=provenance,
+        directory=directory,
+    )
+
+
+def rate(
+    state: ClaimState,
+    *,
+    reviewer: str,
+    verdict: str,
+    rationale: str,
+    at: WorldTime,
+    evidence: Sequence[Evidence | str] = (),
+    provenance: Provenance,
+    directory: Directory,
+) -> ClaimRated:
+    """Record a review whose verdict maps to no stance (``unrated``)."""
+    return _review(
+        ClaimRated,
         state,
         reviewer=reviewer,
         verdict=verdict,

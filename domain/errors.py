@@ -8,7 +8,8 @@ callers may catch either::
     ├── NotFoundError        (LookupError)   a subject or entry does not exist
     ├── AlreadyExistsError   (ValueError)    a subject was recorded twice
     ├── InvalidError         (ValueError)    bad input, or an impossible event
-    │   └── CaseFileError                    an entry of a case file that cannot be imported
+    │   ├── CaseFileError                    an entry of a case file that cannot be imported
+    │   └── FormatError                      an item of an interchange file that cannot be read
     ├── ConflictError        (RuntimeError)  a concurrent writer won; retry
     ├── StorageError         (OSError)       the store cannot be opened or used
     │   ├── ReadOnlyError                    the store can be read but not written
@@ -111,6 +112,19 @@ class CaseFileError(InvalidError):
         if field is not None:
             where += f", field {field!r}" if entry is not None else f": field {field!r}"
         # ``field`` is the entry's field as the case file names it (``deleted-by``).
+        super().__init__(f"{where}: {reason}", field=field)
+
+
+class FormatError(InvalidError):
+    """An item of an interchange file (ClaimReview, Fact Check API, CDX) that cannot be imported."""
+
+    def __init__(self, reason: str, *, file: str, item: str | None = None, field: str | None = None) -> None:
+        self.reason = reason
+        self.file = file
+        self.item = item
+        """The item: ``item 3`` (1-based) or its ``@id``, or ``line 7`` of a CDX file."""
+        where = file + (f": {item}" if item else "") + (f", field {field!r}" if field else "")
+        # ``field`` is the item's field as the format names it (``reviewRating.alternateName``).
         super().__init__(f"{where}: {reason}", field=field)
 
 

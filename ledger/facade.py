@@ -42,6 +42,7 @@ from ledger.application import LedgerApplication
 from ledger.delegation import delegate
 from ledger.formats.casefile import ImportResult, import_case_file
 from ledger.formats.exchange import ExchangeSummary, export_log, import_log
+from ledger.formats.interop import Interchange
 from ledger.integrity.api import Integrity
 from ledger.integrity.redaction import Redaction, redact_entry
 from ledger.log import LogReader
@@ -90,6 +91,7 @@ class Ledger(LedgerRecording):
         self._queries = self.construct_queries()
         self._integrity = self.construct_integrity()
         self._search = self.construct_search()
+        self._interchange = self.construct_interchange()
         self._known: set[str] = set()
         self.read_only = False
         """The store cannot be written (a read-only file or file system): queries replay the log."""
@@ -116,6 +118,10 @@ class Ledger(LedgerRecording):
     def construct_search(self) -> Search:
         """Full-text search over the views."""
         return Search(self._reader, self._views)
+
+    def construct_interchange(self) -> Interchange:
+        """The field's formats in and out (ClaimReview, Fact Check API, CDX, PROV), over this ledger."""
+        return Interchange(self)
 
     def construct_integrity(self) -> Integrity:
         """Checkpoints, verify and proofs over the stored Merkle tree."""
@@ -147,6 +153,15 @@ class Ledger(LedgerRecording):
     prove_consistency = delegate("_integrity", Integrity.prove_consistency)
     witness_request = delegate("_integrity", Integrity.witness_request)
     add_cosignatures = delegate("_integrity", Integrity.add_cosignatures)
+
+    # The field's formats (ledger/formats/interop.py)
+    import_claimreview = delegate("_interchange", Interchange.import_claimreview)
+    import_factcheck = delegate("_interchange", Interchange.import_factcheck)
+    import_cdx = delegate("_interchange", Interchange.import_cdx)
+    record_captures = delegate("_interchange", Interchange.record_captures)
+    post_captures = delegate("_interchange", Interchange.post_captures)
+    export_prov = delegate("_interchange", Interchange.export_prov)
+    export_claimreview = delegate("_interchange", Interchange.export_claimreview)
 
     @property
     def origin(self) -> str:

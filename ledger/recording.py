@@ -263,6 +263,22 @@ class LedgerRecording(LedgerExecution):
         """Record that a reviewer found the claim accurate, with evidence."""
         return self._record(commands.SupportClaim, locals())
 
+    def rate_claim(
+        self,
+        ref: str,
+        *,
+        reviewer: str,
+        verdict: str,
+        rationale: str,
+        at: When,
+        evidence: Sequence[Evidence | str] = (),
+        sources: Sequence[str] = (),
+        note: str | None = None,
+        recorded_by: str | None = None,
+    ) -> str:
+        """Record a review whose verdict is neither a rebuttal nor a support (stance ``unrated``)."""
+        return self._record(commands.RateClaim, locals())
+
     def revise_verdict(
         self,
         ref: str,
@@ -277,7 +293,7 @@ class LedgerRecording(LedgerExecution):
         note: str | None = None,
         recorded_by: str | None = None,
     ) -> str:
-        """Record a revised verdict; ``stance`` (``rebutted``/``supported``) defaults to the latest."""
+        """Record a revised verdict; ``stance`` (rebutted, supported, unrated) defaults to the latest."""
         return self._record(commands.ReviseVerdict, locals())
 
     def retract_claim(

@@ -34,6 +34,7 @@ from domain.actor import ActorRegistered, ActorState
 from domain.case import CaseOpened, CaseState
 from domain.claim import (
     ClaimMade,
+    ClaimRated,
     ClaimRebutted,
     ClaimRetracted,
     ClaimState,
@@ -122,13 +123,20 @@ _CREATED = {
 }
 
 
+_REVIEW_STANCES: dict[type[Event], str] = {
+    ClaimRebutted: "rebutted",
+    ClaimSupported: "supported",
+    ClaimRated: "unrated",  # its verb is "rated"
+}
+
+
 def effect_of(event: Event) -> str | None:
     """What an entry does to its subject's status, for :func:`world_points` (None: nothing)."""
     found = _CREATED.get(type(event))
     if found is not None:
         return found
-    if isinstance(event, ClaimRebutted | ClaimSupported):
-        return f"{event.VERB}@{event.reviewer}"
+    if isinstance(event, ClaimRebutted | ClaimSupported | ClaimRated):
+        return f"{_REVIEW_STANCES[type(event)]}@{event.reviewer}"
     if isinstance(event, VerdictRevised):
         return f"{event.stance or 'revised'}@{event.reviewer}"
     if isinstance(event, PostArchived):

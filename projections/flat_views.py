@@ -27,7 +27,7 @@ from typing import Any
 
 import orjson
 
-from domain.claim import ClaimMade, ClaimRebutted, ClaimRepeated, ClaimSupported, VerdictRevised
+from domain.claim import ClaimMade, ClaimRated, ClaimRebutted, ClaimRepeated, ClaimSupported, VerdictRevised
 from domain.post import PostArchived
 from domain.source import SourceArchived
 from projections.sql import OPEN, Dialect, Session, Statement
@@ -127,6 +127,7 @@ FLAT_VIEWS = (*SUBJECT_COLUMNS, *FACT_TABLES)
 _REVIEWS = {
     ClaimRebutted.TOPIC: "rebutted",
     ClaimSupported.TOPIC: "supported",
+    ClaimRated.TOPIC: "unrated",
     VerdictRevised.TOPIC: "revised",
 }
 

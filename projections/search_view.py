@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict
 
 from domain.actor import ActorRegistered
 from domain.case import CaseOpened, NoteAdded
-from domain.claim import ClaimMade, ClaimRebutted, ClaimRetracted, ClaimSupported, VerdictRevised
+from domain.claim import ClaimMade, ClaimRated, ClaimRebutted, ClaimRetracted, ClaimSupported, VerdictRevised
 from domain.comment import CommentDeclined, CommentReceived, CommentRequested, CommentRequestLapsed
 from domain.errors import InvalidError
 from domain.post import PostEdited, PostPublished
@@ -50,6 +50,7 @@ TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     ClaimMade.TOPIC: ("text",),
     ClaimRebutted.TOPIC: _REVIEW,
     ClaimSupported.TOPIC: _REVIEW,
+    ClaimRated.TOPIC: _REVIEW,
     VerdictRevised.TOPIC: _REVIEW,
     ClaimRetracted.TOPIC: ("reason",),
     CommentRequested.TOPIC: ("question",),

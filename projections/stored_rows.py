@@ -31,6 +31,7 @@ from domain.actor import ActorHandleAdded, ActorHandleDropped, ActorRegistered, 
 from domain.case import CaseOpened, NoteAdded, SubjectLinked
 from domain.claim import (
     ClaimMade,
+    ClaimRated,
     ClaimRebutted,
     ClaimRepeated,
     ClaimRetracted,
@@ -109,6 +110,7 @@ _REFERENCES: dict[str, Callable[[Data], list[str]]] = {
     ClaimMade.TOPIC: _fields("claimant", "post", lists=("about",)),
     ClaimRepeated.TOPIC: _fields("post", "by"),
     ClaimRebutted.TOPIC: _REVIEW_REFERENCES,
+    ClaimRated.TOPIC: _REVIEW_REFERENCES,
     ClaimSupported.TOPIC: _REVIEW_REFERENCES,
     VerdictRevised.TOPIC: _REVIEW_REFERENCES,
     ClaimRetracted.TOPIC: _fields("by"),
@@ -145,14 +147,25 @@ def _latest_in_world(row: Row, name: str, d: Data) -> bool:
     return True
 
 
+_REVIEW_STANCES = {
+    ClaimRebutted.TOPIC: "rebutted",
+    ClaimSupported.TOPIC: "supported",
+    ClaimRated.TOPIC: "unrated",
+}
+
+
 def effect(topic: str, data: Data) -> str | None:
     """What the entry does to its subject's status (:func:`projections.clocks.effect_of`, on JSON)."""
     found = _EFFECTS.get(topic)
     if found is not None:
         return found
-    if topic in (ClaimRebutted.TOPIC, ClaimSupported.TOPIC):
-        verb = "rebutted" if topic == ClaimRebutted.TOPIC else "supported"
-        return f"{verb}@{data['reviewer']}"
+    stances = {
+        ClaimRebutted.TOPIC: "rebutted",
+        ClaimSupported.TOPIC: "supported",
+        ClaimRated.TOPIC: "unrated",
+    }
+    if topic in stances:
+        return f"{stances[topic]}@{data['reviewer']}"
     if topic == VerdictRevised.TOPIC:
         return f"{data['stance'] or 'revised'}@{data['reviewer']}"
     if topic == PostArchived.TOPIC:
@@ -456,6 +469,7 @@ _CHANGES: dict[str, Callable[[Row, Data], None]] = {
     ClaimRepeated.TOPIC: _claim_repeated,
     ClaimRebutted.TOPIC: _reviewed(ClaimRebutted.TOPIC),
     ClaimSupported.TOPIC: _reviewed(ClaimSupported.TOPIC),
+    ClaimRated.TOPIC: _reviewed(ClaimRated.TOPIC),
     VerdictRevised.TOPIC: _reviewed(VerdictRevised.TOPIC),
     ClaimRetracted.TOPIC: _claim_retracted,
     CommentReceived.TOPIC: _answered("answered"),

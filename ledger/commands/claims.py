@@ -103,6 +103,18 @@ class SupportClaim(_Review):
     )
 
 
+class RateClaim(_Review):
+    """Record a review of the claim REF whose verdict neither rebuts nor supports it (unrated)."""
+
+    NAME = "claim rate"
+    METHOD = "rate_claim"
+    RUNS = staticmethod(claim.rate)
+    EXAMPLE = (
+        'ledger claim rate claim/some-claim --reviewer actor/newsweek --verdict "Needs context" \\\n'
+        '  --rationale "True figures, misleading comparison." --at 2024-10-18'
+    )
+
+
 class ReviseVerdict(_Review):
     """Record a revised verdict on the reviewed claim REF."""
 
@@ -197,6 +209,7 @@ __all__ = [
     "DeclineComment",
     "LapseComment",
     "MakeClaim",
+    "RateClaim",
     "RebutClaim",
     "ReceiveComment",
     "RepeatClaim",

@@ -17,10 +17,14 @@ look formats up here. A format may export, import, or both:
   Interfaces use it rather than ``import_`` when it is there.
 
 A new format is one :class:`Format` added to :data:`FORMATS` (or passed to
-:func:`register`); e.g. schema.org ClaimReview, W3C PROV or a report.
+:func:`register`); the field's formats (schema.org ClaimReview, Fact Check
+API, Wayback CDX, W3C PROV) are in :mod:`ledger.formats.field_formats`.
+A format that takes more than these declares its keyword ``options``
+(name -> required), which the CLI passes when given.
 
->>> sorted(FORMATS)
-['case', 'jsonl']
+>>> sorted(FORMATS)  # doctest: +NORMALIZE_WHITESPACE
+['case', 'cdx', 'claimreview', 'factcheck-api', 'jsonl', 'prov-json', 'prov-jsonld', 'prov-n',
+ 'prov-xml']
 >>> get_format("jsonl").media_type
 'application/jsonl'
 """
@@ -28,8 +32,8 @@ A new format is one :class:`Format` added to :data:`FORMATS` (or passed to
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
 from domain.errors import InvalidError
@@ -41,8 +45,10 @@ if TYPE_CHECKING:
 Target = TextIO | str | os.PathLike[str]
 """Where an export goes: a text stream, or a file path."""
 
-Exporter = Callable[["Ledger", Target, Sequence[str]], str]
-Importer = Callable[["Ledger", str | os.PathLike[str], bool], str]
+Exporter = Callable[..., str]
+"""``(ledger, target, refs, **options) -> line``."""
+Importer = Callable[..., str]
+"""``(ledger, source, dry_run, **options) -> line``."""
 Restorer = Callable[[str | None, str | os.PathLike[str], str | None], str]
 
 
@@ -58,6 +64,8 @@ class Format:
     export: Exporter | None = None
     import_: Importer | None = None
     restore: Restorer | None = None
+    options: Mapping[str, bool] = field(default_factory=dict)
+    """Keyword options its export or import takes beyond the fixed ones, each required or not."""
 
 
 def _export_jsonl(ledger: Ledger, target: Target, refs: Sequence[str]) -> str:
@@ -118,19 +126,26 @@ FORMATS: dict[str, Format] = {f.name: f for f in (JSONL, CASE_FILE)}
 """Every known format, by name."""
 
 
+def _add_field_formats() -> None:
+    from ledger.formats.field_formats import FIELD_FORMATS  # noqa: PLC0415  (it imports Format from here)
+
+    FORMATS.update((f.name, f) for f in FIELD_FORMATS)
+
+
 def export_file(
-    chosen: Format, ledger: Ledger, path: str | os.PathLike[str], refs: Sequence[str] = ()
+    chosen: Format, ledger: Ledger, path: str | os.PathLike[str], refs: Sequence[str] = (), **options: str
 ) -> str:
     """Export in format ``chosen`` to the file ``path`` through :func:`ledger.formats.output.open_output`.
 
     Whatever the format, a FIFO or device at ``path`` is written in place and
     a file appears only once complete; the exporter writes to a stream named
-    ``path``. Returns the exporter's line.
+    ``path``. ``options`` are the format's own (see :attr:`Format.options`).
+    Returns the exporter's line.
     """
     if chosen.export is None:
         raise InvalidError(f"the {chosen.name} format cannot be exported")
     with open_output(path, what=f"{chosen.name} export") as stream:
-        return chosen.export(ledger, stream, refs)
+        return chosen.export(ledger, stream, refs, **options)
 
 
 def register(new: Format) -> None:
@@ -157,3 +172,6 @@ def exporting() -> list[str]:
 def importing() -> list[str]:
     """The names of the formats that import."""
     return sorted(name for name, f in FORMATS.items() if f.import_ is not None)
+
+
+_add_field_formats()

@@ -90,7 +90,7 @@ def test_an_export_and_a_case_file_do_not_mix(run: Run, args: list[str]) -> None
 
 
 def test_import_needs_a_file(run: Run) -> None:
-    assert_one_error_line(run("import", expect=None), 2, "name a case file, or --from-export FILE")
+    assert_one_error_line(run("import", expect=None), 2, "name a file to import, or --from-export FILE")
 
 
 @pytest.fixture

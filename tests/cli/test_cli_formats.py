@@ -18,14 +18,14 @@ EXAMPLE = Path(__file__).parents[2] / "examples" / "labour-harris-2024.toml"
 
 
 def test_the_registry_names_each_format_once() -> None:
-    assert exporting() == ["jsonl"]
-    assert importing() == ["case", "jsonl"]
+    assert exporting() == ["claimreview", "jsonl", "prov-json", "prov-jsonld", "prov-n", "prov-xml"]
+    assert importing() == ["case", "cdx", "claimreview", "factcheck-api", "jsonl"]
     assert get_format("jsonl") is JSONL
-    with pytest.raises(InvalidError, match=r"unknown format 'prov' \(known: case, jsonl\)"):
+    with pytest.raises(InvalidError, match=r"unknown format 'prov' \(known: case, cdx, claimreview, "):
         get_format("prov")
     with pytest.raises(InvalidError, match="already registered"):
         register(Format("jsonl", "text/plain", "another"))
-    assert set(FORMATS) == {"case", "jsonl"}
+    assert set(FORMATS) == set(exporting()) | set(importing())
 
 
 def test_the_jsonl_export_is_the_whole_log() -> None:

@@ -304,8 +304,8 @@ def test_a_revision_keeps_the_stance_unless_it_gives_one(world: World, first: st
     )
 
 
-def test_a_revision_stance_is_rebutted_or_supported(world: World) -> None:
-    with pytest.raises(InvalidError, match="stance: Input should be 'rebutted' or 'supported'"):
+def test_a_revision_stance_is_rebutted_supported_or_unrated(world: World) -> None:
+    with pytest.raises(InvalidError, match="stance: Input should be 'rebutted', 'supported' or 'unrated'"):
         claim.revise(
             reviewed(world),
             reviewer=DESK,

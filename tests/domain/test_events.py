@@ -54,6 +54,7 @@ TOPICS = {
     "ClaimRepeated": "ledger.ClaimRepeated.v1",
     "ClaimRebutted": "ledger.ClaimRebutted.v1",
     "ClaimSupported": "ledger.ClaimSupported.v1",
+    "ClaimRated": "ledger.ClaimRated.v1",
     "VerdictRevised": "ledger.VerdictRevised.v1",
     "ClaimRetracted": "ledger.ClaimRetracted.v1",
     "CommentRequested": "ledger.CommentRequested.v1",
@@ -126,6 +127,7 @@ EXAMPLES: dict[str, Callable[[World], Any]] = {
     ),
     "ClaimRebutted": _review(claim.rebut),
     "ClaimSupported": _review(claim.support),
+    "ClaimRated": _review(claim.rate),
     "VerdictRevised": _revised,
     "ClaimRetracted": lambda w: claim.retract(w.state(CLAIM), at=when("2024-10-18"), **w.kwargs()),
     "CommentRequested": lambda w: comment.request(

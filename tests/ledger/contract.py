@@ -158,6 +158,13 @@ COMMAND_EXAMPLES: dict[str, tuple[str, str, Command]] = {
             CLAIM, reviewer=DESK, verdict="True", rationale="R", evidence=[REPORT], at="2024-10-18"
         ),
     ),
+    "rate_claim": (
+        "ClaimRated",
+        CLAIM,
+        lambda lg: lg.rate_claim(
+            CLAIM, reviewer=DESK, verdict="Needs context", rationale="R", at="2024-10-18"
+        ),
+    ),
     "revise_verdict": (
         "VerdictRevised",
         CLAIM,

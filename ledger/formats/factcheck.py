@@ -1,0 +1,116 @@
+"""Google Fact Check Tools API in: the responses of ``claims:search`` (v1alpha1).
+
+Source: Fact Check Tools API reference, ``claims.search`` response body:
+``claims[]`` each with ``text``, ``claimant``, ``claimDate`` and
+``claimReview[]`` (``publisher{name, site}``, ``url``, ``title``,
+``reviewDate``, ``textualRating``, ``languageCode``). Each ``claimReview``
+becomes one :class:`~ledger.formats.reviews.ReviewItem`, recorded as a
+ClaimReview would be. The response names no appearance of the claim and no
+rating numbers; the claimant is a name only (recorded as a person).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from domain.errors import FormatError, InvalidError
+from ledger.formats.claimreview import MAX_FILE_BYTES, read_limited, review_date
+from ledger.formats.reviews import Party, Rating, ReviewItem
+
+
+def read_factcheck(path: str | os.PathLike[str]) -> list[ReviewItem]:
+    """Every review in a saved ``claims:search`` response (one object, or a JSON array of pages).
+
+    Raises :class:`~domain.errors.FormatError` naming the file, the item
+    (``claims[I].claimReview[J]``, 0-based as in the JSON) and the field.
+    """
+    name = os.fspath(path)
+    raw = read_limited(name, MAX_FILE_BYTES)
+    try:
+        document = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise FormatError(f"not valid JSON: {error}", file=name) from None
+    except RecursionError:
+        raise FormatError("not readable: the JSON is nested too deeply", file=name) from None
+    pages = document if isinstance(document, list) else [document]
+    items: list[ReviewItem] = []
+    for page_number, page in enumerate(pages):
+        prefix = f"[{page_number}]." if isinstance(document, list) else ""
+        claims = page.get("claims") if isinstance(page, dict) else None
+        if not isinstance(claims, list):
+            raise FormatError(
+                "not a claims:search response: no claims[] list", file=name, field=f"{prefix}claims"
+            )
+        for i, claim in enumerate(claims):
+            items.extend(_reviews(name, f"{prefix}claims[{i}]", claim))
+    if not items:
+        raise FormatError("no claimReview found", file=name)
+    return items
+
+
+def _text(value: Any) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return value.strip()
+
+
+def _reviews(name: str, where: str, claim: Any) -> list[ReviewItem]:
+    if not isinstance(claim, dict):
+        raise FormatError("a claim must be an object", file=name, item=where)
+    text = _text(claim.get("text"))
+    if text is None:
+        raise FormatError("missing: the text of the claim is required", file=name, item=where, field="text")
+    claimant = _text(claim.get("claimant"))
+    made_at = None
+    if claim.get("claimDate") is not None:
+        try:
+            made_at = review_date(claim["claimDate"], "claimDate")
+        except InvalidError as error:
+            raise FormatError(
+                str(error).removeprefix("claimDate: "), file=name, item=where, field="claimDate"
+            ) from None
+    reviews = claim.get("claimReview")
+    if not isinstance(reviews, list) or not reviews:
+        raise FormatError(
+            "missing: a claim needs its claimReview[]", file=name, item=where, field="claimReview"
+        )
+    items = []
+    for j, review in enumerate(reviews):
+        here = f"{where}.claimReview[{j}]"
+
+        def fail(field: str, reason: str, here: str = here) -> FormatError:
+            return FormatError(reason, file=name, item=here, field=field)
+
+        if not isinstance(review, dict):
+            raise fail("claimReview", "a review must be an object")
+        found = review.get("publisher")
+        publisher: dict[str, Any] = found if isinstance(found, dict) else {}
+        publisher_name = _text(publisher.get("name")) or _text(publisher.get("site"))
+        if publisher_name is None:
+            raise fail("publisher.name", "missing: the publisher's name or site is required")
+        label = _text(review.get("textualRating"))
+        if label is None:
+            raise fail("textualRating", "missing: a review needs its rating (textualRating)")
+        try:
+            reviewed_at = review_date(review.get("reviewDate"), "reviewDate")
+        except InvalidError as error:
+            raise fail("reviewDate", str(error).removeprefix("reviewDate: ")) from None
+        site = _text(publisher.get("site"))
+        items.append(
+            ReviewItem(
+                where=here,
+                claim_text=text,
+                claimant=Party(claimant, None, "person") if claimant else None,
+                made_at=made_at,
+                appearances=(),
+                reviewer=Party(publisher_name, f"https://{site}" if site else None, "organization"),
+                rating=Rating(label=label),
+                reviewed_at=reviewed_at,
+                url=_text(review.get("url")),
+                title=_text(review.get("title")),
+                language=_text(review.get("languageCode")),
+            )
+        )
+    return items
