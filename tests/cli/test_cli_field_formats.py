@@ -10,23 +10,26 @@ from cli_helpers import Run, assert_one_error_line, log_snapshot
 from ledger.formats.prov import read_prov
 
 FIXTURES = Path(__file__).resolve().parents[1] / "formats" / "fixtures"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def test_claimreview_feed_then_cdx_then_exports(run: Run, db: Path, tmp_path: Path) -> None:
-    dry = run("import", "--format", "claimreview", str(FIXTURES / "datafeed.json"), "--dry-run", expect=None)
+    dry = run(
+        "import", "--format", "claimreview", str(EXAMPLES / "claimreview-feed.json"), "--dry-run", expect=None
+    )
     assert dry.exit_code == 1  # a dry run needs an existing ledger
-    result = run("import", "--format", "claimreview", str(FIXTURES / "datafeed.json"))
+    result = run("import", "--format", "claimreview", str(EXAMPLES / "claimreview-feed.json"))
     assert "recorded: claim make claim/the-lighthouse-will-be-demolished-next-w" in result.stdout
-    assert result.stdout.endswith(f"imported 11 new entries from {FIXTURES / 'datafeed.json'}\n")
-    again = run("import", "--format", "claimreview", str(FIXTURES / "datafeed.json"))
-    assert again.stdout == f"imported 0 new entries from {FIXTURES / 'datafeed.json'}\n"
+    assert result.stdout.endswith(f"imported 11 new entries from {EXAMPLES / 'claimreview-feed.json'}\n")
+    again = run("import", "--format", "claimreview", str(EXAMPLES / "claimreview-feed.json"))
+    assert again.stdout == f"imported 0 new entries from {EXAMPLES / 'claimreview-feed.json'}\n"
     posts = json.loads(run("list", "posts", "--json").stdout)
     ferry = next(p["ref"] for p in posts if p["url"] == "https://social.example/@mquill/1001")
-    dry = run("import", "--format", "cdx", str(FIXTURES / "captures.cdx"), "--post", ferry, "--dry-run")
+    dry = run("import", "--format", "cdx", str(EXAMPLES / "captures.cdx"), "--post", ferry, "--dry-run")
     assert f"would record: post delete {ferry}" in dry.stdout
-    run("import", "--format", "cdx", str(FIXTURES / "captures.cdx"), "--post", ferry)
+    run("import", "--format", "cdx", str(EXAMPLES / "captures.cdx"), "--post", ferry)
     assert json.loads(run("show", ferry, "--json").stdout)["status"] == "deleted"
-    run("import", "--format", "factcheck-api", str(FIXTURES / "factcheck-api.json"))
+    run("import", "--format", "factcheck-api", str(EXAMPLES / "factcheck-response.json"))
     prov = tmp_path / "ferry.prov.xml"
     result = run("export", "--format", "prov-xml", ferry, "--output", str(prov))
     assert result.stderr.startswith("exported 4 events as prov-xml to ")

@@ -11,6 +11,8 @@ from ledger import Ledger
 from ledger.demo import load_example
 
 FIXTURES = Path(__file__).parent / "fixtures"
+EXAMPLES = Path(__file__).parents[2] / "examples"
+"""The files the README imports, shaped like the public formats: the tests read them too."""
 
 
 @pytest.fixture

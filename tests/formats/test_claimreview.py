@@ -12,9 +12,15 @@ import pytest
 from domain.errors import FormatError
 from ledger import Ledger
 from ledger.formats.jsonld import canonical_nquads, expand
-from tests.formats.conftest import FIXTURES, snapshot
+from tests.formats.conftest import EXAMPLES, FIXTURES, snapshot
 
-SHAPES = ["single.json", "array.json", "datafeed.json", "graph.jsonld", "page.html"]
+SHAPES = [
+    FIXTURES / "single.json",
+    FIXTURES / "array.json",
+    EXAMPLES / "claimreview-feed.json",
+    FIXTURES / "graph.jsonld",
+    EXAMPLES / "claimreview-page.html",
+]
 SCHEMA = "http://schema.org/"
 
 
@@ -32,11 +38,11 @@ def claims(ledger: Ledger) -> list[tuple[Any, ...]]:
     return sorted(found)
 
 
-@pytest.mark.parametrize("name", SHAPES)
-def test_every_shape_imports(ledger: Ledger, name: str) -> None:
-    result = ledger.import_claimreview(FIXTURES / name)
+@pytest.mark.parametrize("path", SHAPES, ids=lambda path: path.name)
+def test_every_shape_imports(ledger: Ledger, path: Path) -> None:
+    result = ledger.import_claimreview(path)
     assert result.positions is not None
-    assert ledger.claims(), name
+    assert ledger.claims(), path.name
     assert all(row.reviews >= 1 for row in ledger.claims())
 
 
@@ -96,7 +102,7 @@ def test_reimport_records_nothing_new_and_a_changed_rating_is_a_revision(
 def test_actors_are_matched_by_name_or_url(ledger: Ledger) -> None:
     ledger.register_actor("actor/harbour", name="HARBOUR FACTS", kind="organization")
     ledger.import_claimreview(FIXTURES / "single.json")
-    ledger.import_claimreview(FIXTURES / "datafeed.json")  # "marta quill" is Marta Quill
+    ledger.import_claimreview(EXAMPLES / "claimreview-feed.json")  # "marta quill" is Marta Quill
     (ferry,) = [row for row in ledger.claims() if "ferry" in row.text]
     state = ledger.get(ferry.ref)
     assert state.reviews[0].reviewer == "actor/harbour"
@@ -117,7 +123,7 @@ def test_a_ratings_table_overrides_the_default(ledger: Ledger, tmp_path: Path) -
 
 
 def test_a_dry_run_writes_nothing(ledger: Ledger) -> None:
-    result = ledger.import_claimreview(FIXTURES / "datafeed.json", dry_run=True)
+    result = ledger.import_claimreview(EXAMPLES / "claimreview-feed.json", dry_run=True)
     assert result.dry_run
     assert result.recorded
     assert result.positions is None

@@ -11,13 +11,13 @@ import pytest
 from domain.errors import FormatError, NotFoundError
 from ledger import Ledger
 from ledger.formats.cdx import parse_timestamp, read_cdx
-from tests.formats.conftest import FIXTURES, snapshot
+from tests.formats.conftest import EXAMPLES, FIXTURES, snapshot
 
 URL = "https://social.example/@mquill/1001"
 
 
 def test_a_claims_search_response_imports_with_ratings_differing_only_by_case(ledger: Ledger) -> None:
-    result = ledger.import_factcheck(FIXTURES / "factcheck-api.json")
+    result = ledger.import_factcheck(EXAMPLES / "factcheck-response.json")
     assert result.items == 3
     by_text = {row.text: ledger.get(row.ref) for row in ledger.claims()}
     ferry = by_text["The ferry tax was tripled overnight"]
@@ -28,12 +28,12 @@ def test_a_claims_search_response_imports_with_ratings_differing_only_by_case(le
     assert str(ferry.made_at) == "2024-10-16T08:00:00Z"
     hebrew = by_text["השוק הישן ייסגר בשבוע הבא"]
     assert (hebrew.status, hebrew.verdict) == ("rebutted", "לא נכון")
-    assert ledger.import_factcheck(FIXTURES / "factcheck-api.json").recorded == ()
+    assert ledger.import_factcheck(EXAMPLES / "factcheck-response.json").recorded == ()
 
 
 def test_the_api_and_claimreview_name_the_same_claim(ledger: Ledger) -> None:
     ledger.import_claimreview(FIXTURES / "single.json")
-    ledger.import_factcheck(FIXTURES / "factcheck-api.json")
+    ledger.import_factcheck(EXAMPLES / "factcheck-response.json")
     ferry = [row for row in ledger.claims() if "ferry" in row.text]
     assert len(ferry) == 1
     assert ferry[0].reviews == 2  # Harbour Facts' "False" was already there
@@ -53,7 +53,7 @@ def test_the_api_and_claimreview_name_the_same_claim(ledger: Ledger) -> None:
 def test_a_bad_api_item_is_refused(
     ledger: Ledger, tmp_path: Path, change: Any, item: str, field: str
 ) -> None:
-    document = json.loads((FIXTURES / "factcheck-api.json").read_text())
+    document = json.loads((EXAMPLES / "factcheck-response.json").read_text())
     change(document)
     path = tmp_path / "response.json"
     path.write_text(json.dumps(document, ensure_ascii=False))
@@ -76,7 +76,7 @@ def post(ledger: Ledger) -> str:
 
 def test_json_and_text_indexes_read_the_same_with_duplicates_collapsed() -> None:
     from_json = read_cdx(FIXTURES / "captures.json")
-    from_text = read_cdx(FIXTURES / "captures.cdx")
+    from_text = read_cdx(EXAMPLES / "captures.cdx")
     assert [(c.timestamp, c.statuscode, c.digest) for c in from_json] == [
         (c.timestamp, c.statuscode, c.digest) for c in from_text
     ]
@@ -106,12 +106,12 @@ def test_captures_and_the_deletion_window_are_recorded_on_the_post(ledger: Ledge
     assert "HTTP 200, text/html, 5120 bytes" in {e.event.note for e in ledger.history(post)}
     assert result.recorded.count(f"post archive {post}") == 2
     before = snapshot(ledger)
-    assert ledger.import_cdx(FIXTURES / "captures.cdx", post=post).recorded == ()
+    assert ledger.import_cdx(EXAMPLES / "captures.cdx", post=post).recorded == ()
     assert snapshot(ledger) == before
 
 
 def test_a_page_seen_again_is_a_restoration(ledger: Ledger, post: str, tmp_path: Path) -> None:
-    lines = (FIXTURES / "captures.cdx").read_text().splitlines()
+    lines = (EXAMPLES / "captures.cdx").read_text().splitlines()
     later = lines[0].replace("20241016093000", "20241020100000")
     path = tmp_path / "back.cdx"
     path.write_text("\n".join([*lines, later]) + "\n")
@@ -146,14 +146,14 @@ def test_a_bad_row_is_refused_naming_the_line(
 
 def test_the_post_must_exist(ledger: Ledger) -> None:
     with pytest.raises(NotFoundError):
-        ledger.import_cdx(FIXTURES / "captures.cdx", post="post/nobody")
+        ledger.import_cdx(EXAMPLES / "captures.cdx", post="post/nobody")
 
 
 def test_a_capture_before_publication_is_refused_naming_its_line(ledger: Ledger) -> None:
     ledger.register_actor("actor/marta", name="Marta Quill", kind="person")
     ledger.publish_post("post/late", platform="x", author="actor/marta", url=URL, at="2024-10-17")
     with pytest.raises(FormatError, match=r"captures.cdx: line 1: post/late cannot have been archived"):
-        ledger.import_cdx(FIXTURES / "captures.cdx", post="post/late")
+        ledger.import_cdx(EXAMPLES / "captures.cdx", post="post/late")
     assert len(ledger.history("post/late")) == 1
 
 
