@@ -10,6 +10,7 @@ import click
 from cli.options import open_ledger, settings
 from cli.render import say
 from cli.tables import timeline_table
+from domain.errors import InvalidError
 from ledger.demo import CASE, COMMENT, POST, load_example
 from ledger.formats.field_formats import recorded_lines
 from ledger.formats.output import write_text
@@ -120,6 +121,11 @@ def import_file(
         given = settings()
         say(chosen.restore(given.db, file, given.by))
         return
+    try:  # an unreadable input is refused before a ledger is made for it
+        file.open("rb").close()
+    except OSError as error:
+        what = "the case file" if chosen is CASE_FILE else f"the {format_} file"
+        raise InvalidError(f"{str(file)[:100]}: cannot read {what}: {error.strerror or error}") from None
     # A dry run needs an existing ledger (a jsonl export's is refused before anything is made).
     ledger = open_ledger(create=not dry_run)
     say(chosen.import_(ledger, file, dry_run, **options))

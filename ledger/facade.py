@@ -51,7 +51,7 @@ from ledger.recording import LedgerRecording, UnitOfWork
 from ledger.search import Search
 from ledger.spool import SpooledUnitOfWork
 from ledger.storage.backends import backend_for, default_user
-from ledger.storage.damage import translate_storage_errors
+from ledger.storage.damage import opening_error, translate_storage_errors
 from ledger.storage.records import LogRecord
 from ledger.storage.seam import Storage
 from ledger.views import Views
@@ -202,7 +202,7 @@ class Ledger(LedgerRecording):
         try:
             app = LedgerApplication(env=backend.env)
         except (PersistenceError, OSError) as error:
-            raise StorageError(f"cannot open ledger {backend.url}: {error}") from None
+            raise opening_error(error, backend.url) from None
         ledger = cls(app, url=backend.url, recorded_by=recorded_by or default_user())
         if backend.read_only:
             ledger.read_only = ledger._queries.replay_only = ledger._search.replay_only = True

@@ -88,7 +88,7 @@ class Queries:
         if views is None:
             members, singles = self._replay_members(ref, own, position)
         else:
-            found = views.members(ref, position)
+            found = self._views.read(lambda: views.members(ref, position))
             members = found.subjects
             singles = [e for p in found.singles for e in self._log.log(p - 1, until=p)]
         entries = [*own, *singles]
@@ -139,8 +139,9 @@ class Queries:
             rows, points = replay_rows(self._log.log(until=position), kind)
         else:
             views = self._views.fresh(position)
-            rows = views.rows(kind, position, sql_filters(chosen, at=world))
-            points = views.points(kind, [row.ref for row in rows], position) if world is not None else {}
+            rows = self._views.read(lambda: views.rows(kind, position, sql_filters(chosen, at=world)))
+            refs = [row.ref for row in rows]
+            points = self._views.read(lambda: views.points(kind, refs, position)) if world is not None else {}
         return finish_rows(rows, points, kind=kind, filters=chosen, at=world, now=known.now)
 
     def posts(
@@ -274,7 +275,7 @@ class Queries:
             points = {ref: status_points(folded)}
         else:
             views = self._views.fresh(position)
-            found = views.row(ref, position)
+            found = self._views.read(lambda: views.row(ref, position))
             if found is None:
                 raise _not_recorded(ref, position, self._log.head)
             row = found

@@ -7,14 +7,13 @@ texts: the tests hold the two equal.
 
 from __future__ import annotations
 
-from eventsourcing.persistence import PersistenceError
-
-from domain.errors import InvalidError, StorageError
+from domain.errors import InvalidError
 from domain.instants import micros
 from domain.refs import KINDS
 from domain.worldtime import When, WorldTime
 from ledger.asof import AsOf, AsOfResolver
 from ledger.log import LogReader
+from ledger.storage.damage import STORE_ERRORS, view_error
 from ledger.views import Views
 from projections.search_view import SearchHit, documents, hit_of, matches, terms_of
 
@@ -68,8 +67,8 @@ class Search:
             views = self._views.fresh(position)
             try:
                 return views.search(terms, position, kind=kind, until=until, limit=limit)
-            except PersistenceError as error:
-                raise StorageError(f"cannot search the views: {error}") from None
+            except STORE_ERRORS as error:
+                raise view_error(error, "search", "the ledger") from None
         hits: list[SearchHit] = []
         for entry in self._log.log(until=position):
             if kind is not None and entry.subject.partition("/")[0] != kind:

@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from eventsourcing.persistence import PersistenceError
-
-from domain.errors import ConflictError, StorageError
+from domain.errors import ConflictError
 from ledger.mapper import PydanticMapper
+from ledger.storage.damage import STORE_ERRORS, view_error
 from ledger.storage.seam import Storage
 from ledger.storage.viewstore import open_views
 from projections.runner import Projections, ViewStatus
@@ -48,6 +47,10 @@ class Views:
         self._run("update", lambda: views.catch_up(position))
         return views
 
+    def read(self, call: Callable[[], T]) -> T:
+        """The answer of ``call`` (a read of the views): damage met there names the views, not the log."""
+        return self._run("read", call)
+
     def projections_status(self) -> list[ViewStatus]:
         """Each view's log position and lag behind the head of the log.
 
@@ -71,7 +74,7 @@ class Views:
     def _run(self, action: str, call: Callable[[], T]) -> T:
         try:
             return call()
-        except PersistenceError as error:
+        except STORE_ERRORS as error:
             if self._storage.is_lock_error(error):
                 raise ConflictError(f"the ledger is busy with another writer; try again ({error})") from None
-            raise StorageError(f"cannot {action} the views of {self._storage.url}: {error}") from None
+            raise view_error(error, action, self._storage.url) from None

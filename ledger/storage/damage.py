@@ -26,7 +26,14 @@ from typing import Any, TypeVar
 from eventsourcing.persistence import DatabaseError as StoreDatabaseError
 from eventsourcing.persistence import DataError, InternalError, PersistenceError
 
-from domain.errors import ConflictError, DamagedStoreError, LedgerError, ReadOnlyError, StorageError
+from domain.errors import (
+    ConflictError,
+    DamagedStoreError,
+    DamagedViewError,
+    LedgerError,
+    ReadOnlyError,
+    StorageError,
+)
 from ledger.storage.seam import is_lock_error
 
 T = TypeVar("T")
@@ -72,6 +79,38 @@ def storage_error(error: BaseException, where: str) -> LedgerError:
     if any(sign in lowered for sign in _DAMAGE_SIGNS) or exact:
         return DamagedStoreError(f"cannot read {where}: {message} (the store is damaged)")
     return StorageError(f"cannot use {where}: {message}")
+
+
+def opening_error(error: BaseException, where: str) -> LedgerError:
+    """The error for a store that cannot be opened: damaged (exit 3) when its bytes are, else a storage error.
+
+    A file that is not SQLite at all ("file is not a database") is not damaged, only not a ledger.
+    """
+    message = _one_line(error)
+    lowered = message.lower()
+    if any(sign in lowered for sign in _DAMAGE_SIGNS if sign != "not a database"):
+        return DamagedStoreError(f"cannot open ledger {where}: {message} (the store is damaged)")
+    return StorageError(f"cannot open ledger {where}: {message}")
+
+
+def view_error(error: BaseException, action: str, where: str) -> LedgerError:
+    """The error for a store failing while the views are read or brought up to date.
+
+    Damage met there is a :class:`DamagedViewError`, whose way out is ``ledger projections
+    rebuild`` (which reads the log again, and names the log's damage if that is where it is).
+    """
+    found = storage_error(error, where)
+    if type(found) is DamagedStoreError and action == "rebuild":
+        # A page SQLite cannot read cannot be dropped either: the way out is a new file.
+        return DamagedStoreError(
+            f"cannot rebuild the views of {where}: {_one_line(error)} (the file itself is damaged: "
+            "`ledger export --output FILE`, then `ledger --db NEW import --from-export FILE`)"
+        )
+    if type(found) is DamagedStoreError:
+        return DamagedViewError(
+            f"cannot {action} the views of {where}: {_one_line(error)} (the views are damaged)"
+        )
+    return found
 
 
 def _where(target: Any) -> str:

@@ -64,7 +64,9 @@ def _check_schema(path: Path, *, create: bool) -> None:
         finally:
             connection.close()
     except sqlite3.DatabaseError as error:
-        raise StorageError(f"cannot open ledger {path}: {error}") from None
+        from ledger.storage.damage import opening_error  # noqa: PLC0415  (damage imports the seam)
+
+        raise opening_error(error, str(path)) from None
 
 
 def is_read_only(path: Path) -> bool:

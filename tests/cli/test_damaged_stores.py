@@ -104,6 +104,35 @@ def test_every_page_zeroed_in_turn_never_gives_a_traceback(
         if result.exit_code != 0:
             assert_one_error_line(result, result.exit_code)
             assert result.exit_code in {1, 3}, (page, result.stderr)
+            if "malformed" in result.stderr:  # damage, wherever it is met (opening too), is exit 3
+                assert result.exit_code == 3, (page, result.stderr)
+
+
+def test_a_zeroed_page_of_a_view_points_at_rebuild_and_rebuild_at_a_new_file(
+    checkpointed: Path, run: Run, tmp_path: Path
+) -> None:
+    run("list", "sources")
+    connection = sqlite3.connect(checkpointed)
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    _zero_page(checkpointed, _root_page(checkpointed, "view_sources"))
+    listed = run("list", "sources", expect=None)
+    assert_one_error_line(listed, 3, "the views are damaged", "`ledger projections rebuild`")
+    assert run("verify", expect=None).exit_code == 0  # the log itself is whole
+    rebuilt = run("projections", "rebuild", expect=None)
+    assert_one_error_line(rebuilt, 3, "the file itself is damaged", "--from-export")
+    export = tmp_path / "rescued.jsonl"
+    run("export", "--output", str(export))
+    new = tmp_path / "new.db"
+    run("--db", str(new), "import", "--from-export", str(export))
+    assert "source/" in run("--db", str(new), "list", "sources").stdout
+
+
+def test_importing_a_missing_file_creates_no_ledger(run: Run, tmp_path: Path) -> None:
+    new = tmp_path / "new.db"
+    result = run("--db", str(new), "import", str(tmp_path / "nosuch.toml"), expect=None)
+    assert_one_error_line(result, 1, "nosuch.toml: cannot read the case file: No such file or directory")
+    assert not new.exists()
 
 
 @pytest.mark.parametrize("args", [("log", "--json"), ("replay",), ("export",), ("verify",)])
