@@ -26,7 +26,7 @@ from typing import Protocol, TypeVar
 from domain.errors import InvalidError, StorageError
 from domain.refs import ref_kind
 from projections.clocks import StatusPoint
-from projections.flat_views import FactsView, create_flat_views, drop_flat_views
+from projections.flat_views import FLAT_VIEWS, FactsView, create_flat_views, drop_flat_views, flat_view_ddl
 from projections.rows import SubjectRow
 from projections.search_view import SearchHit, SearchView
 from projections.sql import Database, Session, Statement
@@ -167,6 +167,12 @@ class Projections:
         """Create the views' tables, rebuilding from scratch any view whose definition changed."""
         if self._ready:
             return
+        # A reader of a ledger whose views are already built writes nothing: not even an empty
+        # write transaction, which would change the file (its change counter) on every read.
+        with self._db.transaction() as session:
+            self._ready = self._built(session)
+        if self._ready:
+            return
         with self._db.transaction(write=True) as session:
             session.execute(
                 f"CREATE TABLE IF NOT EXISTS {self._tracking} ("
@@ -184,6 +190,28 @@ class Projections:
                         session.execute(statement)
             create_flat_views(session, self._db.dialect, self._db.table)
         self._ready = True
+
+    def _built(self, session: Session) -> bool:
+        """Whether every view and flat SQL view is already as this code defines it."""
+        flat = dict(zip(FLAT_VIEWS, flat_view_ddl(self._db.dialect, self._db.table), strict=True))
+        if self._db.dialect.name == "sqlite":
+            found = dict(session.query("SELECT name, sql FROM sqlite_master WHERE type IN ('table', 'view')"))
+            # SQLite keeps a view's statement as it was written: a changed definition shows.
+            views_current = all(found.get(name) == statement for name, statement in flat.items())
+        else:
+            found = {
+                name: None
+                for (name,) in session.query(
+                    "SELECT table_name FROM information_schema.tables "
+                    "WHERE table_schema = COALESCE(?, current_schema())",
+                    (self._db.schema,),
+                )
+            }
+            views_current = all(name in found for name in flat)
+        if TRACKING not in found or not views_current:
+            return False
+        built = dict(session.query(f"SELECT view_name, schema_hash FROM {self._tracking}"))
+        return all(built.get(name) == _schema_hash(view.ddl) for name, view in self.views.items())
 
     def _create(self, session: Session, view: AnyView, digest: str, *, drop: bool) -> None:
         if drop:
