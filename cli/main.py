@@ -15,6 +15,7 @@ import click
 from cli import claims, exchange, importing, integrity, read, record, report, retry, search, serve, views
 from cli.options import WHEN_HELP, Settings
 from cli.progress import progress_on_stderr
+from cli.text_input import require_text
 from domain.errors import DamagedStoreError, DamagedViewError, LedgerError
 from ledger.formats.safe_text import printable
 from ledger.policy import EXIT_FAILED, EXIT_NOT_VERIFIED, EXIT_USAGE, exit_code
@@ -80,6 +81,8 @@ class LedgerGroup(click.Group):
             return super().make_context(info_name, args, parent, **extra)
         except click.UsageError as error:
             raise _one_line(error) from None
+        except LedgerError as error:
+            raise _failure(error, click.Context(self, info_name=info_name)) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -170,6 +173,8 @@ ledger.add_command(exchange.export)
 ledger.add_command(exchange.init)
 # A command that lost a race with another writer is run again, a bounded number of times.
 retry.retry_every_command(ledger)
+# Text must be text: invalid bytes in an option are one line naming it.
+require_text(ledger)
 
 
 def main() -> None:
