@@ -15,6 +15,7 @@ from ledger.demo import CASE, COMMENT, POST, load_example
 from ledger.formats.field_formats import recorded_lines
 from ledger.formats.output import write_text
 from ledger.formats.registry import CASE_FILE, JSONL, get_format, importing
+from ledger.formats.wording import counted
 
 
 @click.command("import")
@@ -96,7 +97,7 @@ def import_file(
         if upgrade_leaves:
             summary = open_ledger(create=True).import_export(export, upgrade_leaves=True)
             click.echo(
-                f"imported {summary.events} events from {export}, their leaves upgraded to v2 "
+                f"imported {counted(summary.events, 'event')} from {export}, their leaves upgraded to v2 "
                 f"(a new root; the old checkpoints are not carried; origin {summary.origin})"
             )
             return

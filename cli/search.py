@@ -12,6 +12,7 @@ from cli.render import Format, emit, output_options, table
 from domain.refs import KINDS
 from domain.worldtime import WorldTime
 from ledger.formats.shapes import search_hit_json
+from ledger.formats.wording import counted
 from projections.search_view import SearchHit
 
 
@@ -53,7 +54,7 @@ def search(
 def search_table(hits: Iterable[SearchHit]) -> Iterator[str]:
     """Hits as a table: subject, version, field, and the snippet with its matches marked « »."""
     rows = [(hit.subject, f"v{hit.version}", hit.field, _marked(hit)) for hit in hits]
-    yield f"{len(rows)} hits"
+    yield counted(len(rows), "hit")
     yield ""
     yield from table(("SUBJECT", "VERSION", "FIELD", "SNIPPET"), rows, wrap=3)
 

@@ -11,6 +11,7 @@ from domain import State
 from domain.events import LogEntry
 from domain.worldtime import WorldTime
 from ledger.formats.shapes import state_json
+from ledger.formats.wording import counted
 from projections.timeline import TimelineEntry
 
 TIMELINE_HEADERS = ("WHEN", "WHAT", "WHO / SOURCES", "RECORDED")
@@ -19,7 +20,7 @@ TIMELINE_HEADERS = ("WHEN", "WHAT", "WHO / SOURCES", "RECORDED")
 def timeline_table(subject: str, entries: Iterable[TimelineEntry]) -> Iterator[str]:
     """A timeline as an aligned table: world time and precision, what, who and how we know, record time."""
     rows = [_timeline_row(entry) for entry in entries]
-    yield f"Timeline of {subject}: {len(rows)} entries"
+    yield f"Timeline of {subject}: {counted(len(rows), 'entry')}"
     yield ""
     yield from table(TIMELINE_HEADERS, rows, wrap=1, spaced=True)
 

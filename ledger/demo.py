@@ -30,6 +30,7 @@ from typing import TextIO
 from domain.errors import InvalidError
 from ledger.facade import Ledger
 from ledger.formats.casefile import ImportResult
+from ledger.formats.wording import counted
 from projections.timeline import Timeline
 
 POST = "post/labour-linkedin-invite"
@@ -77,7 +78,9 @@ def load_example(ledger: Ledger) -> ImportResult:
     (34, 'deleted')
     """
     if ledger.head:
-        raise InvalidError(f"the demo needs a fresh ledger: {ledger.url} already holds {ledger.head} entries")
+        raise InvalidError(
+            f"the demo needs a fresh ledger: {ledger.url} already holds {counted(ledger.head, 'entry')}"
+        )
     with as_file(files("ledger.examples") / EXAMPLE) as path:
         return ledger.import_file(path)
 

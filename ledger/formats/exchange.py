@@ -40,6 +40,7 @@ from domain.errors import InvalidError, LedgerError, StorageError
 from domain.instants import from_micros, micros
 from ledger import progress
 from ledger.formats.output import open_output
+from ledger.formats.wording import counted
 from ledger.integrity.checkpoint import parse_checkpoint
 from ledger.integrity.content import add_salt, is_v2, new_salt
 from ledger.integrity.leaves import record_leaf_hash
@@ -329,7 +330,7 @@ class _ExportReader:
             if value is None:
                 position = last.position if last else 0
                 raise self._error(
-                    f"the export ends after {position} of {self._expected} events (no end line)"
+                    f"the export ends after {position} of {counted(self._expected, 'event')} (no end line)"
                 )
             if value.get("kind") == "end":
                 break
@@ -351,7 +352,9 @@ class _ExportReader:
             yield record
         position = last.position if last else 0
         if position != self._expected:
-            raise self._error(f"the export ends after {position} events, not the {self._expected} announced")
+            raise self._error(
+                f"the export ends after {counted(position, 'event')}, not the {self._expected} announced"
+            )
         if value.get("events") != position:
             raise self._error(f"the end line counts {value.get('events')!r} events, not {position}")
         if self._next() is not None:

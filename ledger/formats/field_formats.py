@@ -16,6 +16,7 @@ from ledger.formats.cdx import DEFAULT_REPLAY, CaptureImport
 from ledger.formats.registry import Format, Target
 from ledger.formats.reviews import ReviewImport
 from ledger.formats.safe_text import printable
+from ledger.formats.wording import counted
 
 if TYPE_CHECKING:
     from ledger.facade import Ledger
@@ -30,13 +31,13 @@ def _export_claimreview(
     ledger: Ledger, target: Target, refs: Sequence[str], *, case: str | None = None
 ) -> str:
     count = ledger.export_claimreview(target, refs=refs, case=case)
-    return f"exported {count} ClaimReviews to {_where(target)}"
+    return f"exported {counted(count, 'ClaimReview')} to {_where(target)}"
 
 
 def _prov_exporter(name: str) -> Any:
     def export(ledger: Ledger, target: Target, refs: Sequence[str], *, case: str | None = None) -> str:
         count = ledger.export_prov(target, format=name, refs=refs, case=case)
-        return f"exported {count} events as {name} to {_where(target)}"
+        return f"exported {counted(count, 'event')} as {name} to {_where(target)}"
 
     return export
 
@@ -50,10 +51,11 @@ def recorded_lines(file: str | os.PathLike[str], result: ReviewImport | CaptureI
     lines = [prefix + line for line in result.recorded]
     if result.dry_run:
         lines.append(
-            f"{os.fspath(file)}: {len(result.recorded)} entries to record; nothing was written (dry run)"
+            f"{os.fspath(file)}: {counted(len(result.recorded), 'entry')} to record; "
+            "nothing was written (dry run)"
         )
     else:
-        lines.append(f"imported {len(result.recorded)} new entries from {os.fspath(file)}")
+        lines.append(f"imported {counted(len(result.recorded), 'new entry')} from {os.fspath(file)}")
     return "\n".join(printable(line, newlines=False) for line in lines)
 
 

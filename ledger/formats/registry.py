@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from domain.errors import InvalidError
 from ledger.formats.output import open_output
+from ledger.formats.wording import counted
 
 if TYPE_CHECKING:
     from ledger.facade import Ledger
@@ -73,7 +74,10 @@ def _export_jsonl(ledger: Ledger, target: Target, refs: Sequence[str]) -> str:
         raise InvalidError("the jsonl export holds the whole log; it takes no subjects")
     summary = ledger.export(target)
     where = target if isinstance(target, str | os.PathLike) else getattr(target, "name", "the output")
-    return f"exported {summary.events} events and {summary.checkpoints} checkpoints to {os.fspath(where)}"
+    return (
+        f"exported {counted(summary.events, 'event')} and {counted(summary.checkpoints, 'checkpoint')} "
+        f"to {os.fspath(where)}"
+    )
 
 
 def _import_jsonl(ledger: Ledger, source: str | os.PathLike[str], dry_run: bool) -> str:
@@ -81,7 +85,7 @@ def _import_jsonl(ledger: Ledger, source: str | os.PathLike[str], dry_run: bool)
         raise InvalidError("a jsonl export is imported whole into an empty ledger; it has no dry run")
     summary = ledger.import_export(source)
     return (
-        f"imported {summary.events} events and {summary.checkpoints} checkpoints from "
+        f"imported {counted(summary.events, 'event')} and {counted(summary.checkpoints, 'checkpoint')} from "
         f"{os.fspath(source)} (origin {summary.origin})"
     )
 
@@ -91,7 +95,7 @@ def _restore_jsonl(url: str | None, source: str | os.PathLike[str], recorded_by:
 
     summary = restore(url, source, recorded_by=recorded_by)
     return (
-        f"imported {summary.events} events and {summary.checkpoints} checkpoints from "
+        f"imported {counted(summary.events, 'event')} and {counted(summary.checkpoints, 'checkpoint')} from "
         f"{os.fspath(source)} (origin {summary.origin})"
     )
 
@@ -99,9 +103,10 @@ def _restore_jsonl(url: str | None, source: str | os.PathLike[str], recorded_by:
 def _import_case(ledger: Ledger, source: str | os.PathLike[str], dry_run: bool) -> str:
     result = ledger.import_file(source, dry_run=dry_run)
     if result.positions is None:
-        return f"{result.file}: {result.entries} entries are valid; nothing was written (dry run)"
+        valid = "is valid" if result.entries == 1 else "are valid"
+        return f"{result.file}: {counted(result.entries, 'entry')} {valid}; nothing was written (dry run)"
     first, last = result.positions
-    return f"imported {result.entries} entries from {result.file} (log positions {first}..{last})"
+    return f"imported {counted(result.entries, 'entry')} from {result.file} (log positions {first}..{last})"
 
 
 JSONL = Format(

@@ -24,6 +24,7 @@ from ledger.formats.report_shapes import (
     compact,
     shorten,
 )
+from ledger.formats.wording import counted
 from projections.timeline import TimelineEntry
 
 
@@ -215,7 +216,9 @@ def _waiting(
         data_to=end.isoformat(),
     )
     days = max(0, (end - start).days)
-    said = f"waiting {days} days to {'now' if ended is None else SHORT.get(ended.type, ended.type)}"
+    said = (
+        f"waiting {counted(days, 'day')} to {'now' if ended is None else SHORT.get(ended.type, ended.type)}"
+    )
     if end > world.end:
         said += " ▸"
     drawing.add(

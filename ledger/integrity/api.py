@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 from domain.errors import InvalidError, NotFoundError, StorageError, VerificationError
 from domain.refs import parse_ref, subject_id
+from ledger.formats.wording import counted
 from ledger.integrity.checkpoint import Checkpoint, open_checkpoint, parse_checkpoint, sign_checkpoint
 from ledger.integrity.cosignature import (
     CosignerVerifier,
@@ -144,7 +145,9 @@ class Integrity:
             )
         size = self._recorder.max_position()
         if checkpoint.size > size:
-            raise VerificationError(f"{label} covers {checkpoint.size} entries but the ledger holds {size}")
+            raise VerificationError(
+                f"{label} covers {counted(checkpoint.size, 'entry')} but the ledger holds {size}"
+            )
         if root_from(checkpoint.size, self._tree.select_tree_nodes) != checkpoint.root:
             raise VerificationError(
                 f"{label} (size {checkpoint.size}) does not match this ledger's tree: "

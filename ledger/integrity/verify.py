@@ -29,6 +29,7 @@ from typing import Any
 
 from domain.errors import InvalidError, UnreadableEntryError, VerificationError
 from ledger import progress
+from ledger.formats.wording import counted
 from ledger.integrity.checkpoint import Checkpoint, open_checkpoint, parse_checkpoint
 from ledger.integrity.leaves import record_leaf_hash
 from ledger.integrity.note import Verifier, encode_base64
@@ -73,7 +74,7 @@ class VerifyReport:
 
     def summary(self) -> str:
         """One line for people."""
-        parts = [f"verified {self.events} events", f"root {encode_base64(self.root)}"]
+        parts = [f"verified {counted(self.events, 'event')}", f"root {encode_base64(self.root)}"]
         if self.checkpoints:
             signed = (
                 "signatures checked" if self.signatures_checked else "signatures NOT checked (no key given)"
@@ -270,7 +271,7 @@ def _check_root(target: _Target, root: bytes, targets: Sequence[_Target]) -> Non
             position = max(earlier) + 1
             where = f"an entry in positions {position}..{size} was changed, together with the stored tree"
     raise VerificationError(
-        f"{target.label} (size {size}) does not match the log: its first {size} entries hash to "
+        f"{target.label} (size {size}) does not match the log: its first {counted(size, 'entry')} hash to "
         f"{encode_base64(root)}, not {target.checkpoint.root_base64}; {where}",
         position=position,
         checkpoint=target.seq,
@@ -335,7 +336,8 @@ def verify_log(
         if target.checkpoint.size > size:
             raise VerificationError(
                 f"position {size + 1}: the entry is missing from the log, which ends at position {size} "
-                f"while {target.label} covers {target.checkpoint.size} entries (truncated or rolled back)",
+                f"while {target.label} covers {counted(target.checkpoint.size, 'entry')} "
+                "(truncated or rolled back)",
                 position=size + 1,
                 checkpoint=target.seq,
             )

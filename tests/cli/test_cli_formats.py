@@ -35,7 +35,7 @@ def test_the_jsonl_export_is_the_whole_log() -> None:
         with pytest.raises(InvalidError, match="whole log"):
             JSONL.export(ledger, io.StringIO(), ["actor/ada"])
         out = io.StringIO()
-        assert JSONL.export(ledger, out, ()) == "exported 1 events and 0 checkpoints to the output"
+        assert JSONL.export(ledger, out, ()) == "exported 1 event and 0 checkpoints to the output"
         assert out.getvalue().count("\n") == 3
 
 

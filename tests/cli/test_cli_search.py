@@ -10,7 +10,7 @@ from cli_helpers import Run
 
 def test_search_prints_hits_with_marked_snippets(run: Run, story: Path) -> None:
     table = run("search", "labour staff", "--kind", "post").stdout.splitlines()
-    assert table[0] == "1 hits"
+    assert table[0] == "1 hit"
     assert table[2].split() == ["SUBJECT", "VERSION", "FIELD", "SNIPPET"]
     assert table[4].startswith("post/labour-linkedin-invite")
     assert "«Labour» Party «staff»" in " ".join(table[4:])
