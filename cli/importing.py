@@ -14,7 +14,7 @@ from domain.errors import InvalidError
 from ledger.demo import CASE, COMMENT, POST, load_example
 from ledger.formats.field_formats import recorded_lines
 from ledger.formats.output import write_text
-from ledger.formats.registry import CASE_FILE, JSONL, get_format, importing
+from ledger.formats.registry import CASE_FILE, JSONL, get_format, importing, recorded_as
 from ledger.formats.wording import counted
 
 
@@ -157,7 +157,8 @@ def demo(path: str | None) -> None:
     target = path or settings().db or str(Path(tempfile.mkdtemp(prefix="ledger-demo-")) / "ledger.db")
     ledger = open_ledger(create=True, db=target)
     result = load_example(ledger)
-    say(f"Loaded {result.entries} entries of the seed story into {target}")
+    # The log, not the case file, is what the reader explores: its one case link records 4 entries.
+    say(f"Loaded the seed story into {target}: {recorded_as(result.entries, ledger.head)}")
     for ref in (POST, COMMENT):
         say()
         for line in timeline_table(ref, ledger.timeline(ref).entries):

@@ -106,7 +106,14 @@ def _import_case(ledger: Ledger, source: str | os.PathLike[str], dry_run: bool) 
         valid = "is valid" if result.entries == 1 else "are valid"
         return f"{result.file}: {counted(result.entries, 'entry')} {valid}; nothing was written (dry run)"
     first, last = result.positions
-    return f"imported {counted(result.entries, 'entry')} from {result.file} (log positions {first}..{last})"
+    logged = recorded_as(result.entries, last - first + 1)
+    return f"imported {result.file}: {logged} (positions {first}..{last})"
+
+
+def recorded_as(entries: int, logged: int) -> str:
+    """How many log entries the case file's entries became (a case link records one per subject)."""
+    said = counted(logged, "log entry")
+    return said if logged == entries else f"{said} from {counted(entries, 'case-file entry')}"
 
 
 JSONL = Format(

@@ -53,7 +53,7 @@ def test_import_format_jsonl_is_import_from_export(
 
 def test_import_format_case_is_the_default(run: Run, db: Path, tmp_path: Path, runner: CliRunner) -> None:
     explicit = run("import", str(EXAMPLE), "--format", "case").stdout
-    assert explicit == f"imported 34 entries from {EXAMPLE} (log positions 1..37)\n"
+    assert explicit == (f"imported {EXAMPLE}: 37 log entries from 34 case-file entries (positions 1..37)\n")
     default = runner.invoke(ledger_command, ["--db", str(tmp_path / "other.db"), "import", str(EXAMPLE)])
     assert default.stdout == explicit
     assert [row[2:5] for row in log_snapshot(tmp_path / "other.db")] == [row[2:5] for row in log_snapshot(db)]

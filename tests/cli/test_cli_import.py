@@ -132,7 +132,9 @@ def test_a_dry_run_checks_everything_and_writes_nothing(run: Run, db: Path) -> N
     result = run("import", str(EXAMPLE), "--dry-run")
     assert result.stdout == f"{EXAMPLE}: 34 entries are valid; nothing was written (dry run)\n"
     assert log_snapshot(db) == before
-    assert run("import", str(EXAMPLE)).stdout == f"imported 34 entries from {EXAMPLE} (log positions 2..38)\n"
+    assert run("import", str(EXAMPLE)).stdout == (
+        f"imported {EXAMPLE}: 37 log entries from 34 case-file entries (positions 2..38)\n"
+    )
 
 
 def test_the_example_as_json_lines_imports_the_same_story(tmp_path: Path) -> None:

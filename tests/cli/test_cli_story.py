@@ -110,6 +110,13 @@ def test_demo_prints_the_two_timelines(run: Run, tmp_path: Path) -> None:
     with Ledger.open(demo_db, create=False) as ledger:
         post, comment = ledger.timeline(POST), ledger.timeline(COMMENT)
     out = result.stdout
+    # The count is what the log holds (a case link of 4 subjects is 4 entries), not the case file's.
+    logged = sum(1 for _ in run("--db", str(demo_db), "log", "--nl").stdout.splitlines())
+    assert logged == 37
+    assert (
+        out.splitlines()[0]
+        == f"Loaded the seed story into {demo_db}: 37 log entries from 34 case-file entries"
+    )
     first, second = (
         out.index(f"Timeline of {POST}: {len(post)} entries"),
         out.index(f"Timeline of {COMMENT}:"),
