@@ -67,7 +67,11 @@ class Integrity:
 
     origin: str | None
     head: int
+    """The ledger's head when the report was made."""
+    size: int
+    """The size of the tree the report shows: the log up to the report's position (as_of, else the head)."""
     root: str | None
+    """The Merkle root of that tree: what a checkpoint of that size signs."""
     checkpoint_size: int | None = None
     checkpoint_root: str | None = None
     checkpoint_signers: tuple[str, ...] = ()
@@ -253,26 +257,28 @@ def _sources(ledger: Ledger, entries: Iterable[TimelineEntry], position: int) ->
 
 
 def _integrity(ledger: Ledger, position: int) -> Integrity:
+    head = ledger.head
     try:
         origin: str | None = ledger.origin
-        tree = ledger.tree_head()
-        root: str | None = tree.root_base64
+        root: str | None = ledger.tree_head(position).root_base64
         checkpoints = ledger.checkpoints()
     except LedgerError:
-        return Integrity(origin=None, head=ledger.head, root=None)
+        return Integrity(origin=None, head=head, size=position, root=None)
+    # The first checkpoint at or past the position: the one a consistency proof from it is shortest to.
     covering = [c for c in checkpoints if c.size >= position]
     if not covering:
-        return Integrity(origin=origin, head=tree.size, root=root)
-    latest = covering[-1]
-    signers = tuple(line[2:].split(" ", 1)[0] for line in latest.note.splitlines() if line.startswith("— "))
+        return Integrity(origin=origin, head=head, size=position, root=root)
+    first = covering[0]
+    signers = tuple(line[2:].split(" ", 1)[0] for line in first.note.splitlines() if line.startswith("— "))
     return Integrity(
         origin=origin,
-        head=tree.size,
+        head=head,
+        size=position,
         root=root,
-        checkpoint_size=latest.size,
-        checkpoint_root=latest.root_base64,
+        checkpoint_size=first.size,
+        checkpoint_root=first.root_base64,
         checkpoint_signers=signers,
-        checkpoint_note=latest.note,
+        checkpoint_note=first.note,
     )
 
 

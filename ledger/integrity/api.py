@@ -97,9 +97,17 @@ class Integrity:
         """A new Ed25519 signer key named ``name``; publish ``.verifier``, keep the rest secret."""
         return Signer.generate(name)
 
-    def tree_head(self) -> TreeHead:
-        """The size and root of the current tree (from the stored tree, without rehashing the log)."""
-        size = self._recorder.max_position()
+    def tree_head(self, size: int | None = None) -> TreeHead:
+        """The size and root of the current tree, or of its first ``size`` entries (from the stored tree).
+
+        The tree as of log position ``size`` is what the ledger could have
+        signed then: its root is a checkpoint's at that size.
+        """
+        head = self._recorder.max_position()
+        if size is None:
+            size = head
+        elif not 0 <= size <= head:
+            raise InvalidError(f"no tree of size {size}: the log holds {counted(head, 'entry')}")
         return TreeHead(size, root_from(size, self._tree.select_tree_nodes))
 
     def checkpoints(self) -> list[Checkpoint]:
