@@ -9,7 +9,7 @@ instants need a zone). It names the last entry recorded by then.
 from __future__ import annotations
 
 import bisect
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 
 from domain.errors import InvalidError
@@ -59,14 +59,29 @@ class AsOfResolver:
             return Known(head, moment=None, log=log, given=False)
         if isinstance(as_of, bool):
             raise InvalidError(f"as_of must be a log position or a record time, not {as_of!r}")
+        if isinstance(as_of, str) and as_of.strip().isdigit():
+            as_of = int(as_of.strip())
         if isinstance(as_of, int):
             if as_of < 0:
                 raise InvalidError(f"a log position is 0 or more, not {as_of}")
-            return Known(min(as_of, head), moment=None, log=log, given=True)
-        if isinstance(as_of, str) and as_of.strip().isdigit():
-            return Known(min(int(as_of.strip()), head), moment=None, log=log, given=True)
+            if as_of > head:
+                raise InvalidError(f"as_of {as_of} is past the head of the log: {self._head(head)}")
+            return Known(as_of, moment=None, log=log, given=True)
         moment = parse_record_time(as_of)
+        today_ends = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+        if moment >= today_ends:
+            # Not known yet: entries recorded before then may still come. Today (to its end) is fine.
+            raise InvalidError(
+                f"as_of {moment.isoformat().replace('+00:00', 'Z')} is in the future: {self._head(head)}"
+            )
         return Known(self._last_recorded_by(moment, head), moment=moment, log=log, given=True)
+
+    def _head(self, head: int) -> str:
+        """The head of the log, for a message: its position and record time."""
+        if head == 0:
+            return "the log is empty"
+        recorded = self._log.entry_at(head).recorded_at.isoformat().replace("+00:00", "Z")
+        return f"the last entry is at position {head}, recorded {recorded}"
 
     def _last_recorded_by(self, moment: datetime, head: int) -> int:
         # Record time never goes backwards along the log: a binary search over positions.

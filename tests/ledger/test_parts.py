@@ -32,7 +32,14 @@ def test_as_of_names_the_last_position_recorded_by_then(ledger: Ledger) -> None:
     resolve = AsOfResolver(LogReader(ledger._recorder, ledger._mapper)).known
     entries = list(ledger.log())
     assert resolve(None).position == ledger.head == 9
-    assert (resolve(4).position, resolve(" 4 ").position, resolve(99).position) == (4, 4, 9)
+    assert (resolve(4).position, resolve(" 4 ").position, resolve(9).position) == (4, 4, 9)
+    # Past the head is said, not answered with the head: a typo, or a ledger that does not exist yet.
+    with pytest.raises(
+        InvalidError, match="as_of 99 is past the head of the log: the last entry is at position 9"
+    ):
+        resolve(99)
+    with pytest.raises(InvalidError, match="is in the future"):
+        resolve(datetime.now(UTC) + timedelta(days=2))
     for entry in entries:
         known = resolve(entry.recorded_at)
         # Entries recorded in the same microsecond share a record time: the last of them is named.
