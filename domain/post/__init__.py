@@ -1,0 +1,81 @@
+"""Posts: content on a platform, from publication to deletion and beyond.
+
+The state is the fold of the post's entries in world-time order, and a new
+entry is checked against the whole history at its world-time place (only the
+impossible is refused; overlapping imprecise times pass):
+- a post is published once; its author (and the post it replies to) must exist;
+  its text may be unknown (a post known only by its traces), and its publication
+  time may be known only as an upper bound (``..2024-10-16T10:00Z``);
+- nothing can happen to a post before it was published;
+- in world-time order, deletions and restorations alternate (deleted only while
+  live, restored only while deleted), each possibly after the one before;
+- edits, reach observations and captures that show the post must fall, possibly,
+  in a period when it was live (a late report of an earlier fact is fine; a view
+  count of a page that was already gone is not); a capture that shows the post
+  gone (HTTP 404, 410 or 451, or a tombstone page) must fall, possibly, in a
+  period when it was deleted, once a deletion is recorded;
+- reach observations are non-negative and each is kept: 33M then 33.1M
+  views are two observations, not an overwrite.
+
+In three modules: :mod:`domain.post.state` (what the ledger knows of a post),
+:mod:`domain.post.events` (what can happen to it) and :mod:`domain.post.rules`
+(the decisions that record it, and the history they check). Import from here.
+"""
+
+from domain.post.events import (
+    PostArchived,
+    PostDeleted,
+    PostEdited,
+    PostMetricsObserved,
+    PostPublished,
+    PostRestored,
+)
+from domain.post.rules import archive, check_history, delete, edit, observe, publish, restore
+from domain.post.state import (
+    GONE_STATUSES,
+    TEXT_NOT_CAPTURED,
+    Count,
+    DeletedBy,
+    HttpStatus,
+    MetricsObservation,
+    PostCapture,
+    PostState,
+    PostStatus,
+    TextVersion,
+    Turn,
+    kept_text,
+    shows_absence,
+    shows_presence,
+    text_sha256,
+)
+
+__all__ = [
+    "GONE_STATUSES",
+    "TEXT_NOT_CAPTURED",
+    "Count",
+    "DeletedBy",
+    "HttpStatus",
+    "MetricsObservation",
+    "PostArchived",
+    "PostCapture",
+    "PostDeleted",
+    "PostEdited",
+    "PostMetricsObserved",
+    "PostPublished",
+    "PostRestored",
+    "PostState",
+    "PostStatus",
+    "TextVersion",
+    "Turn",
+    "archive",
+    "check_history",
+    "delete",
+    "edit",
+    "kept_text",
+    "observe",
+    "publish",
+    "restore",
+    "shows_absence",
+    "shows_presence",
+    "text_sha256",
+]
