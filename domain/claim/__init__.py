@@ -14,23 +14,27 @@ Rules:
 - a claim is retracted at most once; reviews of a retracted claim are still
   recorded (fact-checks of withdrawn claims are common).
 
-In three modules: :mod:`domain.claim.state` (what the ledger knows of a claim),
-:mod:`domain.claim.events` (what can happen to it) and :mod:`domain.claim.rules`
-(the decisions that record it). Import from here.
+In three modules, each event beside the decision that records it:
+:mod:`domain.claim.state` (what the ledger knows of a claim),
+:mod:`domain.claim.making` (made, repeated, retracted) and
+:mod:`domain.claim.reviews` (rebutted, supported, rated, revised). Import
+from here.
 """
 
-from domain.claim.events import (
-    ClaimMade,
+from domain.claim.making import ClaimMade, ClaimRepeated, ClaimRetracted, make, repeat, retract
+from domain.claim.reviews import (
     ClaimRated,
     ClaimRebutted,
-    ClaimRepeated,
-    ClaimRetracted,
     ClaimSupported,
     Reviewed,
+    ReviewFields,
     VerdictRevised,
     kept_stance,
+    rate,
+    rebut,
+    revise,
+    support,
 )
-from domain.claim.rules import make, rate, rebut, repeat, retract, revise, support
 from domain.claim.state import (
     Appearance,
     ClaimState,
@@ -53,6 +57,7 @@ __all__ = [
     "ClaimSupported",
     "Evidence",
     "Review",
+    "ReviewFields",
     "ReviewKind",
     "Reviewed",
     "Stance",

@@ -17,20 +17,17 @@ impossible is refused; overlapping imprecise times pass):
 - reach observations are non-negative and each is kept: 33M then 33.1M
   views are two observations, not an overwrite.
 
-In three modules: :mod:`domain.post.state` (what the ledger knows of a post),
-:mod:`domain.post.events` (what can happen to it) and :mod:`domain.post.rules`
-(the decisions that record it, and the history they check). Import from here.
+In four modules, each event beside the decision that records it:
+:mod:`domain.post.state` (what the ledger knows of a post),
+:mod:`domain.post.publication` (published, edited, reach observed),
+:mod:`domain.post.presence` (captured by an archive, deleted, restored) and
+:mod:`domain.post.history` (the rules of its history in world time, which
+every decision checks). Import from here.
 """
 
-from domain.post.events import (
-    PostArchived,
-    PostDeleted,
-    PostEdited,
-    PostMetricsObserved,
-    PostPublished,
-    PostRestored,
-)
-from domain.post.rules import archive, check_history, delete, edit, observe, publish, restore
+from domain.post.history import check_history
+from domain.post.presence import PostArchived, PostDeleted, PostRestored, archive, delete, restore
+from domain.post.publication import PostEdited, PostMetricsObserved, PostPublished, edit, observe, publish
 from domain.post.state import (
     GONE_STATUSES,
     TEXT_NOT_CAPTURED,

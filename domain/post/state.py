@@ -56,6 +56,22 @@ def shows_presence(http_status: int | None, tombstone: bool) -> bool:
     return not tombstone and (http_status is None or 200 <= http_status < 300)
 
 
+def check_digest(text: str | None, digest: str | None) -> None:
+    """Refuse (``ValueError``) a digest given without its text, or one that is not the text's SHA-256."""
+    if text is None:
+        if digest is not None:
+            raise ValueError("text_sha256 is given without the text")
+        return
+    if digest != text_sha256(text):
+        raise ValueError("text_sha256 is not the SHA-256 of the text")
+
+
+def clip(text: str, limit: int = 80) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis, for summaries."""
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
+
+
 class PostCapture(ArchiveCapture):
     """A capture of the post by an archive: what it showed (HTTP status, a tombstone, the text)."""
 
