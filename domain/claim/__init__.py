@@ -18,56 +18,15 @@ In three modules, each event beside the decision that records it:
 :mod:`domain.claim.state` (what the ledger knows of a claim),
 :mod:`domain.claim.making` (made, repeated, retracted) and
 :mod:`domain.claim.reviews` (rebutted, supported, rated, revised). Import
-from here.
+from here: the package exports what each module's ``__all__`` lists.
 """
 
-from domain.claim.making import ClaimMade, ClaimRepeated, ClaimRetracted, make, repeat, retract
-from domain.claim.reviews import (
-    ClaimRated,
-    ClaimRebutted,
-    ClaimSupported,
-    Reviewed,
-    ReviewFields,
-    VerdictRevised,
-    kept_stance,
-    rate,
-    rebut,
-    revise,
-    support,
-)
-from domain.claim.state import (
-    Appearance,
-    ClaimState,
-    ClaimStatus,
-    Evidence,
-    Review,
-    ReviewKind,
-    Stance,
-)
+from domain.claim import making, reviews, state
+from domain.claim.making import *  # noqa: F403
+from domain.claim.reviews import *  # noqa: F403
+from domain.claim.state import *  # noqa: F403
 
-__all__ = [
-    "Appearance",
-    "ClaimMade",
-    "ClaimRated",
-    "ClaimRebutted",
-    "ClaimRepeated",
-    "ClaimRetracted",
-    "ClaimState",
-    "ClaimStatus",
-    "ClaimSupported",
-    "Evidence",
-    "Review",
-    "ReviewFields",
-    "ReviewKind",
-    "Reviewed",
-    "Stance",
-    "VerdictRevised",
-    "kept_stance",
-    "make",
-    "rate",
-    "rebut",
-    "repeat",
-    "retract",
-    "revise",
-    "support",
-]
+__all__: list[str] = []
+__all__ += state.__all__
+__all__ += making.__all__
+__all__ += reviews.__all__

@@ -22,6 +22,15 @@ from domain.events import (
 from domain.refs import ActorRef, PostRef, Ref
 from domain.worldtime import WorldTime
 
+__all__ = [
+    "ClaimMade",
+    "ClaimRepeated",
+    "ClaimRetracted",
+    "make",
+    "repeat",
+    "retract",
+]
+
 
 class ClaimMade(Event):
     """A claimant made a claim in a post, about some subjects."""

@@ -27,6 +27,20 @@ from domain.events import (
 from domain.refs import ActorRef
 from domain.worldtime import WorldTime
 
+__all__ = [
+    "ClaimRated",
+    "ClaimRebutted",
+    "ClaimSupported",
+    "ReviewFields",
+    "Reviewed",
+    "VerdictRevised",
+    "kept_stance",
+    "rate",
+    "rebut",
+    "revise",
+    "support",
+]
+
 
 class Reviewed(Event):
     """A review of the claim: the fields shared by rebuttals, supports, ratings and revisions."""

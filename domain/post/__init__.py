@@ -22,57 +22,17 @@ In four modules, each event beside the decision that records it:
 :mod:`domain.post.publication` (published, edited, reach observed),
 :mod:`domain.post.presence` (captured by an archive, deleted, restored) and
 :mod:`domain.post.history` (the rules of its history in world time, which
-every decision checks). Import from here.
+every decision checks). Import from here: the package exports what each module's ``__all__`` lists.
 """
 
-from domain.post.history import check_history
-from domain.post.presence import PostArchived, PostDeleted, PostRestored, archive, delete, restore
-from domain.post.publication import PostEdited, PostMetricsObserved, PostPublished, edit, observe, publish
-from domain.post.state import (
-    GONE_STATUSES,
-    TEXT_NOT_CAPTURED,
-    Count,
-    DeletedBy,
-    HttpStatus,
-    MetricsObservation,
-    PostCapture,
-    PostState,
-    PostStatus,
-    TextVersion,
-    Turn,
-    kept_text,
-    shows_absence,
-    shows_presence,
-    text_sha256,
-)
+from domain.post import history, presence, publication, state
+from domain.post.history import *  # noqa: F403
+from domain.post.presence import *  # noqa: F403
+from domain.post.publication import *  # noqa: F403
+from domain.post.state import *  # noqa: F403
 
-__all__ = [
-    "GONE_STATUSES",
-    "TEXT_NOT_CAPTURED",
-    "Count",
-    "DeletedBy",
-    "HttpStatus",
-    "MetricsObservation",
-    "PostArchived",
-    "PostCapture",
-    "PostDeleted",
-    "PostEdited",
-    "PostMetricsObserved",
-    "PostPublished",
-    "PostRestored",
-    "PostState",
-    "PostStatus",
-    "TextVersion",
-    "Turn",
-    "archive",
-    "check_history",
-    "delete",
-    "edit",
-    "kept_text",
-    "observe",
-    "publish",
-    "restore",
-    "shows_absence",
-    "shows_presence",
-    "text_sha256",
-]
+__all__: list[str] = []
+__all__ += state.__all__
+__all__ += history.__all__
+__all__ += publication.__all__
+__all__ += presence.__all__

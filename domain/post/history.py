@@ -16,6 +16,10 @@ from domain.events import Directory, Event, refuse_before
 from domain.post.state import PostState
 from domain.worldtime import WorldTime
 
+__all__ = [
+    "check_history",
+]
+
 E = TypeVar("E", bound=Event)
 
 

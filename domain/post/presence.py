@@ -28,6 +28,15 @@ from domain.post.state import (
 )
 from domain.worldtime import WorldTime
 
+__all__ = [
+    "PostArchived",
+    "PostDeleted",
+    "PostRestored",
+    "archive",
+    "delete",
+    "restore",
+]
+
 
 class PostArchived(Event):
     """A copy of the post was captured by an archive."""

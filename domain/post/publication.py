@@ -32,6 +32,15 @@ from domain.post.state import (
 from domain.refs import ActorRef, PostRef
 from domain.worldtime import WorldTime
 
+__all__ = [
+    "PostEdited",
+    "PostMetricsObserved",
+    "PostPublished",
+    "edit",
+    "observe",
+    "publish",
+]
+
 
 class PostPublished(Event):
     """A post was published on a platform by its author."""

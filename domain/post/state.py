@@ -16,6 +16,24 @@ from domain.events import Frozen, SubjectState, Text, describe_validation_error
 from domain.source import ArchiveCapture
 from domain.worldtime import WorldTime
 
+__all__ = [
+    "GONE_STATUSES",
+    "TEXT_NOT_CAPTURED",
+    "Count",
+    "DeletedBy",
+    "HttpStatus",
+    "MetricsObservation",
+    "PostCapture",
+    "PostState",
+    "PostStatus",
+    "TextVersion",
+    "Turn",
+    "kept_text",
+    "shows_absence",
+    "shows_presence",
+    "text_sha256",
+]
+
 DeletedBy = Literal["author", "platform", "unknown"]
 HttpStatus = Annotated[int, Field(ge=100, le=599)]
 GONE_STATUSES = frozenset({404, 410, 451})
