@@ -19,7 +19,8 @@ from cli.text_input import require_text
 from domain.errors import DamagedStoreError, DamagedViewError, LedgerError
 from ledger.formats.safe_text import printable
 from ledger.policy import EXIT_FAILED, EXIT_NOT_VERIFIED, EXIT_USAGE, exit_code
-from ledger.storage.damage import STORE_ERRORS, storage_error
+from ledger.storage import damage
+from ledger.storage.damage import storage_error
 
 
 def _version() -> str:
@@ -92,7 +93,7 @@ class LedgerGroup(click.Group):
             raise _one_line(error) from None
         except LedgerError as error:
             raise _failure(error, ctx) from None
-        except STORE_ERRORS as error:
+        except damage.STORE_ERRORS as error:
             # The ledger translates its store's errors; this catches any that slips past.
             raise _failure(storage_error(error, "the ledger"), ctx) from None
 

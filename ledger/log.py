@@ -16,7 +16,8 @@ from domain.events import Event, LogEntry, OutOfOrderError, fold
 from domain.instants import from_micros
 from domain.refs import parse_ref, subject_id
 from ledger.mapper import PydanticMapper
-from ledger.storage.damage import STORE_ERRORS, storage_error
+from ledger.storage import damage
+from ledger.storage.damage import storage_error
 from ledger.storage.records import LogRecord, LogRecorder
 
 if TYPE_CHECKING:
@@ -48,12 +49,12 @@ class LogReader:
         while True:
             try:
                 batch = self.recorder.select_log(after, LOG_BATCH, until)
-            except STORE_ERRORS as error:
+            except damage.STORE_ERRORS as error:
                 # A damaged page: name where reading stopped.
-                damage = storage_error(error, f"the log after position {after}")
-                if isinstance(damage, DamagedStoreError):
-                    damage.position = after + 1
-                raise damage from None
+                failure = storage_error(error, f"the log after position {after}")
+                if isinstance(failure, DamagedStoreError):
+                    failure.position = after + 1
+                raise failure from None
             yield from batch
             if len(batch) < LOG_BATCH:
                 return

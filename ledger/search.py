@@ -13,7 +13,8 @@ from domain.refs import KINDS
 from domain.worldtime import When, WorldTime
 from ledger.asof import AsOf, AsOfResolver
 from ledger.log import LogReader
-from ledger.storage.damage import STORE_ERRORS, view_error
+from ledger.storage import damage
+from ledger.storage.damage import view_error
 from ledger.views import Views
 from projections.search_view import SearchHit, documents, hit_of, matches, terms_of
 
@@ -67,7 +68,7 @@ class Search:
             views = self._views.fresh(position)
             try:
                 return views.search(terms, position, kind=kind, until=until, limit=limit)
-            except STORE_ERRORS as error:
+            except damage.STORE_ERRORS as error:
                 raise view_error(error, "search", "the ledger") from None
         hits: list[SearchHit] = []
         for entry in self._log.log(until=position):

@@ -14,7 +14,8 @@ from typing import TypeVar
 
 from domain.errors import ConflictError
 from ledger.mapper import PydanticMapper
-from ledger.storage.damage import STORE_ERRORS, view_error
+from ledger.storage import damage
+from ledger.storage.damage import view_error
 from ledger.storage.seam import Storage
 from ledger.storage.viewstore import open_views
 from projections.runner import Projections, ViewStatus
@@ -74,7 +75,7 @@ class Views:
     def _run(self, action: str, call: Callable[[], T]) -> T:
         try:
             return call()
-        except STORE_ERRORS as error:
+        except damage.STORE_ERRORS as error:
             if self._storage.is_lock_error(error):
                 raise ConflictError(f"the ledger is busy with another writer; try again ({error})") from None
             raise view_error(error, action, self._storage.url) from None

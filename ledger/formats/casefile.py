@@ -27,7 +27,6 @@ a value.
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -276,6 +275,8 @@ def command_of(name: str, entry: CaseEntry) -> type[Command]:
     if command is None:
         reason = "missing: every entry names its command, such as 'post publish'"
     else:
+        import difflib  # noqa: PLC0415  (only for a misspelt command)
+
         close = difflib.get_close_matches(str(command)[: 2 * QUOTE_LIMIT], COMMANDS, n=1)
         reason = f"unknown command {_short(repr(command))}" + (
             f" (did you mean {close[0]!r}?)" if close else ""

@@ -32,9 +32,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
-from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode
-from urllib.request import urlopen
 
 from domain.errors import FormatError, InvalidError, LedgerError
 from domain.post import PostState
@@ -296,6 +294,10 @@ def query_cdx(cdx_url: str, url: str, *, timeout: float = 30.0) -> tuple[str, li
     if not cdx_url.startswith(("http://", "https://")):
         raise FormatError("a CDX server is an http:// or https:// URL", file=cdx_url)
     query = f"{cdx_url}{'&' if '?' in cdx_url else '?'}{urlencode({'url': url, 'output': 'json'})}"
+    # urllib.request brings http.client and ssl: only for a command that asks a CDX server.
+    from urllib.error import HTTPError, URLError  # noqa: PLC0415
+    from urllib.request import urlopen  # noqa: PLC0415
+
     try:
         # The scheme is checked above: only http and https reach urlopen.
         with urlopen(query, timeout=timeout) as response:  # noqa: S310

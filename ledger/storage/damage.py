@@ -43,17 +43,16 @@ _DAMAGE_SIGNS = ("malformed", "not a database", "disk i/o", "corrupt", "file is 
 _READ_ONLY_SIGNS = ("readonly", "read-only", "read only")
 
 
-def _driver_errors() -> tuple[type[BaseException], ...]:
-    kinds: tuple[type[BaseException], ...] = (PersistenceError, sqlite3.Error)
-    try:
-        import psycopg  # noqa: PLC0415  (optional: the PostgreSQL extra)
-    except ImportError:
-        return kinds
-    return (*kinds, psycopg.Error)
+#: The exceptions of the stores' drivers that :func:`storage_error` translates. Catch them as
+#: ``damage.STORE_ERRORS`` (read when an error is matched): a backend adds its driver's when it
+#: loads (:func:`add_driver_errors`), so that psycopg is imported only by a ledger on PostgreSQL.
+STORE_ERRORS: tuple[type[BaseException], ...] = (PersistenceError, sqlite3.Error)
 
 
-#: The exceptions of the stores' drivers that :func:`storage_error` translates.
-STORE_ERRORS = _driver_errors()
+def add_driver_errors(*kinds: type[BaseException]) -> None:
+    """Translate ``kinds`` too: the errors of a store's driver, added by its backend as it loads."""
+    global STORE_ERRORS  # noqa: PLW0603  (one registry, read at each match)
+    STORE_ERRORS = (*STORE_ERRORS, *(kind for kind in kinds if kind not in STORE_ERRORS))
 
 
 def _one_line(error: BaseException) -> str:

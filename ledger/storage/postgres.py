@@ -26,6 +26,7 @@ from domain.errors import InvalidError, StorageError
 from ledger.integrity.sqltree import SQLTreeStore
 from ledger.integrity.store import StoredCheckpoint, TreeRow
 from ledger.storage.backends import POSTGRES_DEFAULTS, PostgresSettings
+from ledger.storage.damage import add_driver_errors
 from ledger.storage.records import LogRecord, LogRecorder, chunked
 from ledger.storage.seam import POSTGRES_LOCK_SIGNS, StorageKind
 from ledger.storage.tables import (
@@ -40,6 +41,8 @@ from projections.sql import POSTGRESQL, Database, Session
 
 POSTGRES_KIND = StorageKind("postgresql", POSTGRESQL, lock_signs=POSTGRES_LOCK_SIGNS)
 """PostgreSQL: its dialect, and how its lock errors read."""
+
+add_driver_errors(psycopg.Error)
 
 
 _COLUMNS = SQL("notification_id, originator_id, originator_version, topic, state, recorded_at")
