@@ -357,9 +357,3 @@ INTEGRITY_COMMANDS: list[click.Command] = [
     prove_group,
     check_proof_command,
 ]
-
-
-def register(group: click.Group) -> None:
-    """Add the integrity commands to the ``ledger`` group."""
-    for command in INTEGRITY_COMMANDS:
-        group.add_command(command)

@@ -12,15 +12,13 @@ from typing import Any
 
 import click
 
-from cli import claims, exchange, importing, integrity, read, record, report, retry, search, serve, views
-from cli.options import WHEN_HELP, Settings
+from cli.commands import LazyCommands
 from cli.progress import progress_on_stderr
+from cli.settings import WHEN_HELP, Settings
 from cli.text_input import require_text
 from domain.errors import DamagedStoreError, DamagedViewError, LedgerError
 from ledger.formats.safe_text import printable
 from ledger.policy import EXIT_FAILED, EXIT_NOT_VERIFIED, EXIT_USAGE, exit_code
-from ledger.storage import damage
-from ledger.storage.damage import storage_error
 
 
 def _version() -> str:
@@ -93,9 +91,31 @@ class LedgerGroup(click.Group):
             raise _one_line(error) from None
         except LedgerError as error:
             raise _failure(error, ctx) from None
-        except damage.STORE_ERRORS as error:
-            # The ledger translates its store's errors; this catches any that slips past.
-            raise _failure(storage_error(error, "the ledger"), ctx) from None
+        except Exception as error:
+            # The ledger translates its store's errors; this catches any that slips past. (The
+            # storage module is not loaded before a command runs: --help does without it.)
+            from ledger.storage import damage  # noqa: PLC0415
+
+            if not isinstance(error, damage.STORE_ERRORS):
+                raise
+            raise _failure(damage.storage_error(error, "the ledger"), ctx) from None
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMANDS.names})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS.names:
+            self.add_command(COMMANDS.load(cmd_name), cmd_name)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Listed from their summaries, so that --help imports no command's module (nor the ledger).
+        listed = [(name, COMMANDS.summary(name, self.commands.get(name))) for name in self.list_commands(ctx)]
+        if listed:
+            limit = formatter.width - 6 - max(len(name) for name, _ in listed)
+            rows = [(name, command.get_short_help_str(limit)) for name, command in listed]
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
 
 def _one_line(error: click.UsageError) -> click.ClickException:
@@ -152,29 +172,9 @@ def ledger(ctx: click.Context, db: str | None, by: str | None, quiet: bool) -> N
     ctx.obj = Settings(db=db, by=by)
 
 
-# Recording
-for group in (record.actor, record.source, record.post, claims.claim, claims.comment, record.case):
-    ledger.add_command(group)
-ledger.add_command(record.correct)
-# Reading
-for command in (read.timeline, read.show, read.list_group, read.log, read.replay):
-    ledger.add_command(command)
-ledger.add_command(views.projections)
-ledger.add_command(report.report)
-ledger.add_command(search.search)
-ledger.add_command(serve.serve)
-# Importing
-ledger.add_command(importing.import_file)
-record.post.add_command(importing.post_captures)
-ledger.add_command(importing.demo)
-# Integrity
-integrity.register(ledger)
-# Moving
-ledger.add_command(exchange.export)
-ledger.add_command(exchange.init)
-# A command that lost a race with another writer is run again, a bounded number of times.
-retry.retry_every_command(ledger)
-# Text must be text: invalid bytes in an option are one line naming it.
+COMMANDS = LazyCommands()
+"""Every command of the group, imported only when run (or asked for its own help)."""
+# Text must be text, in the global options too (each command's are checked as it loads).
 require_text(ledger)
 
 

@@ -3,31 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
 import click
 
+from cli.settings import WHEN_HELP, Settings
 from domain.errors import InvalidError
 from domain.worldtime import WorldTime
 from ledger import Ledger
-from ledger.queries import parse_record_time
+from ledger.asof import parse_record_time
+
+__all__ = [
+    "WHEN_HELP",
+    "Settings",
+    "clock_options",
+    "open_ledger",
+    "parse_as_of",
+    "parse_when",
+    "when_option",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-WHEN_HELP = (
-    "a world time: 2024-10-17T14:03Z, 2024-10-17T14:03+01:00, 2024-10-17, 2024-10, 2024, "
-    "or a window 2024-10-16..2024-10-18; a time without a zone is read as UTC"
-)
-
-
-@dataclass(frozen=True)
-class Settings:
-    """The global options: where the ledger is and who records."""
-
-    db: str | None
-    by: str | None
 
 
 def settings() -> Settings:

@@ -7,10 +7,16 @@ import click
 from ledger.policy import retry_on_conflict
 
 
+def retry_command(command: click.Command) -> None:
+    """Make ``command`` (and every command under it, for a group) retry on conflict."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            retry_command(sub)
+    elif command.callback is not None:
+        command.callback = retry_on_conflict(command.callback)
+
+
 def retry_every_command(group: click.Group) -> None:
     """Make every command under ``group`` retry on conflict."""
     for command in group.commands.values():
-        if isinstance(command, click.Group):
-            retry_every_command(command)
-        elif command.callback is not None:
-            command.callback = retry_on_conflict(command.callback)
+        retry_command(command)

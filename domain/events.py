@@ -116,6 +116,8 @@ class Event(Frozen):
 
 def event_class(topic: str) -> type[Event]:
     """The event class stored under ``topic``."""
+    if topic not in _TOPICS:
+        _register_every_aggregate()
     try:
         return _TOPICS[topic]
     except KeyError:
@@ -124,7 +126,15 @@ def event_class(topic: str) -> type[Event]:
 
 def event_classes() -> Mapping[str, type[Event]]:
     """Every registered event class by topic."""
+    _register_every_aggregate()
     return dict(_TOPICS)
+
+
+def _register_every_aggregate() -> None:
+    # Event classes register as their modules load; ``domain`` loads them on first use only.
+    import domain  # noqa: PLC0415
+
+    _ = domain.State
 
 
 class OutOfOrderError(Exception):

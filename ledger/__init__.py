@@ -4,23 +4,61 @@
 >>> ledger = Ledger.open(":memory:")
 """
 
-from domain.errors import (
-    AlreadyExistsError,
-    CaseFileError,
-    ConflictError,
-    FormatError,
-    InvalidError,
-    LedgerError,
-    NotFoundError,
-    StorageError,
-    VerificationError,
-)
-from domain.events import LogEntry
-from domain.worldtime import WorldTime
-from ledger.facade import Ledger
-from ledger.formats.casefile import ImportResult
-from ledger.integrity import Checkpoint, Signer, Verifier, check_proof
-from projections.timeline import Timeline, TimelineEntry
+# Imported on first use (PEP 562): ``from ledger.formats.safe_text import printable`` or the
+# CLI's help need not build the whole Ledger, its domain models and its storage.
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from domain.errors import (
+        AlreadyExistsError,
+        CaseFileError,
+        ConflictError,
+        FormatError,
+        InvalidError,
+        LedgerError,
+        NotFoundError,
+        StorageError,
+        VerificationError,
+    )
+    from domain.events import LogEntry
+    from domain.worldtime import WorldTime
+    from ledger.facade import Ledger
+    from ledger.formats.casefile import ImportResult
+    from ledger.integrity import Checkpoint, Signer, Verifier, check_proof
+    from projections.timeline import Timeline, TimelineEntry
+
+_WHERE = {
+    "AlreadyExistsError": "domain.errors",
+    "CaseFileError": "domain.errors",
+    "ConflictError": "domain.errors",
+    "FormatError": "domain.errors",
+    "InvalidError": "domain.errors",
+    "LedgerError": "domain.errors",
+    "NotFoundError": "domain.errors",
+    "StorageError": "domain.errors",
+    "VerificationError": "domain.errors",
+    "LogEntry": "domain.events",
+    "WorldTime": "domain.worldtime",
+    "Ledger": "ledger.facade",
+    "ImportResult": "ledger.formats.casefile",
+    "Checkpoint": "ledger.integrity",
+    "Signer": "ledger.integrity",
+    "Verifier": "ledger.integrity",
+    "check_proof": "ledger.integrity",
+    "Timeline": "projections.timeline",
+    "TimelineEntry": "projections.timeline",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'ledger' has no attribute {name!r}")
+    import importlib  # noqa: PLC0415
+
+    value = getattr(importlib.import_module(_WHERE[name]), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "AlreadyExistsError",

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ledger.formats.cdx import DEFAULT_REPLAY, CaptureImport
-from ledger.formats.registry import Format, Target
+from ledger.formats.registry import FORMATS, Format, Target
 from ledger.formats.reviews import ReviewImport
 from ledger.formats.safe_text import printable
 from ledger.formats.wording import counted
@@ -126,3 +126,6 @@ FIELD_FORMATS: tuple[Format, ...] = (
     ),
 )  # fmt: skip
 """The field's formats, registered in :data:`ledger.formats.registry.FORMATS`."""
+
+# Imported before the registry had finished (as ``cli.importing`` does), this module adds them itself.
+FORMATS.update((f.name, f) for f in FIELD_FORMATS)

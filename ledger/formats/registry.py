@@ -32,6 +32,7 @@ A format that takes more than these declares its keyword ``options``
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
@@ -139,6 +140,9 @@ FORMATS: dict[str, Format] = {f.name: f for f in (JSONL, CASE_FILE)}
 
 
 def _add_field_formats() -> None:
+    loading = sys.modules.get("ledger.formats.field_formats")
+    if loading is not None and not hasattr(loading, "FIELD_FORMATS"):
+        return  # it is being imported first, and adds its formats itself when done
     from ledger.formats.field_formats import FIELD_FORMATS  # noqa: PLC0415  (it imports Format from here)
 
     FORMATS.update((f.name, f) for f in FIELD_FORMATS)

@@ -27,7 +27,10 @@ def _taking_as_of(command: click.Command, path: tuple[str, ...]) -> Iterator[tup
         arguments = [ARGUMENTS[p.name or ""] for p in command.params if isinstance(p, click.Argument)]
         yield (*path, *arguments)
     if isinstance(command, click.Group):
-        for name, sub in command.commands.items():
+        ctx = click.Context(command)
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            assert sub is not None
             yield from _taking_as_of(sub, (*path, name))
 
 

@@ -62,3 +62,39 @@ def test_version(runner: CliRunner) -> None:
     result = runner.invoke(ledger_command, ["--version"])
     assert result.exit_code == 0
     assert result.stdout.startswith("ledger, version ")
+
+
+def test_the_listed_summaries_are_the_commands_own() -> None:
+    """``ledger --help`` lists commands from summaries kept apart (so it imports none): they agree."""
+    from cli.commands import SUMMARIES, LazyCommands  # noqa: PLC0415
+
+    ctx = click.Context(ledger_command)
+    assert set(SUMMARIES) == set(ledger_command.list_commands(ctx))
+    for name, summary in SUMMARIES.items():
+        command = LazyCommands().load(name)
+        assert " ".join((command.help or "").split("\n\n")[0].split()) == summary, name
+        for limit in (45, 80, 200):
+            assert LazyCommands().summary(name, None).get_short_help_str(limit) == command.get_short_help_str(
+                limit
+            )
+
+
+def test_help_imports_no_command_nor_the_ledger() -> None:
+    """The start-up cost of --help (issue #16): no command module, no domain model, no storage."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    code = (
+        "import sys\nfrom click.testing import CliRunner\nfrom cli.main import ledger\n"
+        "result = CliRunner().invoke(ledger, ['--help'])\nassert result.exit_code == 0, result.output\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('cli', 'domain', 'ledger', 'projections', 'pydantic', 'eventsourcing', 'jinja2', 'starlette',"
+        " 'prov'))))"
+    )
+    loaded = set(
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    assert not {"pydantic", "eventsourcing", "jinja2", "starlette", "prov", "projections"} & loaded
+    assert not {"cli.read", "cli.record", "ledger.facade", "domain.post"} & loaded

@@ -31,7 +31,10 @@ def _text_params(command: click.Command, path: tuple[str, ...]) -> Iterator[tupl
         if isinstance(param, click.Argument):
             earlier += ("post/fine",)
     if isinstance(command, click.Group):
-        for name, sub in command.commands.items():
+        ctx = click.Context(command)
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            assert sub is not None
             yield from _text_params(sub, (*path, name))
 
 
