@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from ledger import Ledger, NotFoundError
+from ledger import InvalidError, Ledger, NotFoundError
 from ledger.demo import COMMENT, POST, record_seed_story
 from projections.queries import StateAt
 
@@ -125,7 +125,11 @@ def test_everything_linked_to_the_case(ledger: Ledger) -> None:
 
 
 def test_as_of_a_record_time(ledger: Ledger) -> None:
-    assert ledger.timeline(POST, as_of="2999-01-01") == ledger.timeline(POST)
+    today = datetime.now(UTC).date().isoformat()
+    assert ledger.timeline(POST, as_of=today) == ledger.timeline(POST)
+    # A record time after today names a ledger that does not exist yet: said, not answered as now.
+    with pytest.raises(InvalidError, match=r"as_of 2999-01-01T23:59:59\.999999Z is in the future"):
+        ledger.timeline(POST, as_of="2999-01-01")
     with pytest.raises(NotFoundError, match="not recorded as of position 0"):
         ledger.timeline(POST, as_of="2001-01-01")
     assert ledger.posts(as_of="2001-01-01T00:00:00Z") == []
