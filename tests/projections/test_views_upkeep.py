@@ -156,11 +156,16 @@ def test_bad_filters_and_world_times_are_refused(ledger_url: str) -> None:
             ledger.timeline("post/Not Valid")
 
 
-def test_digits_are_a_log_position_and_positions_past_the_head_are_the_head(ledger_url: str) -> None:
+def test_digits_are_a_log_position_and_positions_past_the_head_are_refused(ledger_url: str) -> None:
     with Ledger.open(ledger_url) as ledger:
         record_seed_story(ledger)
-        assert ledger.timeline(POST, as_of="2024").as_of == ledger.head
+        # "2024" is position 2024, not a year: past the head, it is said (naming the head), not answered.
+        with pytest.raises(
+            InvalidError, match="as_of 2024 is past the head of the log: the last entry is at position 37"
+        ):
+            ledger.timeline(POST, as_of="2024")
         assert ledger.timeline(POST, as_of=" 20 ").as_of == 20
+        assert ledger.timeline(POST, as_of=ledger.head).as_of == ledger.head
 
 
 def test_record_time_as_of_names_the_last_entry_recorded_by_then(ledger_url: str) -> None:
