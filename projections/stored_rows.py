@@ -172,10 +172,9 @@ def _actor_handle_changed(change: str) -> Callable[[Row, Data], None]:
             if kind == "added":
                 held.append({"handle": handle, "since": when, "until": None})
                 continue
-            for period in reversed(held):
+            for period in held:
                 if period["handle"] == handle and period["until"] is None:
                     period["until"] = when
-                    break
         row["held"] = held
         row["handles"] = list(
             dict.fromkeys(
