@@ -17,8 +17,8 @@ from projections import search_view
 from tests.search.test_search import record_multilingual
 
 QUERIES = [
-    "labour", "Harris", "staff labour", "哈里斯", "哈里斯助选", "工党员工", "更正", "志愿者", "حزب", "حملة هاريس",
-    "the", "a", "US", "MISLEADING", "labour 志愿者", "deleted", "zzqx",
+    "labour", "Harris", "staff labour", "哈里斯", "哈里斯助选", "工党员工", "更正", "志愿者", "حزب",
+    "حملة هاريس", "the", "a", "US", "MISLEADING", "labour 志愿者", "deleted", "zzqx",
 ]  # fmt: skip
 
 
@@ -85,7 +85,8 @@ def test_a_limit_ranks_the_newest_matches(ledger_url: str, monkeypatch: pytest.M
     with Ledger.open(ledger_url, recorded_by="desk") as ledger:
         ledger.register_actor("actor/a", name="ballot ballot ballot", kind="person")
         for n in range(4):
-            ledger.register_actor(f"actor/b{n}", name=f"a long name with one ballot in it, number {n}", kind="person")
+            name = f"a long name with one ballot in it, number {n}"
+            ledger.register_actor(f"actor/b{n}", name=name, kind="person")
         everything = ledger.search("ballot", limit=None)
         assert everything[0].subject == "actor/a"  # the best, though the oldest
         assert ledger.search("ballot", limit=1) == everything[:1]
