@@ -109,7 +109,7 @@ def everything(model: type[Command]) -> dict[str, Any]:
 
 def cli_arguments(model: type[Command], entry: dict[str, Any]) -> list[str]:
     """The command line giving the fields of a case-file entry: its arguments, then an option each."""
-    positional = {model.alias(name) for name in model.ARGUMENTS}
+    positional = [model.alias(name) for name in model.ARGUMENTS]
     argv: list[str] = []
     for alias in positional:
         value = entry[alias]
