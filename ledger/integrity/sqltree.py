@@ -91,7 +91,8 @@ class SQLTreeStore(TreeRecorder):
                 "ORDER BY position, level LIMIT ?",
                 (*after, limit),
             )
-        return [(position, level, bytes(digest)) for position, level, digest in rows]
+        # verify reads every row: rebuild only those whose hash is not bytes already (PostgreSQL's).
+        return [row if type(row[2]) is bytes else (row[0], row[1], bytes(row[2])) for row in rows]
 
     def insert_checkpoint(self, note: str, size: int, *, after: int) -> StoredCheckpoint:
         stored = StoredCheckpoint(after + 1, size, note, now_micros())
