@@ -86,6 +86,7 @@ class SQLTreeStore(TreeRecorder):
 
     def select_tree_rows(self, after: tuple[int, int], limit: int) -> Sequence[TreeRow]:
         with self._database.transaction() as session:
+            session.plain_rows()  # verify reads every row
             rows = session.query(
                 f"SELECT position, level, hash FROM {self._nodes} WHERE (position, level) > (?, ?) "
                 "ORDER BY position, level LIMIT ?",

@@ -240,6 +240,7 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
 
     def select_log_rows(self, after: int, limit: int, until: int | None = None) -> Sequence[LeafRow]:
         with self.datastore.transaction(commit=False) as c:
+            c.sqlite_cursor.row_factory = None  # plain tuples: sqlite3.Row costs ~0.6 us more per row
             if until is None:
                 c.execute(self._select_log, (after, limit))
             else:
