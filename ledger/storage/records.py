@@ -36,6 +36,10 @@ class LogRecord:
     """Record time, in microseconds since the Unix epoch (UTC); ``LogEntry.recorded_at`` is its datetime."""
 
 
+LeafRow = tuple[int, bytes, int, str, bytes, int]
+"""A stored event as plain values: position, the 16 bytes of the stream id, version, topic, state,
+record time (microseconds)."""
+
 #: Records an import writes at a time, growing the Merkle tree after each chunk.
 IMPORT_CHUNK = 1000
 
@@ -74,6 +78,13 @@ class LogRecorder(ApplicationRecorder, ABC):
     @abstractmethod
     def select_log(self, after: int, limit: int, until: int | None = None) -> Sequence[LogRecord]:
         """Up to ``limit`` records with ``after < position <= until``, in log order."""
+
+    def select_log_rows(self, after: int, limit: int, until: int | None = None) -> Sequence[LeafRow]:
+        """:meth:`select_log` as plain :data:`LeafRow` tuples, what ``verify`` hashes (same checks)."""
+        return [
+            (r.position, r.originator_id.bytes, r.originator_version, r.topic, r.state, r.recorded_us)
+            for r in self.select_log(after, limit, until)
+        ]
 
     @abstractmethod
     def select_stream(self, originator_id: UUID, lte: int | None = None) -> Sequence[LogRecord]:

@@ -30,7 +30,7 @@ from domain.errors import InvalidError, UnreadableEntryError
 from domain.instants import now_micros
 from ledger.integrity.sqltree import SQLTreeStore
 from ledger.integrity.store import StoredCheckpoint
-from ledger.storage.records import LogRecord, LogRecorder, chunked
+from ledger.storage.records import LeafRow, LogRecord, LogRecorder, chunked
 from ledger.storage.seam import SQLITE_LOCK_SIGNS, StorageKind
 from ledger.storage.tables import CHECKPOINTS_TABLE, EVENTS_TABLE, FORMAT, META_TABLE, NODES_TABLE
 from projections.sql import SQLITE, Database
@@ -237,6 +237,32 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
             else:
                 c.execute(self._select_log_until, (after, until, limit))
             return [_record(row) for row in c.fetchall()]
+
+    def select_log_rows(self, after: int, limit: int, until: int | None = None) -> Sequence[LeafRow]:
+        with self.datastore.transaction(commit=False) as c:
+            c.sqlite_cursor.row_factory = None  # plain tuples: sqlite3.Row costs ~0.6 us more per row
+            if until is None:
+                c.execute(self._select_log, (after, limit))
+            else:
+                c.execute(self._select_log_until, (after, until, limit))
+            rows = c.fetchall()
+        # No UUID nor record object per row (verify reads every row): a row that is not plainly
+        # well formed goes through _record, which reads it the same way or names what is wrong.
+        fromhex, out = bytes.fromhex, []
+        for row in rows:
+            position, stream, version, topic, state, recorded_at = row
+            if type(stream) is str and type(version) is type(recorded_at) is int and type(topic) is str:
+                digits = stream.replace("-", "")
+                try:
+                    stream_bytes = fromhex(digits) if len(digits) == 32 else b""
+                except ValueError:
+                    stream_bytes = b""
+                if len(stream_bytes) == 16:  # 32 hex digits, no blanks: what UUID() reads the same
+                    out.append((position, stream_bytes, version, topic, state, recorded_at))
+                    continue
+            record = _record(row)
+            out.append((position, record.originator_id.bytes, version, topic, record.state, recorded_at))
+        return out
 
     def select_stream(self, originator_id: UUID, lte: int | None = None) -> Sequence[LogRecord]:
         with self.datastore.transaction(commit=False) as c:
