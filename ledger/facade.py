@@ -16,7 +16,7 @@ reference of the subject it recorded. Every query returns plain data
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from types import TracebackType
 from typing import Self, TextIO, cast, overload
@@ -47,6 +47,7 @@ from ledger.integrity.api import Integrity
 from ledger.integrity.redaction import Redaction, redact_entry
 from ledger.log import LogReader
 from ledger.queries import AsOf, Queries
+from ledger.recorded import RecordedSubjects
 from ledger.recording import LedgerRecording, UnitOfWork
 from ledger.search import Search
 from ledger.spool import SpooledUnitOfWork
@@ -92,7 +93,7 @@ class Ledger(LedgerRecording):
         self._integrity = self.construct_integrity()
         self._search = self.construct_search()
         self._interchange = self.construct_interchange()
-        self._known: set[str] = set()
+        self._subjects = RecordedSubjects(app, self.get, self._reader.history)
         self.read_only = False
         """The store cannot be written (a read-only file or file system): queries replay the log."""
         self._work: UnitOfWork | None = None
@@ -254,9 +255,9 @@ class Ledger(LedgerRecording):
             yield
             return
         work = self._work = (
-            SpooledUnitOfWork(self, self._mapper, check_at_end=check_at_end)
+            SpooledUnitOfWork(self._subjects.begin(), self._mapper, check_at_end=check_at_end)
             if spooled
-            else UnitOfWork(self, check_at_end=check_at_end)
+            else UnitOfWork(self._subjects.begin(), check_at_end=check_at_end)
         )
         try:
             try:
@@ -275,7 +276,7 @@ class Ledger(LedgerRecording):
         if self._work is not None:
             yield self._work
             return
-        work = UnitOfWork(self)
+        work = UnitOfWork(self._subjects.begin())
         yield work
         work.finish()
         self._commit(work)
@@ -285,30 +286,22 @@ class Ledger(LedgerRecording):
             return
         try:
             if isinstance(work, SpooledUnitOfWork):
-                self._recorder.insert_event_chunks(work.stored_chunks())
+                positions: Sequence[int] = self._recorder.insert_event_chunks(work.stored_chunks())
             else:
-                self._app.save(*work.events)
+                positions = [recording.notification.id for recording in self._app.save(*work.events)]
         except IntegrityError:
             raise self._storage.explain_collision(work.events) from None
         except PersistenceError as error:
             if self._storage.is_lock_error(error):
                 raise ConflictError(f"the ledger is busy with another writer; try again ({error})") from None
             raise StorageError(f"cannot write to {self.url}: {error}") from None
-        self._known.update(e.subject for e in work.events)
-        self._app.remember(work.states.values())
+        self._subjects.saved(positions, work.states.values())
 
     # -- queries ---------------------------------------------------------------------------------
 
     def exists(self, ref: str) -> bool:
         """True when a subject has been recorded under ``ref``."""
-        if ref in self._known:
-            return True
-        parse_ref(ref)
-        found = bool(self._recorder.select_events(subject_id(ref), limit=1))
-        if found:
-            # Nothing is ever removed, so a subject once seen always exists.
-            self._known.add(ref)
-        return found
+        return self._subjects.exists(ref)
 
     @overload
     def get(
@@ -387,7 +380,7 @@ class Ledger(LedgerRecording):
         docs/auditing.md.
         """
         summary = import_log(self._recorder, self._mapper, source, upgrade_leaves=upgrade_leaves)
-        self._known.clear()
+        self._subjects.forget()
         return summary
 
     def replay(self, until: int | None = None, *, cache_size: int = 4096) -> Iterator[tuple[LogEntry, State]]:

@@ -74,7 +74,7 @@ class SpooledUnitOfWork(UnitOfWork):
         if ref in self._recent:
             return True
         spooled = self._scratch.execute("SELECT 1 FROM states WHERE ref = ?", (ref,)).fetchone()
-        return spooled is not None or self._subjects.exists(ref)
+        return spooled is not None or self._recorded(ref)
 
     def subject(self, ref: str) -> SubjectState:
         if ref in self._recent:

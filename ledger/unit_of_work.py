@@ -8,6 +8,7 @@ or the :meth:`~ledger.Ledger.batch` it runs in, ends.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Protocol
@@ -36,9 +37,14 @@ class Subjects(Protocol):
 
     def exists(self, ref: str) -> bool: ...
 
-    def get(self, ref: str, version: int | None = None) -> State: ...
+    def get(self, ref: str) -> State: ...
 
     def history(self, ref: str) -> list[LogEntry]: ...
+
+
+ABSENT_KEPT = 256
+"""How many "not recorded" answers a unit of work remembers (the last ones): a new subject is
+looked up once, not again by the domain's own check, and a unit's memory stays bounded."""
 
 
 class UnitOfWork:
@@ -54,6 +60,7 @@ class UnitOfWork:
         self._checks: dict[str, list[Callable[[Any], None]]] = {}
         self.states: dict[str, SubjectState] = {}
         self.events: list[Event] = []
+        self._absent: OrderedDict[str, None] = OrderedDict()
 
     def defer(self, ref: str, check: Callable[[Any], None]) -> bool:
         """Run ``check`` on the state of ``ref`` when the unit ends (see :meth:`finish`), if the unit
@@ -71,7 +78,22 @@ class UnitOfWork:
 
     def exists(self, ref: str) -> bool:
         """True when ``ref`` is recorded or pending in this unit."""
-        return ref in self.states or self._subjects.exists(ref)
+        return ref in self.states or self._recorded(ref)
+
+    def _recorded(self, ref: str) -> bool:
+        """True when ``ref`` is recorded in the ledger; the last "no" answers are remembered.
+
+        A subject recorded by another writer meanwhile is caught when the unit is saved (the store
+        refuses a second first entry), as it would be after the lookup anyway.
+        """
+        if ref in self._absent:
+            return False
+        if self._subjects.exists(ref):
+            return True
+        self._absent[ref] = None
+        if len(self._absent) > ABSENT_KEPT:
+            self._absent.popitem(last=False)
+        return False
 
     def new(self, ref: str) -> None:
         """Check that ``ref`` is not recorded nor pending (:class:`AlreadyExistsError` if it is)."""

@@ -195,14 +195,16 @@ class PostgresLogRecorder(PostgresApplicationRecorder, LogRecorder):
             return self._insert_chunk(curs, stored_events, kwargs.get("recorded_us"))
 
     # No retry: the chunks are read once, as they are written.
-    def insert_event_chunks(self, chunks: Iterable[Sequence[StoredEvent]]) -> int:
-        count = 0
+    def insert_event_chunks(self, chunks: Iterable[Sequence[StoredEvent]]) -> Sequence[int]:
+        first = last = 0
         with self.datastore.transaction(commit=True) as curs:
             self._lock_table(curs)
             self._notify_channel(curs)
             for chunk in chunks:
-                count += len(self._insert_chunk(curs, chunk, None))
-        return count
+                positions = self._insert_chunk(curs, chunk, None)
+                if positions:
+                    first, last = first or positions[0], positions[-1]
+        return range(first, last + 1) if first else range(0)
 
     def _insert_chunk(
         self, curs: Any, stored_events: Sequence[StoredEvent], given: Sequence[int] | None
