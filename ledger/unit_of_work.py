@@ -61,6 +61,8 @@ class UnitOfWork:
         self.states: dict[str, SubjectState] = {}
         self.events: list[Event] = []
         self._absent: OrderedDict[str, None] = OrderedDict()
+        self._pending: dict[str, list[Event]] = {}
+        """The pending events of each subject, in the order added."""
 
     def defer(self, ref: str, check: Callable[[Any], None]) -> bool:
         """Run ``check`` on the state of ``ref`` when the unit ends (see :meth:`finish`), if the unit
@@ -122,10 +124,11 @@ class UnitOfWork:
             self.states.get(event.subject), event, lambda: self.events_of(event.subject)
         )
         self.events.append(event)
+        self._pending.setdefault(event.subject, []).append(event)
 
     def events_of(self, ref: str) -> list[Event]:
         """Every event of ``ref``, recorded then pending in this unit, in version order."""
-        pending = [event for event in self.events if event.subject == ref]
+        pending = list(self._pending.get(ref, ()))
         if pending and pending[0].originator_version == 1:
             return pending
         return [entry.event for entry in self._subjects.history(ref)] + pending
