@@ -287,21 +287,23 @@ class Ledger(LedgerRecording):
         try:
             if isinstance(work, SpooledUnitOfWork):
                 positions: Sequence[int] = self._recorder.insert_event_chunks(work.stored_chunks())
+                streams = work.created
             else:
                 positions = [recording.notification.id for recording in self._app.save(*work.events)]
+                streams = {event.originator_id for event in work.events}
         except IntegrityError:
             raise self._storage.explain_collision(work.events) from None
         except PersistenceError as error:
             if self._storage.is_lock_error(error):
                 raise ConflictError(f"the ledger is busy with another writer; try again ({error})") from None
             raise StorageError(f"cannot write to {self.url}: {error}") from None
-        self._subjects.saved(positions, work.states.values())
+        self._subjects.saved(positions, streams, work.states.values())
 
     # -- queries ---------------------------------------------------------------------------------
 
     def exists(self, ref: str) -> bool:
         """True when a subject has been recorded under ``ref``."""
-        return self._subjects.exists(ref)
+        return self._subjects.exists_now(ref)
 
     @overload
     def get(

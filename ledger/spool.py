@@ -33,6 +33,9 @@ _STATE_CLASSES: dict[str, type[SubjectState]] = {cls.__name__: cls for cls in ge
 KEEP = 4096
 """States a spooled unit keeps in memory (the subjects used last)."""
 
+CREATED_KEPT = 100_000
+"""New subjects whose ids a spooled unit keeps for the ledger's index of subjects; beyond, none."""
+
 
 class SpooledUnitOfWork(UnitOfWork):
     """A unit of work that spools pending events and all but the last-used states to a scratch file."""
@@ -47,6 +50,8 @@ class SpooledUnitOfWork(UnitOfWork):
         self.states = self._recent
         self._count = 0
         self._spilled = False
+        self.created: set[UUID] | None = set()
+        """The ids of the subjects this unit creates (None: too many to keep)."""
         """Whether a state was ever spooled (until then, the scratch file holds none to look up)."""
         self._unwritten: list[tuple[bytes, int, str, bytes]] = []
         """Spooled events not yet in the scratch file, written a chunk at a time."""
@@ -99,6 +104,10 @@ class SpooledUnitOfWork(UnitOfWork):
         self._unwritten.append(
             (UUID(str(stored.originator_id)).bytes, stored.originator_version, stored.topic, stored.state)
         )
+        if self.created is not None and event.originator_version == 1:
+            self.created.add(event.originator_id)
+            if len(self.created) > CREATED_KEPT:
+                self.created = None
         if len(self._unwritten) >= IMPORT_CHUNK:
             self._write_events()
         self._count += 1

@@ -92,6 +92,10 @@ class LogRecorder(ApplicationRecorder, ABC):
         return bool(self.select_events(originator_id, limit=1))
 
     @abstractmethod
+    def stream_ids(self) -> Iterator[UUID]:
+        """The id of every stream that has a record."""
+
+    @abstractmethod
     def insert_event_chunks(self, chunks: Iterable[Sequence[StoredEvent]]) -> Sequence[int]:
         """Append every chunk of new events in one transaction, as :meth:`insert_events` appends one.
 

@@ -79,6 +79,7 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
             f"SELECT notification_id, recorded_at FROM {table} ORDER BY notification_id DESC LIMIT 1"
         )
         self._select_exists = f"SELECT 1 FROM {table} WHERE originator_id=? LIMIT 1"
+        self._select_ids = f"SELECT originator_id FROM {table} WHERE originator_version=1"
         self._import_statement = (
             f"INSERT INTO {table} "
             "(notification_id, originator_id, originator_version, topic, state, recorded_at) "
@@ -125,6 +126,12 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
                 if positions:
                     first, last = first or positions[0], positions[-1]
         return range(first, last + 1) if first else range(0)
+
+    def stream_ids(self) -> Iterator[UUID]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(self._select_ids)
+            rows = c.fetchall()
+        return (UUID(row[0]) for row in rows)
 
     def stream_exists(self, originator_id: UUID) -> bool:
         # One statement in autocommit mode: no transaction to begin and roll back around it.
