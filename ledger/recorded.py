@@ -98,11 +98,13 @@ class RecordedSubjects:
 
     def get(self, ref: str) -> State:
         """The current state of ``ref``: the kept one if fresh, else read from the store."""
-        cache = self._app.repository.cache
-        if cache is not None:
+        cache: Any = self._app.repository.cache
+        key = subject_id(ref)
+        if cache is not None and key in cache.cache:
+            # Only a kept state needs the look at the head (which may drop it); others are read anyway.
             self._look()
             try:
-                return cast("State", cache.get(subject_id(ref)))
+                return cast("State", cache.get(key))
             except KeyError:
                 pass
         return self._read(ref)
