@@ -98,13 +98,21 @@ class LogRecorder(ApplicationRecorder, ABC):
     def get_meta(self, key: str) -> str | None:
         """A value from the ledger's metadata."""
 
+    def stream_exists(self, originator_id: UUID) -> bool:
+        """True when the stream ``originator_id`` has at least one record."""
+        return bool(self.select_events(originator_id, limit=1))
+
     @abstractmethod
-    def insert_event_chunks(self, chunks: Iterable[Sequence[StoredEvent]]) -> int:
+    def stream_ids(self) -> Iterator[UUID]:
+        """The id of every stream that has a record."""
+
+    @abstractmethod
+    def insert_event_chunks(self, chunks: Iterable[Sequence[StoredEvent]]) -> Sequence[int]:
         """Append every chunk of new events in one transaction, as :meth:`insert_events` appends one.
 
         For a write too large to hold at once (a spooled import): the chunks
-        are read as they are written. All are written, or none. Returns how
-        many events were written.
+        are read as they are written. All are written, or none. Returns the
+        positions written, in order.
         """
 
     @abstractmethod

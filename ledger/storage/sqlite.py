@@ -78,6 +78,8 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
         self._select_last = (
             f"SELECT notification_id, recorded_at FROM {table} ORDER BY notification_id DESC LIMIT 1"
         )
+        self._select_exists = f"SELECT 1 FROM {table} WHERE originator_id=? LIMIT 1"
+        self._select_ids = f"SELECT originator_id FROM {table} WHERE originator_version=1"
         self._import_statement = (
             f"INSERT INTO {table} "
             "(notification_id, originator_id, originator_version, topic, state, recorded_at) "
@@ -116,13 +118,30 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
         with write_transaction(self.datastore) as c:
             return self._insert_events(c, stored_events, **kwargs)
 
-    def insert_event_chunks(self, chunks: Iterable[Sequence[StoredEvent]]) -> int:
-        count = 0
+    def insert_event_chunks(self, chunks: Iterable[Sequence[StoredEvent]]) -> Sequence[int]:
+        first = last = 0
         with write_transaction(self.datastore) as c:
             for chunk in chunks:
-                self._insert_events(c, chunk)
-                count += len(chunk)
-        return count
+                positions = self._insert_events(c, chunk)
+                if positions:
+                    first, last = first or positions[0], positions[-1]
+        return range(first, last + 1) if first else range(0)
+
+    def stream_ids(self) -> Iterator[UUID]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(self._select_ids)
+            rows = c.fetchall()
+        return (UUID(row[0]) for row in rows)
+
+    def stream_exists(self, originator_id: UUID) -> bool:
+        # One statement in autocommit mode: no transaction to begin and roll back around it.
+        with self.datastore.get_connection(commit=False) as connection:
+            cursor = connection.cursor().sqlite_cursor
+            try:
+                cursor.execute(self._select_exists, (originator_id.hex,))
+                return cursor.fetchone() is not None
+            finally:
+                cursor.close()
 
     def import_log(
         self, records: Iterable[LogRecord], *, origin: str, checkpoints: Iterable[StoredCheckpoint] = ()
