@@ -6,7 +6,8 @@ change. Each change has a world time; the state is their fold in world-time
 order, so the handles and name at any world time can be told.
 
 Rules: a handle is added only when it is not surely held then, and dropped
-only when it is held (added, possibly before the drop, and not yet dropped).
+only when it is held (added, possibly before the drop, and not yet dropped); a drop
+ends every period of the handle still open.
 """
 
 from __future__ import annotations
@@ -126,8 +127,10 @@ class ActorHandleAdded(Event):
         return f"handle added: {self.handle}"
 
     def apply(self, state: ActorState) -> ActorState:
+        # A handle added while it may already be held opens a second period, but is one handle.
         held = (*state.held, HandleHeld(handle=self.handle, since=self.occurred_at))
-        return self.evolve(state, handles=(*state.handles, self.handle), held=held)
+        handles = tuple(dict.fromkeys((*state.handles, self.handle)))
+        return self.evolve(state, handles=handles, held=held)
 
 
 class ActorHandleDropped(Event):
@@ -142,13 +145,16 @@ class ActorHandleDropped(Event):
         return f"handle dropped: {self.handle}"
 
     def apply(self, state: ActorState) -> ActorState:
-        held = list(state.held)
-        for index in reversed(range(len(held))):
-            if held[index].handle == self.handle and held[index].until is None:
-                held[index] = held[index].model_copy(update={"until": self.occurred_at})
-                break
+        # After a drop the handle is not held: every period of it still open ends here (two are
+        # open when it was added again while it may already have been held).
+        held = tuple(
+            h.model_copy(update={"until": self.occurred_at})
+            if h.handle == self.handle and h.until is None
+            else h
+            for h in state.held
+        )
         handles = tuple(h for h in state.handles if h != self.handle)
-        return self.evolve(state, handles=handles, held=tuple(held))
+        return self.evolve(state, handles=handles, held=held)
 
 
 class ActorRenamed(Event):

@@ -16,7 +16,7 @@ reference of the subject it recorded. Every query returns plain data
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from types import TracebackType
 from typing import Self, cast, overload
@@ -46,6 +46,7 @@ from ledger.integrity.api import Integrity
 from ledger.integrity.redaction import Redaction, redact_entry
 from ledger.log import LogReader
 from ledger.queries import AsOf, Queries
+from ledger.recorded import RecordedSubjects
 from ledger.recording import LedgerRecording, UnitOfWork
 from ledger.search import Search
 from ledger.spool import SpooledUnitOfWork
@@ -82,7 +83,6 @@ class Ledger(LedgerRecording):
         """Where the ledger lives (passwords redacted)."""
         self.recorded_by = recorded_by
         """Who records, unless a command says otherwise."""
-        self._known: set[str] = set()
         self._storage = self.construct_storage()
         self._recorder = self._storage.recorder
         self._mapper = app.pydantic_mapper
@@ -92,6 +92,7 @@ class Ledger(LedgerRecording):
         self._integrity = self.construct_integrity()
         self._search = self.construct_search()
         self._interchange = self.construct_interchange()
+        self._subjects = RecordedSubjects(app, self.get, self._reader.history)
         self._native = self.construct_native()
         self.read_only = False
         """The store cannot be written (a read-only file or file system): queries replay the log."""
@@ -125,7 +126,7 @@ class Ledger(LedgerRecording):
 
     def construct_native(self) -> NativeFormats:
         """The ledger's own formats (the whole log as JSON Lines, case files, reports), over this ledger."""
-        return NativeFormats(self, self._recorder, self._mapper, forget_subjects=self._known.clear)
+        return NativeFormats(self, self._recorder, self._mapper, forget_subjects=self._subjects.forget)
 
     def construct_integrity(self) -> Integrity:
         """Checkpoints, verify and proofs over the stored Merkle tree."""
@@ -263,9 +264,9 @@ class Ledger(LedgerRecording):
             yield
             return
         work = self._work = (
-            SpooledUnitOfWork(self, self._mapper, check_at_end=check_at_end)
+            SpooledUnitOfWork(self._subjects.begin(), self._mapper, check_at_end=check_at_end)
             if spooled
-            else UnitOfWork(self, check_at_end=check_at_end)
+            else UnitOfWork(self._subjects.begin(), check_at_end=check_at_end)
         )
         try:
             try:
@@ -284,7 +285,7 @@ class Ledger(LedgerRecording):
         if self._work is not None:
             yield self._work
             return
-        work = UnitOfWork(self)
+        work = UnitOfWork(self._subjects.begin())
         yield work
         work.finish()
         self._commit(work)
@@ -294,30 +295,24 @@ class Ledger(LedgerRecording):
             return
         try:
             if isinstance(work, SpooledUnitOfWork):
-                self._recorder.insert_event_chunks(work.stored_chunks())
+                positions: Sequence[int] = self._recorder.insert_event_chunks(work.stored_chunks())
+                streams = work.created
             else:
-                self._app.save(*work.events)
+                positions = [recording.notification.id for recording in self._app.save(*work.events)]
+                streams = {event.originator_id for event in work.events}
         except IntegrityError:
             raise self._storage.explain_collision(work.events) from None
         except PersistenceError as error:
             if self._storage.is_lock_error(error):
                 raise ConflictError(f"the ledger is busy with another writer; try again ({error})") from None
             raise StorageError(f"cannot write to {self.url}: {error}") from None
-        self._known.update(e.subject for e in work.events)
-        self._app.remember(work.states.values())
+        self._subjects.saved(positions, streams, work.states.values())
 
     # -- queries ---------------------------------------------------------------------------------
 
     def exists(self, ref: str) -> bool:
         """True when a subject has been recorded under ``ref``."""
-        if ref in self._known:
-            return True
-        parse_ref(ref)
-        found = bool(self._recorder.select_events(subject_id(ref), limit=1))
-        if found:
-            # Nothing is ever removed, so a subject once seen always exists.
-            self._known.add(ref)
-        return found
+        return self._subjects.exists_now(ref)
 
     @overload
     def get(

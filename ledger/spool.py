@@ -33,6 +33,9 @@ _STATE_CLASSES: dict[str, type[SubjectState]] = {cls.__name__: cls for cls in ge
 KEEP = 4096
 """States a spooled unit keeps in memory (the subjects used last)."""
 
+CREATED_KEPT = 100_000
+"""New subjects whose ids a spooled unit keeps for the ledger's index of subjects; beyond, none."""
+
 
 class SpooledUnitOfWork(UnitOfWork):
     """A unit of work that spools pending events and all but the last-used states to a scratch file."""
@@ -46,6 +49,12 @@ class SpooledUnitOfWork(UnitOfWork):
         self._recent: OrderedDict[str, SubjectState] = OrderedDict()
         self.states = self._recent
         self._count = 0
+        self._spilled = False
+        self.created: set[UUID] | None = set()
+        """The ids of the subjects this unit creates (None: too many to keep)."""
+        """Whether a state was ever spooled (until then, the scratch file holds none to look up)."""
+        self._unwritten: list[tuple[bytes, int, str, bytes]] = []
+        """Spooled events not yet in the scratch file, written a chunk at a time."""
         self._folder = tempfile.TemporaryDirectory(prefix="ledger-spool-")
         self._scratch = sqlite3.connect(Path(self._folder.name) / "spool.db", isolation_level=None)
         self._scratch.executescript(
@@ -73,8 +82,9 @@ class SpooledUnitOfWork(UnitOfWork):
     def exists(self, ref: str) -> bool:
         if ref in self._recent:
             return True
-        spooled = self._scratch.execute("SELECT 1 FROM states WHERE ref = ?", (ref,)).fetchone()
-        return spooled is not None or self._subjects.exists(ref)
+        if self._spilled and self._scratch.execute("SELECT 1 FROM states WHERE ref = ?", (ref,)).fetchone():
+            return True
+        return self._recorded(ref)
 
     def subject(self, ref: str) -> SubjectState:
         if ref in self._recent:
@@ -91,14 +101,27 @@ class SpooledUnitOfWork(UnitOfWork):
         previous = self._recent.get(ref) or self._spooled(ref)
         self._keep_state(apply_in_world_order(previous, event, lambda: self.events_of(ref)))
         stored = self._mapper.to_stored_event(event)
-        self._scratch.execute(
-            "INSERT INTO events (originator_id, version, topic, state) VALUES (?, ?, ?, ?)",
-            (UUID(str(stored.originator_id)).bytes, stored.originator_version, stored.topic, stored.state),
+        self._unwritten.append(
+            (UUID(str(stored.originator_id)).bytes, stored.originator_version, stored.topic, stored.state)
         )
+        if self.created is not None and event.originator_version == 1:
+            self.created.add(event.originator_id)
+            if len(self.created) > CREATED_KEPT:
+                self.created = None
+        if len(self._unwritten) >= IMPORT_CHUNK:
+            self._write_events()
         self._count += 1
+
+    def _write_events(self) -> None:
+        """Write the spooled events held in memory to the scratch file."""
+        self._scratch.executemany(
+            "INSERT INTO events (originator_id, version, topic, state) VALUES (?, ?, ?, ?)", self._unwritten
+        )
+        self._unwritten.clear()
 
     def stored_chunks(self, size: int = IMPORT_CHUNK) -> Iterator[Sequence[StoredEvent]]:
         """The pending events as the store will hold them, in order, ``size`` at a time."""
+        self._write_events()
         after = 0
         while True:
             rows = self._scratch.execute(
@@ -120,6 +143,7 @@ class SpooledUnitOfWork(UnitOfWork):
         self._recent.move_to_end(state.ref)
         while len(self._recent) > self._keep:
             ref, old = self._recent.popitem(last=False)
+            self._spilled = True
             # Where the state's fold reached is not part of its JSON: kept beside it.
             folded = None if old.folded_to is None else "|".join(t.isoformat() for t in old.folded_to)
             self._scratch.execute(
@@ -128,6 +152,8 @@ class SpooledUnitOfWork(UnitOfWork):
             )
 
     def _spooled(self, ref: str) -> SubjectState | None:
+        if not self._spilled:
+            return None
         row = self._scratch.execute("SELECT kind, body, folded FROM states WHERE ref = ?", (ref,)).fetchone()
         if row is None:
             return None
@@ -139,6 +165,7 @@ class SpooledUnitOfWork(UnitOfWork):
 
     def events_of(self, ref: str) -> list[Event]:
         """Every event of ``ref``: recorded, then spooled in this unit, in version order."""
+        self._write_events()
         rows = self._scratch.execute(
             "SELECT version, topic, state FROM events WHERE originator_id = ? ORDER BY n",
             (subject_id(ref).bytes,),

@@ -8,6 +8,7 @@ or the :meth:`~ledger.Ledger.batch` it runs in, ends.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Protocol
@@ -36,9 +37,14 @@ class Subjects(Protocol):
 
     def exists(self, ref: str) -> bool: ...
 
-    def get(self, ref: str, version: int | None = None) -> State: ...
+    def get(self, ref: str) -> State: ...
 
     def history(self, ref: str) -> list[LogEntry]: ...
+
+
+ABSENT_KEPT = 256
+"""How many "not recorded" answers a unit of work remembers (the last ones): a new subject is
+looked up once, not again by the domain's own check, and a unit's memory stays bounded."""
 
 
 class UnitOfWork:
@@ -54,6 +60,9 @@ class UnitOfWork:
         self._checks: dict[str, list[Callable[[Any], None]]] = {}
         self.states: dict[str, SubjectState] = {}
         self.events: list[Event] = []
+        self._absent: OrderedDict[str, None] = OrderedDict()
+        self._pending: dict[str, list[Event]] = {}
+        """The pending events of each subject, in the order added."""
 
     def defer(self, ref: str, check: Callable[[Any], None]) -> bool:
         """Run ``check`` on the state of ``ref`` when the unit ends (see :meth:`finish`), if the unit
@@ -71,7 +80,22 @@ class UnitOfWork:
 
     def exists(self, ref: str) -> bool:
         """True when ``ref`` is recorded or pending in this unit."""
-        return ref in self.states or self._subjects.exists(ref)
+        return ref in self.states or self._recorded(ref)
+
+    def _recorded(self, ref: str) -> bool:
+        """True when ``ref`` is recorded in the ledger; the last "no" answers are remembered.
+
+        A subject recorded by another writer meanwhile is caught when the unit is saved (the store
+        refuses a second first entry), as it would be after the lookup anyway.
+        """
+        if ref in self._absent:
+            return False
+        if self._subjects.exists(ref):
+            return True
+        self._absent[ref] = None
+        if len(self._absent) > ABSENT_KEPT:
+            self._absent.popitem(last=False)
+        return False
 
     def new(self, ref: str) -> None:
         """Check that ``ref`` is not recorded nor pending (:class:`AlreadyExistsError` if it is)."""
@@ -100,10 +124,11 @@ class UnitOfWork:
             self.states.get(event.subject), event, lambda: self.events_of(event.subject)
         )
         self.events.append(event)
+        self._pending.setdefault(event.subject, []).append(event)
 
     def events_of(self, ref: str) -> list[Event]:
         """Every event of ``ref``, recorded then pending in this unit, in version order."""
-        pending = [event for event in self.events if event.subject == ref]
+        pending = list(self._pending.get(ref, ()))
         if pending and pending[0].originator_version == 1:
             return pending
         return [entry.event for entry in self._subjects.history(ref)] + pending

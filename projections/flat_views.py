@@ -4,12 +4,21 @@ A stable read interface for SQLite tools (Datasette, sqlite-utils, a
 spreadsheet's ODBC) and PostgreSQL clients alike, on both backends, with one
 plain column per field and current rows only:
 
-- ``posts``, ``claims``, ``comment_requests``, ``actors``, ``sources``: one
+- ``posts``, ``claims``, ``comment_requests``, ``actors``, ``sources``, ``cases``: one
   row per subject, its state as of the latest entry (from the list views);
 - ``reviews`` (every rebuttal, support and revision of a verdict),
   ``appearances`` (every making and repetition of a claim) and ``captures``
-  (every archive capture of a post or source): one row per entry, from the
-  ``facts`` view below, since nothing is ever removed.
+  (every archive capture of a post or source, with the HTTP status it got,
+  whether it showed a platform's tombstone page, whether it shows the post
+  ``present`` or ``absent``, and the SHA-256 of a text it captured): one row
+  per entry, from the ``facts`` view below, since nothing is ever removed;
+- ``actor_handles``: one row per period an actor held a handle (``since``
+  NULL for a handle given at registration, ``until`` NULL while held), from
+  the actors' current rows, so "who held H at T" is one ``WHERE``.
+
+A post known only by its traces has ``text`` and ``text_sha256`` NULL and
+``text_captured`` 0; its ``deleted_within`` is the current deletion's bounds
+narrowed by the captures (else those of ``deleted_at``).
 
 A world time is two columns, ``NAME_earliest`` and ``NAME_latest`` (ISO
 8601, as the entries hold them); lists (``about``, ``regarding``,
@@ -28,7 +37,7 @@ from typing import Any
 import orjson
 
 from domain.claim import ClaimMade, ClaimRated, ClaimRebutted, ClaimRepeated, ClaimSupported, VerdictRevised
-from domain.post import PostArchived
+from domain.post import PostArchived, shows_absence, shows_presence
 from domain.source import SourceArchived
 from projections.sql import OPEN, Dialect, Session, Statement
 from projections.stored_rows import RawEntry
@@ -37,6 +46,8 @@ WT = "world time"
 JSON = "json"
 INT = "int"
 TEXT = "text"
+KNOWN = "known"
+"""A 0/1 column: whether the field (named after ``_``) is known, e.g. ``text_captured`` from ``text``."""
 
 SUBJECT_COLUMNS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "posts": (
@@ -48,8 +59,10 @@ SUBJECT_COLUMNS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
             ("in_reply_to", TEXT),
             ("text", TEXT),
             ("text_sha256", TEXT),
+            ("text_captured", KNOWN),
             ("published_at", WT),
             ("deleted_at", WT),
+            ("deleted_within", WT),
             ("deleted_by", TEXT),
             ("restored_at", WT),
             ("deletions", INT),
@@ -75,6 +88,7 @@ SUBJECT_COLUMNS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
             ("reviewed_at", WT),
             ("reviews", INT),
             ("appearances", INT),
+            ("posts", JSON),
             ("retracted_at", WT),
             ("retracted_by", TEXT),
         ),
@@ -96,7 +110,7 @@ SUBJECT_COLUMNS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     ),
     "actors": (
         "view_actors",
-        (("name", TEXT), ("kind", TEXT), ("description", TEXT), ("handles", JSON)),
+        (("name", TEXT), ("kind", TEXT), ("description", TEXT), ("handles", JSON), ("held", JSON)),
     ),
     "sources": (
         "view_sources",
@@ -109,6 +123,10 @@ SUBJECT_COLUMNS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
             ("archives", INT),
         ),
     ),
+    "cases": (
+        "view_cases",
+        (("title", TEXT), ("description", TEXT), ("subjects", JSON), ("notes", INT)),
+    ),
 }
 """Each flat view of subjects: the list view it reads, and its columns after ``ref, version, status``."""
 
@@ -116,12 +134,28 @@ _FACT_COLUMNS = "position, subject, version, type, occurred_earliest, occurred_l
 FACT_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "reviews": ("view_facts_reviews", ("reviewer", "stance", "verdict", "rationale", "evidence")),
     "appearances": ("view_facts_appearances", ("post", "actor")),
-    "captures": ("view_facts_captures", ("url", "digest")),
+    "captures": (
+        "view_facts_captures",
+        ("url", "digest", "http_status", "tombstone", "shows", "text_sha256"),
+    ),
 }
 """Each flat view of entries: its table and its columns after ``position, subject, version, type``
 and the entry's world time (``occurred_earliest``, ``occurred_latest``)."""
 
-FLAT_VIEWS = (*SUBJECT_COLUMNS, *FACT_TABLES)
+_FACT_TYPES = {"http_status": "BIGINT", "tombstone": "INTEGER"}
+"""The columns of the fact tables that are not text."""
+
+HELD_COLUMNS = (
+    "actor",
+    "handle",
+    "since_earliest",
+    "since_latest",
+    "until_earliest",
+    "until_latest",
+)
+"""The columns of ``actor_handles``: one row per period an actor held a handle."""
+
+FLAT_VIEWS = (*SUBJECT_COLUMNS, *FACT_TABLES, "actor_handles")
 """The names of the flat SQL views."""
 
 _REVIEWS = {
@@ -143,7 +177,7 @@ class FactsView:
         ddl = []
         self._insert = {}
         for view, (_, columns) in FACT_TABLES.items():
-            extra = "".join(f", {column} TEXT" for column in columns)
+            extra = "".join(f", {column} {_FACT_TYPES.get(column, 'TEXT')}" for column in columns)
             ddl.append(
                 f"CREATE TABLE IF NOT EXISTS {self._tables[view]} ("
                 f"position {dialect.position_key}, subject TEXT NOT NULL, version BIGINT NOT NULL, "
@@ -184,8 +218,18 @@ class FactsView:
             elif entry.topic == ClaimRepeated.TOPIC:
                 rows["appearances"].append([*head, "repeated", *times, d["post"], d["by"]])
             elif entry.topic in (PostArchived.TOPIC, SourceArchived.TOPIC):
-                rows["captures"].append([*head, "archived", *times, d["url"], d.get("digest")])
+                rows["captures"].append([*head, "archived", *times, d["url"], *_capture(d)])
         return [(self._insert[view], found) for view, found in rows.items()]
+
+
+def _capture(d: dict[str, Any]) -> list[Any]:
+    """A capture's digest, HTTP status, tombstone (0/1), what it shows of the post, and text digest."""
+    status, tombstone = d.get("http_status"), bool(d.get("tombstone", False))
+    shows = None
+    if "http_status" in d:  # a capture of a post: it may show it present or gone
+        shows = "absent" if shows_absence(status, tombstone) else None
+        shows = shows or ("present" if shows_presence(status, tombstone) else None)
+    return [d.get("digest"), status, int(tombstone), shows, d.get("text_sha256")]
 
 
 def _extract(dialect: Dialect, path: Sequence[str], kind: str) -> str:
@@ -204,6 +248,9 @@ def flat_view_ddl(dialect: Dialect, table: Callable[[str], str] = str) -> tuple[
             if kind == WT:
                 for bound in ("earliest", "latest"):
                     selected.append(f"{_extract(dialect, (name, bound), TEXT)} AS {name}_{bound}")
+            elif kind == KNOWN:
+                known = _extract(dialect, (name.rpartition("_")[0],), TEXT)
+                selected.append(f"CASE WHEN {known} IS NULL THEN 0 ELSE 1 END AS {name}")
             else:
                 selected.append(f"{_extract(dialect, (name,), kind)} AS {name}")
         # Rows in order of creation, as the lists give them.
@@ -215,7 +262,31 @@ def flat_view_ddl(dialect: Dialect, table: Callable[[str], str] = str) -> tuple[
         statements.append(
             f"CREATE VIEW {table(view)} AS SELECT {_FACT_COLUMNS}, {', '.join(facts)} FROM {table(source)}"
         )
+    statements.append(_actor_handles(dialect, table))
     return tuple(statements)
+
+
+def _actor_handles(dialect: Dialect, table: Callable[[str], str]) -> str:
+    """The view of every period a handle was held, from the ``held`` of the actors' current rows."""
+    paths = (("since", "earliest"), ("since", "latest"), ("until", "earliest"), ("until", "latest"))
+    if dialect.name == "sqlite":
+        periods = f"{table('view_actors')} v, json_each(v.data, '$.held') h"
+
+        def part(*path: str) -> str:
+            return f"json_extract(h.value, '$.{'.'.join(path)}')"
+    else:
+        held = "jsonb_array_elements((v.data::jsonb) -> 'held') AS h(value)"
+        periods = f"{table('view_actors')} v CROSS JOIN LATERAL {held}"
+
+        def part(*path: str) -> str:
+            return f"(h.value #>> '{{{','.join(path)}}}')"
+
+    handle = f"{part('handle', 'platform')} || ':' || {part('handle', 'handle')}"
+    times = [f"{part(*path)} AS {'_'.join(path)}" for path in paths]
+    return (
+        f"CREATE VIEW {table('actor_handles')} AS SELECT v.ref AS actor, {handle} AS handle, "
+        f"{', '.join(times)} FROM {periods} WHERE v.valid_to = {OPEN}"
+    )
 
 
 def drop_flat_views(session: Session, table: Callable[[str], str] = str) -> None:

@@ -101,6 +101,12 @@ class Session:
         self.execute(statement, params)
         return [_plain(row) for row in self._cursor.fetchall()]
 
+    def plain_rows(self) -> None:
+        """Have the driver give plain tuples from here on (SQLite's ``sqlite3.Row`` costs more per row)."""
+        raw = getattr(self._cursor, "sqlite_cursor", None)
+        if raw is not None:
+            raw.row_factory = None
+
     def one(self, statement: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         """The first row a query returns, or None."""
         self.execute(statement, params)

@@ -50,6 +50,7 @@ import base64
 import binascii
 import hashlib
 import os
+from binascii import a2b_base64, b2a_base64
 from typing import Any, NamedTuple
 
 import orjson
@@ -78,6 +79,7 @@ SALT = "_salt"
 REDACTED = "_redacted"
 SALT_SIZE = 32
 _DIGEST_TAG = b"provenance-ledger/content/v1"
+_sha256 = hashlib.sha256
 _SALT_SUFFIX = len(',"_salt":"') + 44 + len('"}')
 
 
@@ -114,32 +116,49 @@ class Split(NamedTuple):
     """The content (JSON array of [path, value]); None once redacted."""
 
 
+SALT_MARK = b',"_salt":"'
+REDACTED_MARK = b',"_redacted":{'
+
+
 def is_v2(state: bytes) -> bool:
-    """Whether ``state`` carries a salt or a redaction: an entry with a v2 leaf."""
-    return state.endswith(b"}") and (b',"_salt":"' in state[-_SALT_SUFFIX:] or b',"_redacted":{' in state)
+    """Whether ``state`` carries a salt or a redaction: an entry with a v2 leaf.
+
+    That is, it ends with ``}`` and has ``,"_salt":"`` in its last bytes (where
+    :func:`add_salt` puts it) or ``,"_redacted":{`` anywhere.
+    """
+    # find() from an offset, not `in` a slice: no copy (verify asks this of every entry).
+    return state.endswith(b"}") and (
+        state.find(SALT_MARK, max(len(state) - _SALT_SUFFIX, 0)) >= 0 or REDACTED_MARK in state
+    )
 
 
-def _walk(value: Any, path: str, found: list[list[Any]], key: str | None) -> Any:
-    """``value`` with its content strings nulled; each one appended to ``found`` as [path, text]."""
-    kind = type(value)
-    if kind is dict:
-        out: dict[str, Any] = {}
-        for k, v in value.items():
-            vkind = type(v)
-            if vkind is str and k in CONTENT_FIELDS:
+def _null_dict(value: dict[str, Any], path: str, found: list[list[Any]]) -> None:
+    """Replace, in place, each content string in ``value`` (at any depth) by None; each one appended
+    to ``found`` as [path, text], in document order. In place: ``value`` is fresh from the parser."""
+    for k, v in value.items():
+        kind = type(v)
+        if kind is str:
+            if k in CONTENT_FIELDS:
                 found.append([f"{path}/{k}", v])
-                out[k] = None
-            elif vkind is dict or (vkind is list and v):
-                out[k] = _walk(v, f"{path}/{k}", found, k)
-            else:
-                out[k] = v
-        return out
-    if kind is list:
-        return [_walk(v, f"{path}/{i}", found, key) for i, v in enumerate(value)]
-    if kind is str and key in CONTENT_FIELDS:
-        found.append([path, value])
-        return None
-    return value
+                value[k] = None  # an existing key: the dict keeps its size and order
+        elif kind is dict:
+            _null_dict(v, f"{path}/{k}", found)
+        elif kind is list and v:
+            _null_list(v, f"{path}/{k}", found, k in CONTENT_FIELDS)
+
+
+def _null_list(items: list[Any], path: str, found: list[list[Any]], content: bool) -> None:
+    """As :func:`_null_dict`, for a list under a field that is content (``content``) or not."""
+    for i, v in enumerate(items):
+        kind = type(v)
+        if kind is str:
+            if content:
+                found.append([f"{path}/{i}", v])
+                items[i] = None
+        elif kind is dict:
+            _null_dict(v, f"{path}/{i}", found)
+        elif kind is list:
+            _null_list(v, f"{path}/{i}", found, content)
 
 
 def split(state: bytes) -> Split:
@@ -148,30 +167,32 @@ def split(state: bytes) -> Split:
         data = orjson.loads(state)
     except orjson.JSONDecodeError:
         raise InvalidError("the stored entry is not JSON") from None
-    if not isinstance(data, dict):
+    if type(data) is not dict:
         raise InvalidError("the stored entry is not a JSON object")
     salt_text = data.pop(SALT, None)
     redacted = data.pop(REDACTED, None)
     found: list[list[Any]] = []
-    structure = orjson.dumps(_walk(data, "", found, None))
+    _null_dict(data, "", found)
+    structure = orjson.dumps(data)
     if (salt_text is None) == (redacted is None):
         raise InvalidError("the stored entry has neither a salt nor a redaction, or both")
     if salt_text is not None:
         salt = _decode(salt_text, "salt", SALT_SIZE)
         content = orjson.dumps(found)
-        digest = hashlib.sha256(_DIGEST_TAG + salt + content).digest()
+        digest = _sha256(_DIGEST_TAG + salt + content).digest()
         return Split(structure, digest, salt, content)
-    if not isinstance(redacted, dict) or set(redacted) != {"content_sha256"}:
+    if type(redacted) is not dict or len(redacted) != 1 or "content_sha256" not in redacted:
         raise InvalidError("the stored entry's redaction is malformed")
     return Split(structure, _decode(redacted["content_sha256"], "content digest", 32), None, None)
 
 
 def _decode(text: Any, what: str, size: int) -> bytes:
+    # Canonical base64 of exactly ``size`` bytes: strict decoding, then the same text re-encoded.
     try:
-        data = base64.b64decode(text, validate=True) if isinstance(text, str) else b""
+        data = a2b_base64(text, strict_mode=True) if type(text) is str and text.isascii() else b""
     except (binascii.Error, ValueError):
         data = b""
-    if len(data) != size or base64.b64encode(data).decode() != text:
+    if len(data) != size or b2a_base64(data, newline=False) != text.encode():
         raise InvalidError(f"the stored entry's {what} is malformed")
     return data
 

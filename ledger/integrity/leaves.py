@@ -27,7 +27,7 @@ a v2 leaf; any other a v1 leaf, so ledgers made before v2 verify as they did.
 This module is plain Python, so every backend computes the same leaves.
 
 >>> from uuid import UUID
->>> from ledger.storage.records import LogRecord
+>>> from ledger.storage.records import LeafRow, LogRecord
 >>> record = LogRecord(1, UUID(int=7), 1, "ActorRegistered", b"{}", 1_700_000_000_000_000)
 >>> decode_leaf(encode_leaf(record)) == record
 True
@@ -44,7 +44,7 @@ from uuid import UUID
 
 from domain.errors import InvalidError
 from ledger.integrity import content
-from ledger.storage.records import LogRecord
+from ledger.storage.records import LeafRow, LogRecord
 
 TAG = b"provenance-ledger/event/v1"
 TAG_V2 = b"provenance-ledger/event/v2"
@@ -112,9 +112,62 @@ def encode_leaf(record: LogRecord) -> bytes:
     return b"".join(_leaf_parts(record))
 
 
+# The leaf hash from plain values, for verify and append: the same bytes as encode_leaf, packed in
+# two structs around the variable fields (one call per entry instead of a record and a tuple of parts).
+_V1_PREFIX = b"\x00" + _LENGTH.pack(len(TAG)) + TAG + _LENGTH.pack(8)
+_V2_PREFIX = b"\x00" + _LENGTH.pack(len(TAG_V2)) + TAG_V2 + _LENGTH.pack(8)
+_MIDDLE = struct.Struct(">QI16sIQI")
+"""position, then the stream id and the version (each length-prefixed), then the topic's length."""
+_V2_TAIL = struct.Struct(">I32sIQ")
+_sha256 = hashlib.sha256
+is_v2 = content.is_v2
+
+
+def leaf_hash_of(row: LeafRow) -> bytes:
+    """The Merkle leaf hash of the entry stored as ``row`` (its stream id as the 16 UUID bytes).
+
+    Equal to :func:`record_leaf_hash` of the same entry; :class:`InvalidError` if it has no leaf.
+    """
+    position, stream, version, topic, state, recorded_us = row
+    if len(stream) != 16:
+        raise InvalidError("a stream id is 16 bytes")
+    topic_bytes = topic.encode()
+    if is_v2(state):
+        parts = content.split(state)
+        try:
+            middle = _MIDDLE.pack(position, 16, stream, 8, version, len(topic_bytes))
+            tail = _V2_TAIL.pack(32, parts.digest, 8, recorded_us)
+        except struct.error:
+            raise InvalidError(
+                f"position {position} or its version or record time cannot be encoded"
+            ) from None
+        structure = parts.structure
+        data = (_V2_PREFIX, middle, topic_bytes, _LENGTH.pack(len(structure)), structure, tail)
+    else:
+        try:
+            middle = _MIDDLE.pack(position, 16, stream, 8, version, len(topic_bytes))
+            tail = _TAIL.pack(8, recorded_us)
+        except struct.error:
+            raise InvalidError(
+                f"position {position}, version {version} or record time {recorded_us} "
+                "cannot be encoded in a leaf"
+            ) from None
+        data = (_V1_PREFIX, middle, topic_bytes, _LENGTH.pack(len(state)), state, tail)
+    return _sha256(b"".join(data)).digest()
+
+
 def record_leaf_hash(record: LogRecord) -> bytes:
     """The Merkle leaf hash of one stored event: ``SHA-256(0x00 || leaf bytes)``."""
-    return hashlib.sha256(b"".join((b"\x00", *_leaf_parts(record)))).digest()
+    return leaf_hash_of(
+        (
+            record.position,
+            record.originator_id.bytes,
+            record.originator_version,
+            record.topic,
+            record.state,
+            record.recorded_us,
+        )
+    )
 
 
 @dataclass(frozen=True)

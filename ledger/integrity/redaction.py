@@ -190,6 +190,14 @@ def _rewrite_postgres(recorder: Any, datastore: Any, record: LogRecord, erased: 
             connection.autocommit = autocommit
 
 
+_REDACTED_MARK = content.REDACTED_MARK
+
+
+def concerns_redaction(topic: str, state: bytes) -> bool:
+    """Whether :meth:`RedactionAudit.see` has anything to check in an entry of this type and state."""
+    return topic == EntryRedacted.TOPIC or _REDACTED_MARK in state
+
+
 @dataclass
 class RedactionAudit:
     """Checks, as ``verify`` streams the log, that redactions are whole and honest (bounded memory:
@@ -204,7 +212,7 @@ class RedactionAudit:
 
     def see(self, record: LogRecord) -> None:
         """Check one entry of the log, in order; :class:`VerificationError` naming the position."""
-        if b',"_redacted":{' in record.state:
+        if _REDACTED_MARK in record.state:
             try:
                 parts = content.split(record.state)
             except InvalidError:

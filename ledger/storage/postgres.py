@@ -11,7 +11,7 @@ clock, in the same statement, never earlier than the row before.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -151,6 +151,9 @@ class PostgresLogRecorder(PostgresApplicationRecorder, LogRecorder):
             "SELECT {columns} FROM {table} WHERE originator_id = %s AND originator_version <= %s "
             "ORDER BY originator_version"
         ).format(columns=_COLUMNS, table=table)
+        self._select_ids = SQL("SELECT originator_id FROM {table} WHERE originator_version = 1").format(
+            table=table
+        )
         self._select_last = SQL(
             "SELECT notification_id, recorded_at FROM {table} ORDER BY notification_id DESC LIMIT 1"
         ).format(table=table)
@@ -198,14 +201,16 @@ class PostgresLogRecorder(PostgresApplicationRecorder, LogRecorder):
             return self._insert_chunk(curs, stored_events, kwargs.get("recorded_us"))
 
     # No retry: the chunks are read once, as they are written.
-    def insert_event_chunks(self, chunks: Iterable[Sequence[StoredEvent]]) -> int:
-        count = 0
+    def insert_event_chunks(self, chunks: Iterable[Sequence[StoredEvent]]) -> Sequence[int]:
+        first = last = 0
         with self.datastore.transaction(commit=True) as curs:
             self._lock_table(curs)
             self._notify_channel(curs)
             for chunk in chunks:
-                count += len(self._insert_chunk(curs, chunk, None))
-        return count
+                positions = self._insert_chunk(curs, chunk, None)
+                if positions:
+                    first, last = first or positions[0], positions[-1]
+        return range(first, last + 1) if first else range(0)
 
     def _insert_chunk(
         self, curs: Any, stored_events: Sequence[StoredEvent], given: Sequence[int] | None
@@ -282,6 +287,12 @@ class PostgresLogRecorder(PostgresApplicationRecorder, LogRecorder):
                 self._select_stream, (originator_id, lte if lte is not None else 2**62), prepare=True
             )
             return [_record(row) for row in curs.fetchall()]
+
+    def stream_ids(self) -> Iterator[UUID]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self._select_ids)
+            rows = curs.fetchall()
+        return (_uuid(row["originator_id"]) for row in rows)
 
     def max_position(self) -> int:
         with self.datastore.transaction(commit=False) as curs:

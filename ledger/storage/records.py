@@ -36,6 +36,10 @@ class LogRecord:
     """Record time, in microseconds since the Unix epoch (UTC); ``LogEntry.recorded_at`` is its datetime."""
 
 
+LeafRow = tuple[int, bytes, int, str, bytes, int]
+"""A stored event as plain values: position, the 16 bytes of the stream id, version, topic, state,
+record time (microseconds)."""
+
 #: Records an import writes at a time, growing the Merkle tree after each chunk.
 IMPORT_CHUNK = 1000
 
@@ -75,6 +79,13 @@ class LogRecorder(ApplicationRecorder, ABC):
     def select_log(self, after: int, limit: int, until: int | None = None) -> Sequence[LogRecord]:
         """Up to ``limit`` records with ``after < position <= until``, in log order."""
 
+    def select_log_rows(self, after: int, limit: int, until: int | None = None) -> Sequence[LeafRow]:
+        """:meth:`select_log` as plain :data:`LeafRow` tuples, what ``verify`` hashes (same checks)."""
+        return [
+            (r.position, r.originator_id.bytes, r.originator_version, r.topic, r.state, r.recorded_us)
+            for r in self.select_log(after, limit, until)
+        ]
+
     @abstractmethod
     def select_stream(self, originator_id: UUID, lte: int | None = None) -> Sequence[LogRecord]:
         """The records of one stream (up to version ``lte``), in version order."""
@@ -87,13 +98,21 @@ class LogRecorder(ApplicationRecorder, ABC):
     def get_meta(self, key: str) -> str | None:
         """A value from the ledger's metadata."""
 
+    def stream_exists(self, originator_id: UUID) -> bool:
+        """True when the stream ``originator_id`` has at least one record."""
+        return bool(self.select_events(originator_id, limit=1))
+
     @abstractmethod
-    def insert_event_chunks(self, chunks: Iterable[Sequence[StoredEvent]]) -> int:
+    def stream_ids(self) -> Iterator[UUID]:
+        """The id of every stream that has a record."""
+
+    @abstractmethod
+    def insert_event_chunks(self, chunks: Iterable[Sequence[StoredEvent]]) -> Sequence[int]:
         """Append every chunk of new events in one transaction, as :meth:`insert_events` appends one.
 
         For a write too large to hold at once (a spooled import): the chunks
-        are read as they are written. All are written, or none. Returns how
-        many events were written.
+        are read as they are written. All are written, or none. Returns the
+        positions written, in order.
         """
 
     @abstractmethod

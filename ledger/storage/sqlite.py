@@ -30,7 +30,7 @@ from domain.errors import InvalidError, UnreadableEntryError
 from domain.instants import now_micros
 from ledger.integrity.sqltree import SQLTreeStore
 from ledger.integrity.store import StoredCheckpoint
-from ledger.storage.records import LogRecord, LogRecorder, chunked
+from ledger.storage.records import LeafRow, LogRecord, LogRecorder, chunked
 from ledger.storage.seam import SQLITE_LOCK_SIGNS, StorageKind
 from ledger.storage.tables import CHECKPOINTS_TABLE, EVENTS_TABLE, FORMAT, META_TABLE, NODES_TABLE
 from projections.sql import SQLITE, Database
@@ -78,6 +78,8 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
         self._select_last = (
             f"SELECT notification_id, recorded_at FROM {table} ORDER BY notification_id DESC LIMIT 1"
         )
+        self._select_exists = f"SELECT 1 FROM {table} WHERE originator_id=? LIMIT 1"
+        self._select_ids = f"SELECT originator_id FROM {table} WHERE originator_version=1"
         self._import_statement = (
             f"INSERT INTO {table} "
             "(notification_id, originator_id, originator_version, topic, state, recorded_at) "
@@ -116,13 +118,30 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
         with write_transaction(self.datastore) as c:
             return self._insert_events(c, stored_events, **kwargs)
 
-    def insert_event_chunks(self, chunks: Iterable[Sequence[StoredEvent]]) -> int:
-        count = 0
+    def insert_event_chunks(self, chunks: Iterable[Sequence[StoredEvent]]) -> Sequence[int]:
+        first = last = 0
         with write_transaction(self.datastore) as c:
             for chunk in chunks:
-                self._insert_events(c, chunk)
-                count += len(chunk)
-        return count
+                positions = self._insert_events(c, chunk)
+                if positions:
+                    first, last = first or positions[0], positions[-1]
+        return range(first, last + 1) if first else range(0)
+
+    def stream_ids(self) -> Iterator[UUID]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(self._select_ids)
+            rows = c.fetchall()
+        return (UUID(row[0]) for row in rows)
+
+    def stream_exists(self, originator_id: UUID) -> bool:
+        # One statement in autocommit mode: no transaction to begin and roll back around it.
+        with self.datastore.get_connection(commit=False) as connection:
+            cursor = connection.cursor().sqlite_cursor
+            try:
+                cursor.execute(self._select_exists, (originator_id.hex,))
+                return cursor.fetchone() is not None
+            finally:
+                cursor.close()
 
     def import_log(
         self, records: Iterable[LogRecord], *, origin: str, checkpoints: Iterable[StoredCheckpoint] = ()
@@ -237,6 +256,32 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
             else:
                 c.execute(self._select_log_until, (after, until, limit))
             return [_record(row) for row in c.fetchall()]
+
+    def select_log_rows(self, after: int, limit: int, until: int | None = None) -> Sequence[LeafRow]:
+        with self.datastore.transaction(commit=False) as c:
+            c.sqlite_cursor.row_factory = None  # plain tuples: sqlite3.Row costs ~0.6 us more per row
+            if until is None:
+                c.execute(self._select_log, (after, limit))
+            else:
+                c.execute(self._select_log_until, (after, until, limit))
+            rows = c.fetchall()
+        # No UUID nor record object per row (verify reads every row): a row that is not plainly
+        # well formed goes through _record, which reads it the same way or names what is wrong.
+        fromhex, out = bytes.fromhex, []
+        for row in rows:
+            position, stream, version, topic, state, recorded_at = row
+            if type(stream) is str and type(version) is type(recorded_at) is int and type(topic) is str:
+                digits = stream.replace("-", "")
+                try:
+                    stream_bytes = fromhex(digits) if len(digits) == 32 else b""
+                except ValueError:
+                    stream_bytes = b""
+                if len(stream_bytes) == 16:  # 32 hex digits, no blanks: what UUID() reads the same
+                    out.append((position, stream_bytes, version, topic, state, recorded_at))
+                    continue
+            record = _record(row)
+            out.append((position, record.originator_id.bytes, version, topic, record.state, recorded_at))
+        return out
 
     def select_stream(self, originator_id: UUID, lte: int | None = None) -> Sequence[LogRecord]:
         with self.datastore.transaction(commit=False) as c:

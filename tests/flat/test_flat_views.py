@@ -16,7 +16,9 @@ import pytest
 
 from ledger import Ledger
 from ledger.demo import load_example
-from projections.flat_views import FLAT_VIEWS
+from projections.flat_views import FLAT_VIEWS, KNOWN, SUBJECT_COLUMNS
+from projections.rows import ROW_CLASSES
+from projections.subject_views import VIEW_NAMES
 from tests.projections.test_views_upkeep import sql
 
 POST = "post/labour-linkedin-invite"
@@ -110,3 +112,73 @@ def test_datasette_facets_posts_by_platform_and_filters_claims_by_status(dataset
         httpx.get(f"{datasette}/story/claims.json", params={"status": "open"}, timeout=30).json()["rows"]
         == []
     )
+
+
+def test_flat_views_hold_traces_captures_of_absence_and_handles_held(ledger_url: str) -> None:
+    with Ledger.open(ledger_url, recorded_by="desk") as ledger:
+        ledger.register_actor("actor/ann", name="Ann", kind="person", handles=["x:ann"])
+        ledger.drop_actor_handle("actor/ann", handle="x:ann", at="2024-10-01")
+        ledger.add_actor_handle("actor/ann", handle="x:ann2", at="2024-10-01")
+        # A post known only by its traces: no text, published before a time, then deleted.
+        ledger.publish_post(
+            "post/trace", platform="X", author="actor/ann", text=None, at="..2024-10-16T10:00Z"
+        )
+        ledger.delete_post("post/trace", at="2024-10-16..2024-10-20")
+        ledger.archive_post("post/trace", url="https://a.example/1", at="20241018093000", http_status=404)
+        ledger.archive_post("post/trace", url="https://a.example/2", at="2024-10-19", tombstone=True)
+        ledger.publish_post("post/known", platform="X", author="actor/ann", text="It is so.", at="2024-10-10")
+        ledger.archive_post(
+            "post/known", url="https://a.example/3", at="2024-10-11", http_status=200, text="It is so."
+        )
+        ledger.make_claim(
+            "claim/c", text="It is so", claimant="actor/ann", post="post/known", at="2024-10-10"
+        )
+        ledger.repeat_claim("claim/c", post="post/trace", by="actor/ann", at="2024-10-12")
+        (trace,) = [row for row in ledger.posts() if row.ref == "post/trace"]
+        assert trace.deleted_within is not None
+        within = (trace.deleted_within.earliest, trace.deleted_within.latest)
+        text_digest = ledger.get("post/known").text_sha256
+    posts, captures, claims, actors, held = sql(
+        ledger_url,
+        "SELECT ref, text, text_captured, published_at_latest, deleted_within_earliest, "
+        "deleted_within_latest FROM posts ORDER BY ref",
+        "SELECT subject, url, http_status, tombstone, shows FROM captures ORDER BY position",
+        "SELECT ref, posts FROM claims",
+        "SELECT ref, handles, held FROM actors",
+        "SELECT actor, handle, since_earliest, until_earliest, until_latest "
+        "FROM actor_handles ORDER BY handle",
+    )
+    assert [(ref, text, known) for ref, text, known, *_ in posts] == [
+        ("post/known", "It is so.", 1),
+        ("post/trace", None, 0),
+    ]
+    assert posts[1][3] == "2024-10-16T10:00:59.999999Z"
+    # The deletion's bounds, narrowed by the capture showing the post gone on 10-18 09:30.
+    assert posts[1][4:] == tuple(t.isoformat().replace("+00:00", "Z") for t in within)
+    assert posts[1][5] == "2024-10-18T09:30:00Z"
+    assert captures == [
+        ("post/trace", "https://a.example/1", 404, 0, "absent"),
+        ("post/trace", "https://a.example/2", None, 1, "absent"),
+        ("post/known", "https://a.example/3", 200, 0, "present"),
+    ]
+    assert [(ref, json.loads(found)) for ref, found in claims] == [("claim/c", ["post/known", "post/trace"])]
+    ((ref, handles, periods),) = actors
+    assert (ref, json.loads(handles), len(json.loads(periods))) == ("actor/ann", ["x:ann2"], 2)
+    assert held == [
+        ("actor/ann", "x:ann", None, "2024-10-01T00:00:00Z", "2024-10-01T23:59:59.999999Z"),
+        ("actor/ann", "x:ann2", "2024-10-01T00:00:00Z", None, None),
+    ]
+    (found,) = sql(ledger_url, "SELECT text_sha256 FROM captures WHERE url = 'https://a.example/3'")
+    assert found == [(text_digest,)]
+    assert text_digest is not None
+
+
+def test_every_stored_field_of_every_row_is_a_column_of_a_flat_view() -> None:
+    # A KNOWN column (``text_captured``) is derived from a field, not a field of its own.
+    views = {
+        source: {name for name, kind in columns if kind != KNOWN}
+        for source, columns in SUBJECT_COLUMNS.values()
+    }
+    for kind, row_class in ROW_CLASSES.items():
+        stored = set(row_class.model_fields) - row_class.QUERY_ONLY - {"ref", "version", "status"}
+        assert views[f"view_{VIEW_NAMES[kind]}"] == stored, kind

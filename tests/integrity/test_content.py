@@ -93,8 +93,43 @@ def test_a_v2_leaf_holds_the_structure_and_the_digest_never_the_content() -> Non
         b'{"a":1,"_redacted":{"content_sha256":"x"}}',
         b'{"a":1,"_salt":"' + b"A" * 43 + b'=","_redacted":{"content_sha256":"x"}}',
         b'[1,"_salt"]',
+        b'{"a":1,"_salt":"' + b"A" * 42 + b'B="}',  # not canonical: the spare bits are set
+        b'{"a":1,"_salt":"' + b"A" * 42 + "\u00e9=".encode() + b'"}',
+        b'{"a":1,"_salt":"' + b"A" * 44 + b'"}',
+        b'{"a":1,"_salt":7}',
+        b'{"a":1,"_redacted":{"content_sha256":"' + b"A" * 43 + b'=","x":1}}',
     ],
 )
 def test_malformed_salts_and_redactions_are_refused(state: bytes) -> None:
     with pytest.raises(InvalidError):
         split(state)
+
+
+def _reference_walk(value: Any, path: str, found: list[list[Any]], key: str | None) -> Any:
+    """The structure and content as first written (a copy, not in place): split must agree with it."""
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if isinstance(v, str) and k in CONTENT_FIELDS:
+                found.append([f"{path}/{k}", v])
+                out[k] = None
+            elif isinstance(v, dict) or (isinstance(v, list) and v):
+                out[k] = _reference_walk(v, f"{path}/{k}", found, k)
+            else:
+                out[k] = v
+        return out
+    if isinstance(value, list):
+        return [_reference_walk(v, f"{path}/{i}", found, key) for i, v in enumerate(value)]
+    if isinstance(value, str) and key in CONTENT_FIELDS:
+        found.append([path, value])
+        return None
+    return value
+
+
+@given(EVENTS, SALTS)
+def test_split_agrees_with_the_reference_walk(event: dict[str, Any], salt: bytes) -> None:
+    parts = split(_state(event, salt))
+    found: list[list[Any]] = []
+    assert parts.structure == orjson.dumps(_reference_walk(event, "", found, None))
+    assert parts.content == orjson.dumps(found)
+    assert parts.salt == salt

@@ -10,8 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.errors import InvalidError
-from ledger.integrity.content import is_v2
-from ledger.integrity.leaves import TAG, decode_leaf, encode_leaf, record_leaf_hash
+from ledger.integrity.content import add_salt, is_v2
+from ledger.integrity.leaves import TAG, TAG_V2, decode_leaf, encode_leaf, record_leaf_hash
+from ledger.integrity.tree import leaf_hash
 from ledger.storage.records import LogRecord
 
 RECORD = LogRecord(5, UUID(int=1), 2, "ledger.ActorRegistered.v1", b'{"a":1}', 1_700_000_000_000_000)
@@ -31,6 +32,15 @@ records = st.builds(
 @given(records)
 def test_a_leaf_decodes_to_its_record(record: LogRecord) -> None:
     assert decode_leaf(encode_leaf(record)) == record
+
+
+@given(records, st.booleans())
+def test_the_leaf_hash_is_that_of_the_encoded_leaf_in_both_formats(record: LogRecord, salted: bool) -> None:
+    # The hash is packed from plain values for speed; it must stay the RFC 6962 hash of encode_leaf.
+    if salted:
+        record = dataclasses.replace(record, state=add_salt(b'{"text":"t","n":[1]}', bytes(range(32))))
+    assert record_leaf_hash(record) == leaf_hash(encode_leaf(record))
+    assert encode_leaf(record).startswith(len(TAG).to_bytes(4) + (TAG_V2 if salted else TAG))
 
 
 @pytest.mark.parametrize(

@@ -733,6 +733,39 @@ class LedgerContract(ABC):
             assert world.get("actor/cy").name == "Cy, the other"
             assert not world.exists("actor/dee")
 
+    def test_a_kept_state_is_read_again_after_another_writer_changed_it(self, world: Ledger) -> None:
+        with self.open_again(world) as other:
+            other.observe_post(POST, at="2024-10-17", views=1)  # other keeps the post's state
+            world.delete_post(POST, at="2024-10-18")
+            with pytest.raises(
+                InvalidError, match="cannot have been observed at 2024-10-19: it was deleted 2024-10-18"
+            ):
+                other.observe_post(POST, at="2024-10-19", views=2)
+            with other.batch():
+                other.restore_post(POST, at="2024-10-20")
+            assert [e.type for e in world.history(POST)][-2:] == ["PostDeleted", "PostRestored"]
+
+    @pytest.mark.parametrize("spooled", [False, True])
+    def test_a_subject_another_writer_created_is_refused_at_once_in_a_long_batch(
+        self, world: Ledger, spooled: bool
+    ) -> None:
+        with self.open_again(world) as other:
+            # Enough new subjects that the ledger reads every subject's id once, then keeps them.
+            with other.batch(spooled=spooled):
+                for number in range(300):
+                    other.register_actor(f"actor/n{number}", name=f"N{number}", kind="person")
+            world.register_actor("actor/late", name="Late", kind="person")
+            with other.batch(), pytest.raises(AlreadyExistsError, match="actor/late already exists"):
+                other.register_actor("actor/late", name="Late again", kind="person")
+            with other.batch(spooled=spooled):
+                other.register_actor("actor/n300", name="N300", kind="person")
+            with other.batch(), pytest.raises(AlreadyExistsError, match="actor/n300 already exists"):
+                other.register_actor("actor/n300", name="N300 again", kind="person")
+            assert world.exists("actor/n300")
+            assert world.exists("actor/n299")
+            with pytest.raises(AlreadyExistsError, match="actor/n12 already exists"):
+                world.register_actor("actor/n12", name="N12", kind="person")
+
     def test_a_second_ledger_object_sees_what_the_first_wrote(self, world: Ledger) -> None:
         with self.open_again(world) as other:
             world.delete_post(POST, at="2024-10-18")

@@ -262,3 +262,29 @@ def test_actors_change_handles_and_names_over_time(ledger: Ledger) -> None:
         ledger.add_actor_handle("actor/ian", handle="x:stillgray", at="2024-05")
     with pytest.raises(InvalidError, match=r"already named 'Ian M\."):
         ledger.rename_actor("actor/ian", name="Ian M.", at="2024-05")
+
+
+def test_a_handle_added_twice_while_possibly_held_then_dropped_is_not_held(ledger: Ledger) -> None:
+    # Found by the views-vs-replay machine: the second add is accepted (10:00:30.5Z falls within the
+    # minute of the first, so the handle is not surely held then); the drop must end both periods.
+    ledger.add_actor_handle("actor/ann", handle="x:two", at="2024-10-16T10:00Z")
+    ledger.add_actor_handle("actor/ann", handle="x:two", at="2024-10-16T11:00:30.5+01:00")
+    ledger.drop_actor_handle("actor/ann", handle="x:two", at="2024-10-18T09:30Z")
+    state = ledger.get("actor/ann")
+    assert state.handles == ()
+    assert [str(p.until) for p in state.held] == ["2024-10-18T09:30Z", "2024-10-18T09:30Z"]
+    for replay in (False, True):
+        (row, *_) = ledger.actors(replay=replay)
+        assert (row.handles, row.held) == ((), state.held)
+        (row, *_) = ledger.actors(at="2024-10-19", replay=replay)
+        assert row.handles == ()
+        (row, *_) = ledger.actors(at="2024-10-17", replay=replay)
+        assert row.handles == ("x:two",)
+        assert ledger.actors(handle="x:two", replay=replay) == []
+    # Added twice, it is one handle while held.
+    ledger.add_actor_handle("actor/ann", handle="x:three", at="2024-10-16T10:00Z")
+    ledger.add_actor_handle("actor/ann", handle="x:three", at="2024-10-16T11:00:30.5+01:00")
+    for replay in (False, True):
+        (row, *_) = ledger.actors(replay=replay)
+        assert row.handles == ("x:three",)
+    assert [str(h) for h in ledger.get("actor/ann").handles] == ["x:three"]

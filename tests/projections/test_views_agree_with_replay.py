@@ -282,7 +282,9 @@ class LedgerHistory(RuleBasedStateMachine):
 
     @precondition(lambda self: self.refs["claim"])
     @rule(
-        data=st.data(), at=WHEN, review=st.sampled_from(["rebut", "support", "revise", "retract", "repeat"])
+        data=st.data(),
+        at=WHEN,
+        review=st.sampled_from(["rebut", "support", "rate", "revise", "retract", "repeat"]),
     )
     def review_claim(self, data: st.DataObject, at: str, review: str) -> None:
         claim, actor = self._some(data, "claim"), self._some(data, "actor")
@@ -294,7 +296,11 @@ class LedgerHistory(RuleBasedStateMachine):
                 None, None, self.ledger.repeat_claim, claim, post=self._some(data, "post"), by=actor, at=at
             )
             return
-        method = {"rebut": self.ledger.rebut_claim, "support": self.ledger.support_claim}.get(review)
+        method = {
+            "rebut": self.ledger.rebut_claim,
+            "support": self.ledger.support_claim,
+            "rate": self.ledger.rate_claim,
+        }.get(review)
         evidence = [f"{source}:quoted" for source in self._sources(data)]
         arguments: dict[str, Any] = {
             "reviewer": actor,
