@@ -45,8 +45,10 @@ def build(
         loc = problem["loc"]
         reason = str(problem["msg"]).removeprefix("Value error, ")
         field = _format_field(str(loc[0]), names) if loc else None
-        if len(loc) > 1:  # handles.0: ... says which of several values
-            reason = ".".join(str(part) for part in loc[1:]) + f": {reason}"
+        # handles.0: ... says which of several values; a field with no format name is named as it is.
+        shown = loc[1:] if field is not None else loc
+        if shown:
+            reason = ".".join(str(part) for part in shown) + f": {reason}"
         raise FormatError(reason, file=file, item=item, field=field) from None
     except RecursionError:
         raise FormatError(_NESTED, file=file, item=item) from None

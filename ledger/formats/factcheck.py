@@ -19,6 +19,19 @@ from domain.errors import FormatError, InvalidError
 from ledger.formats.claimreview import MAX_FILE_BYTES, read_limited, review_date
 from ledger.formats.reviews import Party, Rating, ReviewItem
 
+FACTCHECK_NAMES = {
+    "claim": "text",
+    "claimant": "claimant",
+    "made_at": "claimDate",
+    "reviewer": "publisher.name",
+    "reviewer_url": "publisher.site",
+    "label": "textualRating",
+    "reviewed_at": "reviewDate",
+    "url": "url",
+    "title": "title",
+}
+"""The response's field behind each part of a :class:`~ledger.formats.reviews.ReviewItem`."""
+
 
 def read_factcheck(path: str | os.PathLike[str]) -> list[ReviewItem]:
     """Every review in a saved ``claims:search`` response (one object, or a JSON array of pages).
@@ -111,6 +124,7 @@ def _reviews(name: str, where: str, claim: Any) -> list[ReviewItem]:
                 url=_text(review.get("url")),
                 title=_text(review.get("title")),
                 language=_text(review.get("languageCode")),
+                names=FACTCHECK_NAMES,
             )
         )
     return items
