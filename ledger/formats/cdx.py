@@ -65,7 +65,7 @@ MAX_INDEX_BYTES: Final = 64 * 1024 * 1024
 """The most a CDX file or server answer may hold (a capture index of one URL is far smaller)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Capture:
     """One row of a CDX index: a capture of ``original`` at ``timestamp``."""
 

@@ -21,7 +21,7 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 from domain.claim import ClaimState
 from domain.errors import FormatError, InvalidError
 from domain.worldtime import OPEN_START, WorldTime
-from ledger import commands
+from ledger import commands, progress
 from ledger.commands import Command
 from ledger.formats import commanding
 
@@ -349,19 +349,26 @@ def _digest(text: str) -> str:
 def import_reviews(
     ledger: Ledger,
     name: str,
-    items: Sequence[ReviewItem],
+    items: Iterable[ReviewItem],
     *,
     ratings: Mapping[str, str] | None = None,
     dry_run: bool = False,
 ) -> ReviewImport:
-    """Record ``items`` (read from the file ``name``) in one batch, all or nothing."""
+    """Record ``items`` (read from the file ``name``, one by one) in one batch, all or nothing.
+
+    The batch is spooled (:mod:`ledger.spool`): its pending events and most
+    states wait in a scratch file, so memory stays bounded however many
+    items the file holds.
+    """
     recorder = ReviewRecorder(ledger, ratings if ratings is not None else DEFAULT_RATINGS, name)
     head = ledger.head
-    with ledger.batch(dry_run=dry_run):
-        for item in items:
+    count = 0
+    with ledger.batch(dry_run=dry_run, spooled=True):
+        for count, item in enumerate(items, start=1):
             recorder.record(item)
+            progress.advance("importing", count)
     written = None if dry_run or ledger.head == head else (head + 1, ledger.head)
-    return ReviewImport(name, len(items), tuple(recorder.recorded), dry_run, written)
+    return ReviewImport(name, count, tuple(recorder.recorded), dry_run, written)
 
 
 def check_stance(stance: str) -> str:
