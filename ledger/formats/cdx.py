@@ -43,7 +43,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 from urllib.error import HTTPError, URLError
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 from urllib.request import urlopen
 
 from domain.errors import FormatError, InvalidError
@@ -203,12 +203,31 @@ def _text_rows(text: str, name: str) -> list[tuple[int, dict[str, Any]]]:
     return rows
 
 
+_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def _capture(name: str, line: int, row: dict[str, Any]) -> Capture:
     def value(field: str) -> str | None:
         found = row.get(field)
-        return None if found in (None, "", "-") else str(found)
+        if found in (None, "", "-"):
+            return None
+        if isinstance(found, bool) or not isinstance(found, str | int):
+            got = type(found).__name__
+            raise FormatError(
+                f"expected text or a number, got {got}", file=name, item=f"line {line}", field=field
+            )
+        text = str(found)
+        if _CONTROL.search(text):
+            # CDX fields are printable tokens; a control character is damage or an attack on a terminal.
+            reason = "a CDX field holds no control characters"
+            raise FormatError(reason, file=name, item=f"line {line}", field=field)
+        return text
 
-    timestamp = value("timestamp") or ""
+    timestamp = value("timestamp")
+    if timestamp is None:
+        raise FormatError(
+            "missing: the capture time is required", file=name, item=f"line {line}", field="timestamp"
+        )
     try:
         parse_timestamp(timestamp)
     except ValueError as error:
@@ -221,6 +240,29 @@ def _capture(name: str, line: int, row: dict[str, Any]) -> Capture:
     return Capture(
         line, timestamp, original, value("mimetype"), value("statuscode"), value("digest"), value("length")
     )
+
+
+_HOST_PREFIXES: Final = ("www.", "m.", "mobile.")
+_SAME_HOSTS: Final = {"twitter.com": "x.com"}
+"""Hosts that serve the same posts under another name."""
+
+
+def same_page(first: str, second: str) -> bool:
+    """True when two URLs name the same page as a capture index does: scheme, ``www.``/``m.``, a
+    trailing slash, the query and the fragment aside (``http://twitter.com/a/status/1?s=20`` is
+    ``https://x.com/a/status/1``)."""
+    return _page_key(first) == _page_key(second)
+
+
+def _page_key(url: str) -> tuple[str, str]:
+    try:
+        parts = urlsplit(url.strip() if "://" in url else f"http://{url.strip()}")
+    except ValueError:  # not a URL (an unclosed [IPv6 host]): the same page only as the same text
+        return url, ""
+    host = (parts.hostname or "").lower()
+    for prefix in _HOST_PREFIXES:
+        host = host.removeprefix(prefix)
+    return _SAME_HOSTS.get(host, host), parts.path.rstrip("/")
 
 
 def _source_ref(capture: Capture) -> str:
@@ -310,6 +352,13 @@ def record_captures(
             turns.append((kind, window))
 
     for capture in with_statuses(captures):
+        if state.url is not None and not same_page(capture.original, state.url):
+            raise FormatError(
+                f"a capture of {capture.original[:200]!r}, not of {post}'s URL {state.url[:200]!r}",
+                file=name,
+                item=f"line {capture.line}",
+                field="original",
+            )
         if capture.seen:
             if status == "deleted" and last_gone is not None:
                 turn(RestorePost, "restored", last_gone, capture)

@@ -60,9 +60,18 @@ def _documents(name: str) -> list[Any]:
     if Path(name).suffix.lower() in HTML_SUFFIXES:
         import extruct  # type: ignore[import-untyped]  # noqa: PLC0415  (lxml is slow to import)
 
+        if not raw.strip():
+            raise FormatError("not a readable HTML page: the file is empty", file=name)
         try:
             found = extruct.extract(raw, syntaxes=["json-ld", "microdata"], uniform=True)
-        except Exception as error:
+        except json.JSONDecodeError as error:
+            where = f"line {error.lineno} column {error.colno} of the script"
+            raise FormatError(
+                f"a JSON-LD script is not valid JSON: {error.msg} ({where})", file=name
+            ) from None
+        except RecursionError:
+            raise FormatError("not readable: a JSON-LD script is nested too deeply", file=name) from None
+        except Exception as error:  # lxml and extruct raise many kinds; the page is unreadable either way
             raise FormatError(f"not a readable HTML page: {type(error).__name__}", file=name) from None
         return [*found.get("json-ld", []), *found.get("microdata", [])]
     try:
