@@ -91,11 +91,18 @@ def _import_format(form: str, path: str, db: str) -> int:
 
 def main(argv: list[str]) -> int:
     """Run the task named in ``argv`` and print its report."""
-    if len(argv) == 4 and argv[0] == "import-format":  # import-format claimreview|factcheck-api|cdx FILE NEW_DB
+    if (
+        len(argv) == 4 and argv[0] == "import-format"
+    ):  # import-format claimreview|factcheck-api|cdx FILE NEW_DB
         started = time.perf_counter()
         events = _import_format(argv[1], argv[2], argv[3])
         seconds = time.perf_counter() - started
-        report = {"task": f"import-{argv[1]}", "events": events, "seconds": seconds, "peak_rss_mb": peak_rss_mb()}
+        report = {
+            "task": f"import-{argv[1]}",
+            "events": events,
+            "seconds": seconds,
+            "peak_rss_mb": peak_rss_mb(),
+        }
         print(json.dumps(report))
         return 0
     if len(argv) == 3 and argv[0] == "import-casefile":  # import-casefile CASE_FILE NEW_DB

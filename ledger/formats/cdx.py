@@ -40,6 +40,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 from urllib.error import HTTPError, URLError
@@ -113,6 +114,7 @@ class CaptureImport:
     dry_run: bool
 
 
+@lru_cache(maxsize=256)  # a row's time is read when it is parsed and again when it is recorded
 def parse_timestamp(text: str) -> WorldTime:
     """A 14-digit Wayback timestamp (UTC) as an instant; :class:`ValueError` if malformed."""
     if not _TIMESTAMP.fullmatch(text):
@@ -351,10 +353,11 @@ def record_captures(
             run(model, after, at=window, sources=cited)
             turns.append((kind, window))
 
+    page = None if state.url is None else _page_key(state.url)
     for capture in with_statuses(captures):
-        if state.url is not None and not same_page(capture.original, state.url):
+        if page is not None and _page_key(capture.original) != page:
             raise FormatError(
-                f"a capture of {capture.original[:200]!r}, not of {post}'s URL {state.url[:200]!r}",
+                f"a capture of {capture.original[:200]!r}, not of {post}'s URL {(state.url or '')[:200]!r}",
                 file=name,
                 item=f"line {capture.line}",
                 field="original",

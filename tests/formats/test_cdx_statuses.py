@@ -8,6 +8,7 @@ import pytest
 
 from domain.errors import FormatError
 from ledger import Ledger
+from ledger.formats.cdx import same_page
 from tests.formats.conftest import snapshot
 
 URL = "https://social.example/@mquill/1001"
@@ -137,3 +138,34 @@ def test_an_absence_inside_a_live_period_recorded_by_hand_is_refused(
     with pytest.raises(FormatError, match=r"line 1, field 'timestamp': post/ferry cannot have been archived"):
         ledger.import_cdx(path, post=post)
     assert snapshot(ledger) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "reason"),
+    [
+        (rows(("20241016093000", "200", "text/html")).replace(URL, "https://other.example/xyz"),
+         "original", "a capture of 'https://other.example/xyz', not of post/ferry's URL"),
+        (rows(("20241016093000", "200", "text/\x00html")), "mimetype", "no control characters"),
+        ('[["urlkey","timestamp","original"],["k","20241016093000",["x"]]]', "original",
+         "expected text or a number, got list"),
+        ('{"url": "https://social.example/@mquill/1001", "status": 200}\n', "timestamp", "missing"),
+    ],
+)  # fmt: skip
+def test_a_hostile_row_is_refused_naming_line_and_field(
+    ledger: Ledger, tmp_path: Path, post: str, text: str, *, field: str, reason: str
+) -> None:
+    path = tmp_path / "captures.cdx"
+    path.write_text(text)
+    before = snapshot(ledger)
+    with pytest.raises(FormatError) as caught:
+        ledger.import_cdx(path, post=post)
+    assert caught.value.field == field
+    assert reason in caught.value.reason
+    assert snapshot(ledger) == before
+
+
+def test_the_same_page_under_another_scheme_host_alias_or_query_is_the_posts() -> None:
+    assert same_page("http://www.twitter.com/jane/status/1/?s=20", "https://x.com/jane/status/1")
+    assert same_page("https://m.social.example/@mquill/1001", URL)
+    assert not same_page("https://social.example/@mquill/1002", URL)
+    assert not same_page("http://[::1", URL)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -61,3 +62,43 @@ def test_a_value_the_model_refuses_is_located_by_the_models_validation_error() -
     # A field the importer fills itself (the evidence refs) has no format name: the command's is shown.
     assert caught.value.field is None
     assert caught.value.reason.startswith("evidence.1: ")
+
+
+@pytest.mark.parametrize(
+    ("page", "reason"),
+    [
+        ("", "the file is empty"),
+        ('<script type="application/ld+json">{"@type": "ClaimReview",,}</script>',
+         "a JSON-LD script is not valid JSON: Expecting property name"),
+        ('<script type="application/ld+json">{"@context": "https://evil.example/c", "@type": "ClaimReview"}'
+         "</script>", "the context 'https://evil.example/c' is not bundled, and nothing is fetched"),
+    ],
+)  # fmt: skip
+def test_a_broken_page_says_what_is_wrong(ledger: Ledger, tmp_path: Path, page: str, reason: str) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(page)
+    with pytest.raises(FormatError) as caught:
+        ledger.import_claimreview(path)
+    assert reason in str(caught.value)
+    assert ledger.head == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "reason"),
+    [
+        (lambda d: d["claims"][0].update(text=["a"]), "text", "expected text, got list"),
+        (lambda d: d["claims"][0]["claimReview"][0].update(textualRating=7), "textualRating", "got int"),
+        (lambda d: d["claims"][0].update(claimReview={"a": 1}), "claimReview", "expected a list, got dict"),
+        (lambda d: d["claims"][0]["claimReview"][0].update(publisher="H"), "publisher", "got str"),
+    ],
+)
+def test_a_value_of_the_wrong_type_is_not_called_missing(
+    ledger: Ledger, tmp_path: Path, change: Any, field: str, reason: str
+) -> None:
+    document = json.loads((EXAMPLES / "factcheck-response.json").read_text())
+    change(document)
+    path = tmp_path / "response.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(FormatError) as caught:
+        ledger.import_factcheck(path)
+    assert (caught.value.field, reason in caught.value.reason) == (field, True)
