@@ -6,7 +6,13 @@
   one kept-alive connection, for ``REQUESTS`` requests each;
 - search latency (median of warm queries, ms): ``Ledger.search`` from the
   search view, against the same search by a scan of the log
-  (``replay=True``), at every size; the growth table shows how each grows.
+  (``replay=True``), at every size; the growth table shows how each grows;
+- ``GET /search`` over HTTP, the same queries, against ``GET /health``.
+
+The queries (:func:`_queries`) differ in selectivity: two words of the probe
+post, a rare and a common word, a very common one, three words, a word of
+two characters (below a trigram), Chinese of two and of five characters and
+Arabic (none in the workload: the cost of a miss), and a word found nowhere.
 
 Not a test: nothing is asserted.
 """
@@ -28,7 +34,6 @@ from benchmarks.results import Figure
 from ledger import Ledger
 
 REQUESTS = 200
-QUERIES = 5
 
 
 def _free_port() -> int:
@@ -65,11 +70,35 @@ def _rate(client: httpx.Client, path: str) -> float:
     return REQUESTS / (time.perf_counter() - start)
 
 
+COMMON = [
+    "labour", "election", "the", "prime minister", "deleted restored archived", "of",
+    "选举", "选举委员会", "حزب العمال", "zzqx",
+]  # fmt: skip
+
+
 def _queries(ledger: Ledger, probe: str) -> list[str]:
-    """A few searches: two words of the probe post's text, one word, and a word found nowhere."""
+    """Searches of different selectivity: two words of the probe post's text, then :data:`COMMON`."""
     words = [word for word in str(getattr(ledger.get(probe), "text", "")).split() if len(word) > 3]
-    chosen = [" ".join(words[:2]), words[-1] if words else "labour", "labour", "zzqx"]
+    chosen = [" ".join(words[:2]), *COMMON]
     return [query for query in chosen if query.strip()]
+
+
+def _http_latency(client: httpx.Client, queries: list[str]) -> float:
+    times = []
+    for query in queries:
+        start = time.perf_counter()
+        client.get("/search", params={"q": query}).raise_for_status()
+        times.append((time.perf_counter() - start) * 1e3)
+    return statistics.median(times)
+
+
+def _health_latency(client: httpx.Client, count: int) -> float:
+    times = []
+    for _ in range(count):
+        start = time.perf_counter()
+        client.get("/health").raise_for_status()
+        times.append((time.perf_counter() - start) * 1e3)
+    return statistics.median(times)
 
 
 def _latency(ledger: Ledger, queries: list[str], *, replay: bool) -> float:
@@ -95,13 +124,17 @@ def run(ctx: Context) -> list[Figure]:
             scan = [_latency(ledger, queries, replay=True) for _ in range(ctx.repeat)]
         ctx.log(f"http at {size:,} events")
         server, base = _serve(path)
-        timeline, trivial = [], []
+        timeline, trivial, over_http, health = [], [], [], []
         try:
             with httpx.Client(base_url=base, timeout=60) as client:
                 client.get(f"/subjects/{probe}/timeline").raise_for_status()
                 for _ in range(ctx.repeat):
                     timeline.append(_rate(client, f"/subjects/{probe}/timeline"))
                     trivial.append(_rate(client, "/health"))
+                _http_latency(client, queries)  # warm
+                for _ in range(ctx.repeat):
+                    over_http.append(_http_latency(client, queries))
+                    health.append(_health_latency(client, len(queries)))
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -112,5 +145,7 @@ def run(ctx: Context) -> list[Figure]:
             Figure("http", "Ledger.search, views warm (median of queries)", size, "ms", search,
                    "the same search scanning the log (replay=True)", scan, events=0,
                    note=f"queries: {', '.join(repr(q) for q in queries)}"),
+            Figure("http", "GET /search over HTTP (median of queries)", size, "ms", over_http,
+                   "GET /health on the same server", health, events=0, note="the same queries"),
         ]  # fmt: skip
     return figures

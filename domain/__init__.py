@@ -3,7 +3,8 @@
 Pure: imports only the standard library, pydantic and nothing of the ledger's
 storage. One module per aggregate: :mod:`domain.actor`, :mod:`domain.source`,
 :mod:`domain.post`, :mod:`domain.claim`, :mod:`domain.comment`,
-:mod:`domain.case`.
+:mod:`domain.case`; the two largest, post and claim, are packages of three
+modules each (``state``, ``events``, ``rules``) whose ``__init__`` exports them.
 """
 
 from domain.actor import (

@@ -19,7 +19,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Self, TextIO, cast, overload
+from typing import Self, cast, overload
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError, PersistenceError
@@ -40,9 +40,8 @@ from domain.refs import parse_ref, subject_id
 from domain.worldtime import When
 from ledger.application import LedgerApplication
 from ledger.delegation import delegate
-from ledger.formats.casefile import ImportResult, import_case_file
-from ledger.formats.exchange import ExchangeSummary, export_log, import_log
 from ledger.formats.interop import Interchange
+from ledger.formats.native import NativeFormats
 from ledger.integrity.api import Integrity
 from ledger.integrity.redaction import Redaction, redact_entry
 from ledger.log import LogReader
@@ -83,6 +82,7 @@ class Ledger(LedgerRecording):
         """Where the ledger lives (passwords redacted)."""
         self.recorded_by = recorded_by
         """Who records, unless a command says otherwise."""
+        self._known: set[str] = set()
         self._storage = self.construct_storage()
         self._recorder = self._storage.recorder
         self._mapper = app.pydantic_mapper
@@ -92,7 +92,7 @@ class Ledger(LedgerRecording):
         self._integrity = self.construct_integrity()
         self._search = self.construct_search()
         self._interchange = self.construct_interchange()
-        self._known: set[str] = set()
+        self._native = self.construct_native()
         self.read_only = False
         """The store cannot be written (a read-only file or file system): queries replay the log."""
         self._work: UnitOfWork | None = None
@@ -122,6 +122,10 @@ class Ledger(LedgerRecording):
     def construct_interchange(self) -> Interchange:
         """The field's formats in and out (ClaimReview, Fact Check API, CDX, PROV), over this ledger."""
         return Interchange(self)
+
+    def construct_native(self) -> NativeFormats:
+        """The ledger's own formats (the whole log as JSON Lines, case files, reports), over this ledger."""
+        return NativeFormats(self, self._recorder, self._mapper, forget_subjects=self._known.clear)
 
     def construct_integrity(self) -> Integrity:
         """Checkpoints, verify and proofs over the stored Merkle tree."""
@@ -162,6 +166,11 @@ class Ledger(LedgerRecording):
     post_captures = delegate("_interchange", Interchange.post_captures)
     export_prov = delegate("_interchange", Interchange.export_prov)
     export_claimreview = delegate("_interchange", Interchange.export_claimreview)
+    # The ledger's own formats (ledger/formats/native.py): whole ledgers, case files, reports.
+    export = delegate("_native", NativeFormats.export)
+    import_export = delegate("_native", NativeFormats.import_export)
+    import_file = delegate("_native", NativeFormats.import_file)
+    report = delegate("_native", NativeFormats.report)
 
     @property
     def origin(self) -> str:
@@ -357,39 +366,6 @@ class Ledger(LedgerRecording):
         """The position of the last entry in the log (0 when empty)."""
         return self._reader.head
 
-    # -- moving the ledger between stores ------------------------------------------------------
-
-    def export(self, target: TextIO | str | os.PathLike[str]) -> ExchangeSummary:
-        """Write the whole log as JSON Lines (see :mod:`ledger.formats.exchange`), streamed.
-
-        ``target`` is a text stream, or a file path: the file appears only once
-        the export is complete. The export stops at the head it found.
-
-        >>> import io
-        >>> with Ledger.open(":memory:") as ledger:
-        ...     _ = ledger.register_actor("actor/ada", name="Ada", kind="person")
-        ...     out = io.StringIO()
-        ...     ledger.export(out).events
-        1
-        """
-        # A store's own errors become ledger errors in translate_storage_errors, as for every method.
-        return export_log(self._recorder, target)
-
-    def import_export(
-        self, source: TextIO | str | os.PathLike[str], *, upgrade_leaves: bool = False
-    ) -> ExchangeSummary:
-        """Import an export into this ledger, which must be empty: the same log, byte for byte.
-
-        Every entry keeps its position, stream, version, record time and
-        stored bytes. A corrupted export is refused, naming the line, and
-        nothing is imported. ``upgrade_leaves`` salts every entry with a v1
-        leaf (a new root; the old checkpoints are not carried): see
-        docs/auditing.md.
-        """
-        summary = import_log(self._recorder, self._mapper, source, upgrade_leaves=upgrade_leaves)
-        self._known.clear()
-        return summary
-
     def replay(self, until: int | None = None, *, cache_size: int = 4096) -> Iterator[tuple[LogEntry, State]]:
         """Every entry up to position ``until``, in log order, with the state of its subject after it.
 
@@ -404,26 +380,6 @@ class Ledger(LedgerRecording):
         [(1, 'Ada')]
         """
         return self._reader.replay(until, cache_size=cache_size, state_at_version=self.get)
-
-    def import_file(self, path: str | os.PathLike[str], *, dry_run: bool = False) -> ImportResult:
-        """Record every entry of a case file (TOML or JSON Lines) at once, or none.
-
-        Every error is a :class:`CaseFileError` naming the file, the line and
-        the field. With ``dry_run``, everything is checked and nothing written.
-        See :mod:`ledger.formats.casefile` for the format.
-        """
-        return import_case_file(self, path, dry_run=dry_run)
-
-    def report(
-        self, ref: str, *, at: When | None = None, as_of: AsOf | None = None, format: str = "html"
-    ) -> str:
-        """The timeline of ``ref`` as a self-contained HTML page (``format="md"``: Markdown).
-
-        See :mod:`ledger.formats.report`; raises what :meth:`timeline` raises.
-        """
-        from ledger.formats.report import build_report, render_report  # noqa: PLC0415  (Jinja2 on demand)
-
-        return render_report(build_report(self, ref, at=at, as_of=as_of), format)
 
     def _records(self, after: int, until: int | None) -> Iterator[LogRecord]:
         return self._reader.records(after, until)

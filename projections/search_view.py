@@ -10,21 +10,28 @@ subject's version, the log position and the JSON field it came from.
 The results contract, on both backends: a query is split on white space
 into terms; a document matches when every term occurs in its text, ignoring
 case (substrings, so Chinese or Japanese text without spaces is found).
-Hits come best first, then in log order; each has a snippet of its text
-with the matches' offsets (:func:`snippet`), made here, the same on both.
+Hits come best first (:func:`rank`, computed here, the same on both), then
+in log order; with a limit, the best are chosen among the newest
+:data:`RANK_WINDOW` matches, so a query matching most texts costs no more
+than one matching a few thousand. Each hit has a snippet of its text with
+the matches' offsets (:func:`snippet`), made here, the same on both.
 
 - SQLite: an FTS5 table with the ``trigram`` tokenizer, so any substring of
-  three characters or more is found through the index, in any script;
-  ranked by FTS5's ``bm25``. Terms shorter than three characters are
-  matched with ``LIKE`` (ASCII case folding only).
-- PostgreSQL: a plain table with a GIN index on ``to_tsvector('simple',
-  text)``; ranked by ``ts_rank``. PostgreSQL's parser does not split CJK
-  runs into words, so matching is ``ILIKE`` on every term (a scan of the
-  view's table, not of the log), which keeps the contract above.
+  three characters or more is found through the index, in any script.
+  Terms shorter than three characters are matched with ``LIKE`` (ASCII case
+  folding only), which reads the texts the other terms leave (all of them
+  when there are none).
+- PostgreSQL: a plain table and, where the server has the ``pg_trgm``
+  extension, a GIN trigram index on the text, which answers ``ILIKE`` on
+  every term of three characters or more, in any script (PostgreSQL's own
+  text search does not split CJK runs into words, so it cannot keep the
+  contract). Without ``pg_trgm`` the same ``ILIKE`` reads the whole view:
+  the same hits, slower, and a warning (:data:`NO_TRIGRAMS`) says so.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -42,6 +49,9 @@ from projections.sql import Dialect, Session, Statement
 from projections.stored_rows import RawEntry, moment
 
 SEARCH = "view_search"
+
+logger = logging.getLogger(__name__)
+_WARNED: set[str] = set()
 
 _REVIEW = ("verdict", "rationale", "evidence")
 TEXT_FIELDS: dict[str, tuple[str, ...]] = {
@@ -69,6 +79,36 @@ MAX_QUERY = 500
 
 SNIPPET = 160
 """The longest snippet, in characters (more, with the ellipses)."""
+
+RANK_WINDOW = 500
+"""With a limit, the hits are the best of at most this many matches, the newest (see :func:`rank`)."""
+
+TRIGRAM_INDEX = "view_search_trigrams"
+NO_TRIGRAMS = (
+    "search: the PostgreSQL search view has no trigram index (no pg_trgm extension), so every search "
+    "reads the whole view; CREATE EXTENSION pg_trgm in the ledger's database, as a superuser, gives it one"
+)
+"""Said once a process (logged as a warning) when the PostgreSQL search view has no trigram index."""
+
+# pg_trgm, when the server has it (CREATE EXTENSION needs a superuser, or the database's owner
+# as pg_trgm is a trusted extension): its GIN index answers ILIKE '%term%'. Without it the view
+# is read whole, with the same results; no failure here may stop the views being made.
+_TRIGRAMS = """DO $trigrams$
+DECLARE home TEXT;
+BEGIN
+  BEGIN
+    CREATE EXTENSION IF NOT EXISTS pg_trgm;
+  EXCEPTION WHEN OTHERS THEN
+    NULL;
+  END;
+  SELECT n.nspname INTO home FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+   WHERE e.extname = 'pg_trgm';
+  IF home IS NOT NULL THEN
+    EXECUTE 'CREATE INDEX IF NOT EXISTS view_search_trigrams ON {table} USING GIN (text '
+      || quote_ident(home) || '.gin_trgm_ops)';
+  END IF;
+END
+$trigrams$"""
 
 
 class SearchHit(BaseModel):
@@ -185,6 +225,11 @@ def hit_of(document: Document, terms: Sequence[str]) -> SearchHit:
     )
 
 
+def _doubles(first: int, last: int) -> bool:
+    """True when positions ``first`` to ``last`` cross a power of two (the log doubled in them)."""
+    return (first - 1).bit_length() != last.bit_length()
+
+
 def _like(term: str) -> str:
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -213,9 +258,9 @@ class SearchView:
                 "position BIGINT NOT NULL, seq INTEGER NOT NULL, subject TEXT NOT NULL, "
                 "kind TEXT NOT NULL, version BIGINT NOT NULL, field TEXT NOT NULL, earliest BIGINT, "
                 "text TEXT NOT NULL, PRIMARY KEY (position, seq))",
-                f"CREATE INDEX IF NOT EXISTS view_search_text ON {self.table} "
-                "USING GIN (to_tsvector('simple', text))",
+                _TRIGRAMS.replace("{table}", self.table),
             )
+        self._trigram_index: bool | None = None
         self._insert = f"INSERT INTO {self.table} ({columns}) VALUES (?,?,?,?,?,?,?,?)"
 
     def prepare(self, batch: Sequence[RawEntry]) -> list[Statement]:
@@ -225,7 +270,13 @@ class SearchView:
             for entry in batch
             for d in documents(entry.position, entry.topic, entry.data)
         ]
-        return [(self._insert, rows)]
+        statements: list[Statement] = [(self._insert, rows)]
+        if self.dialect.name != "sqlite" and batch and _doubles(batch[0].position, batch[-1].position):
+            # The planner needs row counts to choose between the trigram index (a rare word) and
+            # reading the newest rows (a common one); a server may have autovacuum off. ANALYZE
+            # each time the log doubles: a bounded share of the catch-up's cost.
+            statements.append((f"ANALYZE {self.table}", [()]))
+        return statements
 
     def search(
         self,
@@ -241,58 +292,101 @@ class SearchView:
 
         ``kind``: only texts of subjects of that kind; ``until`` (microseconds
         since the epoch): only entries that may have happened by then (those
-        without a world time always count); ``limit``: at most that many.
+        without a world time always count); ``limit``: at most that many, the
+        best of the newest :data:`RANK_WINDOW` matches (None: all, all ranked).
         """
-        score, conditions = (self._sqlite if self.dialect.name == "sqlite" else self._postgres)(terms)
+        conditions = self._sqlite(terms) if self.dialect.name == "sqlite" else self._postgres(terms)
         conditions.append(("position <= ?", [as_of]))
         if kind is not None:
             conditions.append(("kind = ?", [kind]))
         if until is not None:
             conditions.append(("(earliest IS NULL OR earliest <= ?)", [until]))
+        # Newest first, so the window is read from the index without sorting every match
+        # (in FTS5, rowid order is log order: texts are added in log order, and rebuilt so).
+        newest = "rowid DESC" if self.dialect.name == "sqlite" else "position DESC, seq DESC"
         statement = (
-            f"SELECT position, seq, subject, kind, version, field, text, {score[0]} AS score "
-            f"FROM {self.table} WHERE " + " AND ".join(sql for sql, _ in conditions)
+            f"SELECT position, seq, subject, kind, version, field, text FROM {self.table} WHERE "
+            + " AND ".join(sql for sql, _ in conditions)
+            + f" ORDER BY {newest}"
         )
-        statement += " ORDER BY score DESC, position, seq"
         if limit is not None:
-            statement += f" LIMIT {int(limit)}"
-        params = [*score[1], *(value for _, values in conditions for value in values)]
-        rows = session.query(statement, params)
-        return [
-            hit_of(
-                Document(
-                    position=int(position),
-                    seq=int(seq),
-                    subject=subject,
-                    kind=subject_kind,
-                    version=int(version),
-                    field=field,
-                    earliest=None,
-                    text=text,
-                ),
-                terms,
-            )
-            for position, seq, subject, subject_kind, version, field, text, _ in rows
+            statement += f" LIMIT {max(RANK_WINDOW, int(limit))}"
+        params = [value for _, values in conditions for value in values]
+        found: list[Candidate] = [
+            (int(position), int(seq), subject, subject_kind, int(version), field, text)
+            for position, seq, subject, subject_kind, version, field, text in session.query(statement, params)
         ]
+        if self.dialect.name != "sqlite":
+            self._warn_without_trigrams(session)
+        best = rank(found, terms)
+        return [_hit(candidate, terms) for candidate in (best if limit is None else best[:limit])]
 
-    def _sqlite(self, terms: Sequence[str]) -> tuple[_Clause, list[_Clause]]:
+    def _sqlite(self, terms: Sequence[str]) -> list[_Clause]:
         long = [t for t in terms if len(t) >= 3]
         conditions: list[_Clause] = []
-        score: _Clause = ("0", [])
         if long:
             # Each term a quoted phrase: the user's text is never read as FTS5 query syntax.
             phrases = " AND ".join('"' + t.replace('"', '""') + '"' for t in long)
             conditions.append((f"{self.table} MATCH ?", [phrases]))
-            score = (f"-bm25({self.table})", [])
         conditions += [("text LIKE ? ESCAPE '\\'", [_like(t)]) for t in terms if len(t) < 3]
-        return score, conditions
+        return conditions
 
-    def _postgres(self, terms: Sequence[str]) -> tuple[_Clause, list[_Clause]]:
-        score: _Clause = (
-            "ts_rank(to_tsvector('simple', text), plainto_tsquery('simple', ?))",
-            [" ".join(terms)],
-        )
-        return score, [("text ILIKE ? ESCAPE '\\'", [_like(t)]) for t in terms]
+    def _postgres(self, terms: Sequence[str]) -> list[_Clause]:
+        # With pg_trgm, its GIN index answers ILIKE '%term%' for terms of three characters or more.
+        return [("text ILIKE ? ESCAPE '\\'", [_like(t)]) for t in terms]
+
+    def _warn_without_trigrams(self, session: Session) -> None:
+        if self._trigram_index is None:
+            schema, _, table = self.table.rpartition(".")
+            found = session.one(
+                "SELECT 1 FROM pg_indexes WHERE schemaname = COALESCE(?::text, current_schema()) "
+                "AND tablename = ? AND indexname = ?",
+                [schema.strip('"') or None, table.strip('"'), TRIGRAM_INDEX],
+            )
+            self._trigram_index = found is not None
+            if not self._trigram_index and self.table not in _WARNED:
+                _WARNED.add(self.table)
+                logger.warning(NO_TRIGRAMS)
+
+
+Candidate = tuple[int, int, str, str, int, str, str]
+"""A matching text as the view gives it: position, seq, subject, kind, version, field, text."""
+
+
+def _hit(candidate: Candidate, terms: Sequence[str]) -> SearchHit:
+    position, seq, subject, kind, version, field, text = candidate
+    document = Document(
+        position=position, seq=seq, subject=subject, kind=kind, version=version, field=field, earliest=None,
+        text=text,
+    )  # fmt: skip
+    return hit_of(document, terms)
+
+
+def rank(found: Sequence[Candidate], terms: Sequence[str]) -> list[Candidate]:
+    """``found`` best first, then in log order: the same ranking on both backends.
+
+    Okapi BM25 without the inverse document frequency (every term weighs
+    the same; measuring each term's frequency would cost a pass over every
+    match), with lengths in characters against the mean length of ``found``.
+    """
+    if not found:
+        return []
+    folded = [term.lower() for term in terms]
+    mean = sum(len(candidate[6]) for candidate in found) / len(found) or 1.0
+
+    def score(candidate: Candidate) -> float:
+        text = candidate[6].lower()
+        norm = _K1 * (1 - _B + _B * len(text) / mean)
+        total = 0.0
+        for term in folded:
+            count = text.count(term)
+            total += count * (_K1 + 1) / (count + norm)
+        return total
+
+    return sorted(found, key=lambda c: (-score(c), c[0], c[1]))
+
+
+_K1, _B = 1.2, 0.75
 
 
 _Clause = tuple[str, list[Any]]

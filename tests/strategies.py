@@ -164,8 +164,8 @@ _DERIVED = frozenset({"originator_id", "text_sha256"})
 
 def subject_kind(cls: type[Event]) -> str | None:
     """The kind of subject an event class belongs to (None: any kind, as corrections)."""
-    kind = cls.__module__.rpartition(".")[2]
-    return kind if kind in KINDS else None
+    # domain.post, or its events module domain.post.events: the aggregate's module names the kind.
+    return next((part for part in cls.__module__.split(".") if part in KINDS), None)
 
 
 @cache

@@ -11,14 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
-
-from ledger.integrity.proofs import ConsistencyProof, InclusionProof
-from projections.rows import ROW_CLASSES
-from projections.search_view import SearchHit
-from projections.timeline import TimelineEntry
 from web.operations import Operation
+from web.schemas import component_schemas
 
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -46,13 +40,21 @@ ERROR_SCHEMA: dict[str, Any] = {
 CHECKPOINT_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["number", "origin", "size", "root", "note"],
+    "additionalProperties": False,
     "properties": {
         "number": {"type": "integer", "minimum": 1},
         "origin": {"type": "string"},
         "size": {"type": "integer", "minimum": 0},
-        "root": {"type": "string", "contentEncoding": "base64"},
+        "root": {"type": "string", "contentEncoding": "base64", "pattern": "^[A-Za-z0-9+/]{43}=$"},
         "note": {"type": "string", "description": "The C2SP signed note, exactly as signed."},
     },
+}
+
+HEALTH_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["status"],
+    "additionalProperties": False,
+    "properties": {"status": {"const": "ok"}},
 }
 
 _ERRORS = {
@@ -65,13 +67,7 @@ _ERRORS = {
 
 
 def _models() -> dict[str, Any]:
-    models: list[type[BaseModel]] = [
-        TimelineEntry, SearchHit, InclusionProof, ConsistencyProof, *ROW_CLASSES.values()
-    ]  # fmt: skip
-    _, schemas = models_json_schema(
-        [(model, "serialization") for model in models], ref_template="#/components/schemas/{model}"
-    )
-    found: dict[str, Any] = schemas.get("$defs", {})
+    found = component_schemas()
     _durations(found)
     return found
 
@@ -122,7 +118,7 @@ def document(operations: Sequence[Operation], *, version: str) -> dict[str, Any]
                 "responses": responses,
             }
         }
-    schemas = {**_models(), "Error": ERROR_SCHEMA, "Checkpoint": CHECKPOINT_SCHEMA}
+    schemas = {**_models(), "Error": ERROR_SCHEMA, "Checkpoint": CHECKPOINT_SCHEMA, "Health": HEALTH_SCHEMA}
     return {
         "openapi": "3.1.0",
         "info": {

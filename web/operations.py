@@ -204,8 +204,9 @@ def _array(ref: str) -> dict[str, Any]:
     return {"type": "array", "items": {"$ref": f"#/components/schemas/{ref}"}}
 
 
-def _object(description: str) -> dict[str, Any]:
-    return {"type": "object", "description": description}
+def _component(ref: str, description: str = "") -> dict[str, Any]:
+    schema: dict[str, Any] = {"$ref": f"#/components/schemas/{ref}"}
+    return {**schema, "description": description} if description else schema
 
 
 def _ok(schema: Mapping[str, Any], media: str = "application/json", status: int = 200) -> dict[str, Any]:
@@ -240,11 +241,11 @@ def operations(log: Handler) -> tuple[Operation, ...]:
     """Every operation of the API (``log`` streams, so the application supplies it)."""
     ops = [
         Operation("/health", "health", "A trivial answer: the server is up", (), _health,
-                  _ok(_object("{\"status\": \"ok\"}")), errors=(), tags=("server",)),
+                  _ok(_component("Health")), errors=(), tags=("server",)),
         Operation("/subjects/{kind}/{slug}", "show", "A subject's state (the original resource of Memento)",
                   (*SUBJECT, VERSION, *CLOCKS), _show,
-                  _ok(_object("The state, as `ledger show --json` prints it; with `at`, where the subject "
-                              "stood then and its state after the entries that surely had happened")),
+                  _ok(_component("Show", "The state, as `ledger show --json` prints it; with `at`, where the "
+                                 "subject stood then and its state after what surely had happened")),
                   headers={"Link": "Its TimeGate and TimeMap (RFC 7089)"}, tags=("subjects",)),
         Operation("/subjects/{kind}/{slug}/timeline", "timeline", "A subject's timeline",
                   (*SUBJECT, *CLOCKS), _timeline, _ok(_array("TimelineEntry")),
@@ -257,7 +258,8 @@ def operations(log: Handler) -> tuple[Operation, ...]:
                   "As `ledger report` writes it (text/markdown with format=md).", tags=("subjects",)),
         Operation("/subjects/{kind}/{slug}/versions/{version}", "memento", "Memento: state after entry N",
                   (*SUBJECT, Param("version", "path", NUMBER, "The version.", integer(1, 2**31 - 1))),
-                  _memento, _ok(_object("The state after that entry, as `ledger show --version N --json`")),
+                  _memento, _ok(_component("SubjectState",
+                                     "The state after that entry, as `ledger show --version N --json`")),
                   headers={"Memento-Datetime": "When the ledger recorded this version (RFC 7089)",
                            "Link": "original, timegate, timemap and memento relations (RFC 7089)"},
                   tags=("memento",)),
@@ -290,7 +292,7 @@ def operations(log: Handler) -> tuple[Operation, ...]:
         Operation("/proofs/inclusion/{kind}/{slug}", "prove_inclusion", "Proof that an entry is in the log",
                   (*SUBJECT, Param("version", "query", NUMBER, "The entry (default: the latest).",
                                    integer(1, 2**31 - 1)), CHECKPOINT),
-                  _inclusion, _ok({"$ref": "#/components/schemas/InclusionProof"}),
+                  _inclusion, _ok(_component("InclusionProof")),
                   "As `ledger prove inclusion` writes it; check it offline with `ledger check-proof`.",
                   errors=(400, 404, 500), tags=("integrity",)),
         Operation("/proofs/consistency", "prove_consistency", "Proof that the log only grew",
@@ -298,7 +300,7 @@ def operations(log: Handler) -> tuple[Operation, ...]:
                          required=True),
                    Param("new", "query", NUMBER, "The new one's (default: latest, else current tree).",
                          integer(1, 2**31 - 1))),
-                  _consistency, _ok({"$ref": "#/components/schemas/ConsistencyProof"}),
+                  _consistency, _ok(_component("ConsistencyProof")),
                   errors=(400, 404, 500), tags=("integrity",)),
     ]  # fmt: skip
     return tuple(ops)
