@@ -47,7 +47,14 @@ _EVENT_COMMANDS = {
     "ClaimRated": "claim rate",
     "VerdictRevised": "claim revise",
 }
-_RENAMED = {"occurred_at": "at", "sources": "source", "subject": "ref", "post": "in", "handles": "handle"}
+_RENAMED = {
+    "occurred_at": "at",
+    "sources": "source",
+    "subject": "ref",
+    "post": "in",
+    "handles": "handle",
+    "http_status": "status",
+}
 
 
 def casefile_entry(entry: LogEntry) -> dict[str, Any]:

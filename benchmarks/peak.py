@@ -7,7 +7,9 @@ ledger has them, ``verify`` (``Ledger.verify()``) and ``export``
 (``Ledger.export()`` to /dev/null). ``import EXPORT`` takes an export file
 instead of a ledger and imports it into a new ledger, as
 ``ledger import --from-export`` does; ``import-casefile CASE_FILE NEW_DB``
-imports a case file into a new ledger. Prints one JSON line: the task, the
+imports a case file into a new ledger; ``import-format FORMAT FILE NEW_DB``
+imports a ClaimReview file, a Fact Check Tools response or CDX rows (onto a
+post it creates first) into a new ledger. Prints one JSON line: the task, the
 events it handled, its seconds and its peak resident set size in MB.
 """
 
@@ -72,8 +74,37 @@ def _import_case_file(case_file: str, db: str) -> int:
         return ledger.head
 
 
+def _import_format(form: str, path: str, db: str) -> int:
+    """Import a ClaimReview file, or CDX rows onto a post created first, into a new ledger at ``db``."""
+    with Ledger.open(Path(db), recorded_by="bench") as ledger:
+        if form == "claimreview":
+            ledger.import_claimreview(path)
+        elif form == "factcheck-api":
+            ledger.import_factcheck(path)
+        else:
+            url = next(iter(Path(path).read_text().split(maxsplit=3)[2:3]), "https://social.example/p")
+            ledger.register_actor("actor/bench", name="Bench", kind="person")
+            ledger.publish_post("post/bench", platform="web", author="actor/bench", url=url, at="2023")
+            ledger.import_cdx(path, post="post/bench")
+        return ledger.head
+
+
 def main(argv: list[str]) -> int:
     """Run the task named in ``argv`` and print its report."""
+    if (
+        len(argv) == 4 and argv[0] == "import-format"
+    ):  # import-format claimreview|factcheck-api|cdx FILE NEW_DB
+        started = time.perf_counter()
+        events = _import_format(argv[1], argv[2], argv[3])
+        seconds = time.perf_counter() - started
+        report = {
+            "task": f"import-{argv[1]}",
+            "events": events,
+            "seconds": seconds,
+            "peak_rss_mb": peak_rss_mb(),
+        }
+        print(json.dumps(report))
+        return 0
     if len(argv) == 3 and argv[0] == "import-casefile":  # import-casefile CASE_FILE NEW_DB
         started = time.perf_counter()
         events = _import_case_file(argv[1], argv[2])

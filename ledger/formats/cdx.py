@@ -8,17 +8,26 @@ JSON object a line (``url``, ``mime``, ``status``). Timestamps are 14 digits,
 ``YYYYMMDDhhmmss``, in UTC.
 
 What is recorded, in world-time order, each once however often the file is
-imported:
+imported (every entry a command model run by ``Ledger.execute``):
 
-- every capture with status 2xx or 3xx: ``post archive`` with the replay URL,
-  the capture time and the digest (``sha1:...``); the note keeps the status,
-  media type and length;
-- every capture with status 404 or 410 (the page was gone): a source (kind
-  ``other``) for that capture of absence;
-- at each change from a 2xx capture to a later 404/410 capture: the deletion
-  window from the last capture that saw the page to the first that did not,
-  citing both captures as sources; a later 2xx capture again is a
-  restoration, within the window since the last 404/410.
+- every capture: ``post archive`` with the replay URL, the capture time,
+  the digest (``sha1:...``) and its HTTP status (``http_status``); the note
+  keeps the status, media type and length. A capture with 404, 410 or 451
+  is a capture of absence: the post is recorded as gone then. A 2xx capture
+  shows the post there. Any other status is recorded as it is and bounds
+  nothing: a 3xx redirect (to a login wall, a profile, the canonical URL)
+  does not say whether the post still existed, nor do 401/403, 429 or 5xx.
+  A revisit record (status ``-``) saw what the earlier capture with its
+  digest saw, and is recorded with that status; one whose digest matches no
+  earlier capture cannot say what it saw and is left out;
+- at each change from a 2xx capture (or, before any, the post's
+  publication) to a later capture of absence: ``post delete`` for the window
+  from the last capture that saw the page to the first that did not, citing
+  both captures as sources (a source each, kind ``other``); a later 2xx
+  capture again is ``post restore``, within the window since the last
+  capture of absence. A deletion or restoration the post already has at an
+  overlapping time (recorded by hand, or by an earlier import) is kept as
+  it is, and the captures narrow it.
 
 Identical rows (same time, URL, status and digest) are collapsed.
 """
@@ -29,14 +38,18 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
-from domain.errors import FormatError, InvalidError, LedgerError
-from domain.post import PostState
+from domain.errors import FormatError, InvalidError
+from domain.post import GONE_STATUSES, PostState
 from domain.worldtime import WorldTime
+from ledger.commands import ArchivePost, Command, DeletePost, RegisterSource, RestorePost
+from ledger.formats import commanding
 
 if TYPE_CHECKING:
     from ledger.facade import Ledger
@@ -44,13 +57,14 @@ if TYPE_CHECKING:
 FIELDS: Final = ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length")
 _ALIASES: Final = {"url": "original", "mime": "mimetype", "status": "statuscode"}
 _TIMESTAMP: Final = re.compile(r"\d{14}")
-GONE: Final = frozenset({"404", "410"})
+GONE: Final = frozenset(str(status) for status in GONE_STATUSES)
+"""Statuses that show the post absent: Not Found, Gone, Unavailable For Legal Reasons."""
 DEFAULT_REPLAY: Final = "https://web.archive.org/web"
 MAX_INDEX_BYTES: Final = 64 * 1024 * 1024
 """The most a CDX file or server answer may hold (a capture index of one URL is far smaller)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Capture:
     """One row of a CDX index: a capture of ``original`` at ``timestamp``."""
 
@@ -69,13 +83,18 @@ class Capture:
 
     @property
     def seen(self) -> bool:
-        """True when the capture found the page (2xx or 3xx)."""
-        return bool(self.statuscode) and str(self.statuscode)[0] in "23"
+        """True when the capture found the page: a 2xx status."""
+        return self.statuscode is not None and len(self.statuscode) == 3 and self.statuscode[0] == "2"
 
     @property
     def gone(self) -> bool:
-        """True when the capture found the page missing (404 or 410)."""
+        """True when the capture found the page absent: 404, 410 or 451."""
         return self.statuscode in GONE
+
+    def note(self) -> str:
+        """What the index says besides time and digest: ``HTTP 200, text/html, 5120 bytes``."""
+        parts = [f"HTTP {self.statuscode or '-'}", self.mimetype, self.length and f"{self.length} bytes"]
+        return ", ".join(part for part in parts if part)
 
     def replay_url(self, base: str = DEFAULT_REPLAY) -> str:
         """Where the capture is replayed: ``BASE/TIMESTAMP/ORIGINAL``."""
@@ -93,6 +112,7 @@ class CaptureImport:
     dry_run: bool
 
 
+@lru_cache(maxsize=256)  # a row's time is read when it is parsed and again when it is recorded
 def parse_timestamp(text: str) -> WorldTime:
     """A 14-digit Wayback timestamp (UTC) as an instant; :class:`ValueError` if malformed."""
     if not _TIMESTAMP.fullmatch(text):
@@ -183,12 +203,31 @@ def _text_rows(text: str, name: str) -> list[tuple[int, dict[str, Any]]]:
     return rows
 
 
+_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def _capture(name: str, line: int, row: dict[str, Any]) -> Capture:
     def value(field: str) -> str | None:
         found = row.get(field)
-        return None if found in (None, "", "-") else str(found)
+        if found in (None, "", "-"):
+            return None
+        if isinstance(found, bool) or not isinstance(found, str | int):
+            got = type(found).__name__
+            raise FormatError(
+                f"expected text or a number, got {got}", file=name, item=f"line {line}", field=field
+            )
+        text = str(found)
+        if _CONTROL.search(text):
+            # CDX fields are printable tokens; a control character is damage or an attack on a terminal.
+            reason = "a CDX field holds no control characters"
+            raise FormatError(reason, file=name, item=f"line {line}", field=field)
+        return text
 
-    timestamp = value("timestamp") or ""
+    timestamp = value("timestamp")
+    if timestamp is None:
+        raise FormatError(
+            "missing: the capture time is required", file=name, item=f"line {line}", field="timestamp"
+        )
     try:
         parse_timestamp(timestamp)
     except ValueError as error:
@@ -203,73 +242,146 @@ def _capture(name: str, line: int, row: dict[str, Any]) -> Capture:
     )
 
 
+_HOST_PREFIXES: Final = ("www.", "m.", "mobile.")
+_SAME_HOSTS: Final = {"twitter.com": "x.com"}
+"""Hosts that serve the same posts under another name."""
+
+
+def same_page(first: str, second: str) -> bool:
+    """True when two URLs name the same page as a capture index does: scheme, ``www.``/``m.``, a
+    trailing slash, the query and the fragment aside (``http://twitter.com/a/status/1?s=20`` is
+    ``https://x.com/a/status/1``)."""
+    return _page_key(first) == _page_key(second)
+
+
+def _page_key(url: str) -> tuple[str, str]:
+    try:
+        parts = urlsplit(url.strip() if "://" in url else f"http://{url.strip()}")
+    except ValueError:  # not a URL (an unclosed [IPv6 host]): the same page only as the same text
+        return url, ""
+    host = (parts.hostname or "").lower()
+    for prefix in _HOST_PREFIXES:
+        host = host.removeprefix(prefix)
+    return _SAME_HOSTS.get(host, host), parts.path.rstrip("/")
+
+
 def _source_ref(capture: Capture) -> str:
     digest = hashlib.sha256(f"{capture.timestamp} {capture.original}".encode()).hexdigest()[:8]
     return f"source/wayback-{capture.timestamp}-{digest}"
 
 
+_CAPTURE_FIELDS: Final = {
+    "at": "timestamp",
+    "url": "original",
+    "http_status": "statuscode",
+    "digest": "digest",
+}
+"""The CDX field behind each field of ``post archive``, for error lines."""
+
+
+def _overlaps(first: WorldTime, second: WorldTime) -> bool:
+    return not first.definitely_before(second) and not second.definitely_before(first)
+
+
+def with_statuses(captures: list[Capture]) -> Iterator[Capture]:
+    """``captures`` with a revisit record (no status) given the status of the earlier capture with its
+    digest (the same payload, so what that capture saw); one whose digest matches none is left out."""
+    statuses: dict[str, str] = {}
+    for capture in captures:
+        if capture.statuscode is not None:
+            if capture.digest is not None:
+                statuses[capture.digest] = capture.statuscode
+            yield capture
+        elif capture.digest in statuses:
+            yield replace(capture, statuscode=statuses[capture.digest])
+
+
 def record_captures(
     ledger: Ledger, post: str, captures: list[Capture], *, name: str, replay: str = DEFAULT_REPLAY
 ) -> list[str]:
-    """Record ``captures`` of ``post`` (in the caller's batch); returns one line per entry recorded."""
+    """Record ``captures`` of ``post`` (in the caller's batch); returns one line per entry recorded.
+
+    Each capture is a ``post archive`` command with its HTTP status, run by
+    :meth:`~ledger.Ledger.execute`; deletions and restorations are ``post
+    delete`` and ``post restore`` commands citing the two captures that bound
+    them. A turn the post already has at an overlapping time is not recorded
+    again, so a re-import, or a deletion recorded by hand, is kept as it is.
+    """
     state = ledger.get(post)
     if not isinstance(state, PostState):
         raise FormatError(f"{post} is not a post", file=name)
     archived = {capture.url for capture in state.archives}
-    # What an earlier import (or anyone) already recorded is not recorded again.
-    done = {(e.type, str(e.event.occurred_at)) for e in ledger.history(post)}
+    turns: list[tuple[str, WorldTime]] = [(turn.kind, turn.at) for turn in state.turns]
     recorded: list[str] = []
     sources: set[str] = set()
     status = "live"  # the captures are replayed from the post's publication on
     last_seen: Capture | None = None
     last_gone: Capture | None = None
 
+    def run(model: type[Command], capture: Capture, **fields: Any) -> None:
+        item = f"line {capture.line}"
+        commanding.run(ledger, model, {"ref": post, **fields}, file=name, item=item, names=_CAPTURE_FIELDS)
+        recorded.append(f"{model.NAME} {post}")
+
     def source(capture: Capture) -> str:
         ref = _source_ref(capture)
         if ref not in sources and not ledger.exists(ref):
             title = f"Capture of {capture.original} at {capture.timestamp}: HTTP {capture.statuscode or '?'}"
-            ledger.register_source(
-                ref, title=title, url=capture.replay_url(replay), kind="other", at=capture.at
+            fields = {"ref": ref, "title": title, "url": capture.replay_url(replay), "kind": "other"}
+            item = f"line {capture.line}"
+            commanding.run(
+                ledger,
+                RegisterSource,
+                {**fields, "at": capture.at},
+                file=name,
+                item=item,
+                names=_CAPTURE_FIELDS,
             )
-            recorded.append(f"source add {ref}")
+            recorded.append(f"{RegisterSource.NAME} {ref}")
         sources.add(ref)
         return ref
 
-    for capture in captures:
-        try:
-            if capture.seen:
-                if status == "deleted" and last_gone is not None:
-                    window = WorldTime.window(last_gone.at, capture.at)
-                    if ("PostRestored", str(window)) not in done:
-                        ledger.restore_post(post, at=window, sources=[source(last_gone), source(capture)])
-                        recorded.append(f"post restore {post}")
-                    status = "live"
-                if capture.replay_url(replay) not in archived:
-                    note = f"HTTP {capture.statuscode}" + "".join(
-                        f", {part}"
-                        for part in (capture.mimetype, capture.length and f"{capture.length} bytes")
-                        if part
-                    )
-                    digest = f"sha1:{capture.digest}" if capture.digest else None
-                    ledger.archive_post(
-                        post, url=capture.replay_url(replay), at=capture.at, digest=digest, note=note
-                    )
-                    archived.add(capture.replay_url(replay))
-                    recorded.append(f"post archive {post}")
-                last_seen, last_gone = capture, None
-            elif capture.gone:
-                source(capture)
-                if status == "live" and last_seen is not None:
-                    window = WorldTime.window(last_seen.at, capture.at)
-                    if ("PostDeleted", str(window)) not in done:
-                        ledger.delete_post(post, at=window, sources=[source(last_seen), source(capture)])
-                        recorded.append(f"post delete {post}")
-                    status = "deleted"
-                last_gone = capture
-        except FormatError:
-            raise
-        except LedgerError as error:
-            raise FormatError(str(error), file=name, item=f"line {capture.line}") from None
+    def turn(
+        model: type[DeletePost | RestorePost], kind: str, before: Capture | None, after: Capture
+    ) -> None:
+        start = before.at if before is not None else state.published_at
+        window = WorldTime.window(start, after.at)
+        if not any(k == kind and _overlaps(at, window) for k, at in turns):
+            cited = [*([source(before)] if before is not None else []), source(after)]
+            run(model, after, at=window, sources=cited)
+            turns.append((kind, window))
+
+    page = None if state.url is None else _page_key(state.url)
+    for capture in with_statuses(captures):
+        if page is not None and _page_key(capture.original) != page:
+            raise FormatError(
+                f"a capture of {capture.original[:200]!r}, not of {post}'s URL {(state.url or '')[:200]!r}",
+                file=name,
+                item=f"line {capture.line}",
+                field="original",
+            )
+        if capture.seen:
+            if status == "deleted" and last_gone is not None:
+                turn(RestorePost, "restored", last_gone, capture)
+            status = "live"
+            last_seen, last_gone = capture, None
+        elif capture.gone:
+            if status == "live":
+                # From the last capture that saw the page (or its publication) to this one.
+                turn(DeletePost, "deleted", last_seen, capture)
+            status = "deleted"
+            last_gone = capture
+        if capture.replay_url(replay) not in archived:
+            run(
+                ArchivePost,
+                capture,
+                url=capture.replay_url(replay),
+                at=capture.at,
+                digest=f"sha1:{capture.digest}" if capture.digest else None,
+                http_status=capture.statuscode,
+                note=capture.note(),
+            )
+            archived.add(capture.replay_url(replay))
     return recorded
 
 

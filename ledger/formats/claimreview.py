@@ -19,7 +19,7 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from domain.errors import FormatError, InvalidError
 from domain.worldtime import WorldTime
@@ -37,11 +37,22 @@ def read_claimreviews(path: str | os.PathLike[str]) -> list[ReviewItem]:
     Raises :class:`~domain.errors.FormatError` naming the file, the item
     (``item N``, 1-based in document order, or its ``@id``) and the field.
     """
+    return list(iter_claimreviews(path))
+
+
+def iter_claimreviews(path: str | os.PathLike[str]) -> Iterator[ReviewItem]:
+    """The ClaimReviews of :func:`read_claimreviews` one at a time, each checked as it is reached.
+
+    A JSON array, a ``@graph`` and a DataFeed's elements are compacted one
+    element at a time (with the document's context), so that the expanded
+    form of a large feed is never held whole.
+    """
     name = os.fspath(path)
-    nodes = list(_review_nodes(name, _documents(name)))
-    if not nodes:
+    index = 0
+    for index, node in enumerate(_review_nodes(name, _documents(name)), start=1):
+        yield _item(name, index, node)
+    if index == 0:
         raise FormatError("no ClaimReview found", file=name)
-    return [_item(name, index, node) for index, node in enumerate(nodes, start=1)]
 
 
 def _documents(name: str) -> list[Any]:
@@ -49,9 +60,18 @@ def _documents(name: str) -> list[Any]:
     if Path(name).suffix.lower() in HTML_SUFFIXES:
         import extruct  # type: ignore[import-untyped]  # noqa: PLC0415  (lxml is slow to import)
 
+        if not raw.strip():
+            raise FormatError("not a readable HTML page: the file is empty", file=name)
         try:
             found = extruct.extract(raw, syntaxes=["json-ld", "microdata"], uniform=True)
-        except Exception as error:
+        except json.JSONDecodeError as error:
+            where = f"line {error.lineno} column {error.colno} of the script"
+            raise FormatError(
+                f"a JSON-LD script is not valid JSON: {error.msg} ({where})", file=name
+            ) from None
+        except RecursionError:
+            raise FormatError("not readable: a JSON-LD script is nested too deeply", file=name) from None
+        except Exception as error:  # lxml and extruct raise many kinds; the page is unreadable either way
             raise FormatError(f"not a readable HTML page: {type(error).__name__}", file=name) from None
         return [*found.get("json-ld", []), *found.get("microdata", [])]
     try:
@@ -64,11 +84,81 @@ def _documents(name: str) -> list[Any]:
 
 def _review_nodes(name: str, documents: list[Any]) -> Iterator[dict[str, Any]]:
     for document in documents:
-        try:
-            compacted = compact_schema(_with_context(document))
-        except InvalidError as error:
-            raise FormatError(str(error), file=name) from None
-        yield from _find_reviews(compacted)
+        for unit in _units(_with_context(document), None):
+            try:
+                compacted = compact_schema(unit)
+            except InvalidError as error:
+                raise FormatError(str(error), file=name) from None
+            yield from _find_reviews(compacted)
+
+
+_SPLIT: Final = ("@graph", "dataFeedElement")
+"""Lists whose elements are compacted a chunk at a time: a ``@graph``, a DataFeed's elements."""
+CHUNK: Final = 200
+"""Elements compacted at once: pyld's cost per call is amortised, and a feed is never expanded whole."""
+
+
+def _units(document: Any, context: Any) -> Iterator[Any]:
+    """``document`` in parts that compact to the same nodes as the whole: the elements of an array,
+    a ``@graph`` or a ``dataFeedElement`` list, a chunk at a time, under the context in force there.
+
+    Compaction merges no nodes (it embeds nothing by ``@id``), so each element
+    compacts as it would within the document; what else a split node holds
+    is compacted after its elements, as :func:`_find_reviews` visits it.
+    """
+    if isinstance(document, list):
+        yield from _chunks(document, context)
+        return
+    if not isinstance(document, dict):
+        return
+    scoped = _in_context(document, context)
+    key = _split_key(document)
+    if key is None:
+        yield scoped
+        return
+    context = scoped.get("@context")
+    yield from _chunks(document[key], context)
+    rest = {k: v for k, v in document.items() if k not in {key, "@context"}}
+    if any(k in rest for k in (*_SPLIT, "item")):
+        yield from _units(rest, context)
+
+
+def _split_key(node: Any) -> str | None:
+    """The list of ``node`` whose elements are compacted apart, if it has one (a ClaimReview has none)."""
+    if not isinstance(node, dict) or "ClaimReview" in str(node.get("@type", node.get("type"))):
+        return None
+    return next((key for key in _SPLIT if isinstance(node.get(key), list)), None)
+
+
+def _chunks(elements: list[Any], context: Any) -> Iterator[Any]:
+    chunk: list[Any] = []
+    for element in elements:
+        if isinstance(element, list) or _split_key(element) is not None:
+            if chunk:
+                yield _graph(chunk, context)
+                chunk = []
+            yield from _units(element, context)
+            continue
+        chunk.append(element)
+        if len(chunk) == CHUNK:
+            yield _graph(chunk, context)
+            chunk = []
+    if chunk:
+        yield _graph(chunk, context)
+
+
+def _graph(nodes: list[Any], context: Any) -> dict[str, Any]:
+    return {"@graph": nodes} if context is None else {"@context": context, "@graph": nodes}
+
+
+def _in_context(node: dict[str, Any], context: Any) -> dict[str, Any]:
+    """``node`` with the context in force around it, then its own (a context list applies in order)."""
+    if context is None:
+        return node
+    if "@context" not in node:
+        return {"@context": context, **node}
+    own = node["@context"]
+    return {**node, "@context": [*_many(context), *_many(own)]}
 
 
 def read_limited(name: str, limit: int) -> bytes:

@@ -19,6 +19,19 @@ from domain.errors import FormatError, InvalidError
 from ledger.formats.claimreview import MAX_FILE_BYTES, read_limited, review_date
 from ledger.formats.reviews import Party, Rating, ReviewItem
 
+FACTCHECK_NAMES = {
+    "claim": "text",
+    "claimant": "claimant",
+    "made_at": "claimDate",
+    "reviewer": "publisher.name",
+    "reviewer_url": "publisher.site",
+    "label": "textualRating",
+    "reviewed_at": "reviewDate",
+    "url": "url",
+    "title": "title",
+}
+"""The response's field behind each part of a :class:`~ledger.formats.reviews.ReviewItem`."""
+
 
 def read_factcheck(path: str | os.PathLike[str]) -> list[ReviewItem]:
     """Every review in a saved ``claims:search`` response (one object, or a JSON array of pages).
@@ -56,12 +69,22 @@ def _text(value: Any) -> str | None:
     return value.strip()
 
 
+def _unusable(value: Any, missing: str, expected: str = "text") -> str:
+    """Why ``value`` cannot be used: ``missing`` when it is absent or blank, else what it is instead."""
+    if value is None or (isinstance(value, str | list) and not value):
+        return missing
+    if isinstance(value, str):
+        return missing  # only whitespace
+    return f"expected {expected}, got {type(value).__name__}"
+
+
 def _reviews(name: str, where: str, claim: Any) -> list[ReviewItem]:
     if not isinstance(claim, dict):
         raise FormatError("a claim must be an object", file=name, item=where)
     text = _text(claim.get("text"))
     if text is None:
-        raise FormatError("missing: the text of the claim is required", file=name, item=where, field="text")
+        reason = _unusable(claim.get("text"), "missing: the text of the claim is required")
+        raise FormatError(reason, file=name, item=where, field="text")
     claimant = _text(claim.get("claimant"))
     made_at = None
     if claim.get("claimDate") is not None:
@@ -74,7 +97,10 @@ def _reviews(name: str, where: str, claim: Any) -> list[ReviewItem]:
     reviews = claim.get("claimReview")
     if not isinstance(reviews, list) or not reviews:
         raise FormatError(
-            "missing: a claim needs its claimReview[]", file=name, item=where, field="claimReview"
+            _unusable(reviews, "missing: a claim needs its claimReview[]", "a list"),
+            file=name,
+            item=where,
+            field="claimReview",
         )
     items = []
     for j, review in enumerate(reviews):
@@ -89,10 +115,15 @@ def _reviews(name: str, where: str, claim: Any) -> list[ReviewItem]:
         publisher: dict[str, Any] = found if isinstance(found, dict) else {}
         publisher_name = _text(publisher.get("name")) or _text(publisher.get("site"))
         if publisher_name is None:
+            if found is not None and not isinstance(found, dict):
+                raise fail("publisher", f"expected an object with name and site, got {type(found).__name__}")
             raise fail("publisher.name", "missing: the publisher's name or site is required")
         label = _text(review.get("textualRating"))
         if label is None:
-            raise fail("textualRating", "missing: a review needs its rating (textualRating)")
+            raise fail(
+                "textualRating",
+                _unusable(review.get("textualRating"), "missing: a review needs its rating (textualRating)"),
+            )
         try:
             reviewed_at = review_date(review.get("reviewDate"), "reviewDate")
         except InvalidError as error:
@@ -111,6 +142,7 @@ def _reviews(name: str, where: str, claim: Any) -> list[ReviewItem]:
                 url=_text(review.get("url")),
                 title=_text(review.get("title")),
                 language=_text(review.get("languageCode")),
+                names=FACTCHECK_NAMES,
             )
         )
     return items

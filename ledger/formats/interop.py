@@ -10,7 +10,7 @@ a re-import records only what is new.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from domain.errors import FormatError, InvalidError, LedgerError
@@ -55,9 +55,9 @@ class Interchange:
         Raises :class:`~domain.errors.FormatError` naming the file, the item
         and the field; nothing is written then. See :mod:`ledger.formats.claimreview`.
         """
-        from ledger.formats.claimreview import read_claimreviews  # noqa: PLC0415  (pyld, extruct: slow)
+        from ledger.formats.claimreview import iter_claimreviews  # noqa: PLC0415  (pyld, extruct: slow)
 
-        return self._import_reviews(path, read_claimreviews(path), ratings, dry_run)
+        return self._import_reviews(path, iter_claimreviews(path), ratings, dry_run)
 
     def import_factcheck(
         self, path: str | os.PathLike[str], *, ratings: Ratings = None, dry_run: bool = False
@@ -71,7 +71,7 @@ class Interchange:
         return self._import_reviews(path, read_factcheck(path), ratings, dry_run)
 
     def _import_reviews(
-        self, path: str | os.PathLike[str], items: Sequence[ReviewItem], ratings: Ratings, dry_run: bool
+        self, path: str | os.PathLike[str], items: Iterable[ReviewItem], ratings: Ratings, dry_run: bool
     ) -> ReviewImport:
         ledger = self.ledger
         return import_reviews(ledger, os.fspath(path), items, ratings=_ratings(ratings), dry_run=dry_run)
@@ -103,7 +103,7 @@ class Interchange:
         ledger = self.ledger
         ledger.get(post)  # NotFoundError when there is no such post
         try:
-            with ledger.batch(dry_run=dry_run):
+            with ledger.batch(dry_run=dry_run, spooled=True):
                 recorded = record_captures(ledger, post, captures, name=name, replay=replay)
         except FormatError:
             raise

@@ -96,9 +96,16 @@ def expand(document: Any) -> list[dict[str, Any]]:
     return expanded
 
 
-def _reason(error: Exception) -> str:
-    cause = getattr(error, "cause", None)
-    while cause is not None and getattr(cause, "cause", None) is not None:
-        cause = cause.cause
-    message = str(cause or error).splitlines()[0]
-    return message[:200]
+def _reason(error: BaseException) -> str:
+    """What went wrong, from the innermost error pyld chained (its first argument, and its code)."""
+    inner = error
+    for _ in range(50):  # a chain, never a cycle, but bounded all the same
+        cause = getattr(inner, "cause", None) or inner.__cause__ or inner.__context__
+        if not isinstance(cause, BaseException):
+            break
+        inner = cause
+    message = str(inner.args[0]) if inner.args else type(inner).__name__
+    code = getattr(inner, "code", None)
+    if code and code not in message:
+        message = f"{message} ({code})"
+    return message.splitlines()[0][:200] if message else type(inner).__name__

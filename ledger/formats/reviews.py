@@ -21,15 +21,18 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
 from domain.claim import ClaimState
-from domain.errors import FormatError, InvalidError, LedgerError
+from domain.errors import FormatError, InvalidError
 from domain.worldtime import OPEN_START, WorldTime
+from ledger import commands, progress
+from ledger.commands import Command
+from ledger.formats import commanding
 
 if TYPE_CHECKING:
     from ledger.facade import Ledger
@@ -52,6 +55,22 @@ DEFAULT_RATINGS: Final[Mapping[str, str]] = {
 """Rating labels (compared case-insensitively) and the stance each takes; any other is ``unrated``."""
 
 STANCES: Final = ("rebutted", "supported", "unrated")
+
+CLAIMREVIEW_NAMES: Final[Mapping[str, str]] = {
+    "claim": "claimReviewed",
+    "claimant": "itemReviewed.author",
+    "claimant_url": "itemReviewed.author.url",
+    "made_at": "itemReviewed.datePublished",
+    "appearance": "itemReviewed.appearance",
+    "reviewer": "author",
+    "reviewer_url": "author.url",
+    "label": "reviewRating.alternateName",
+    "rating": "reviewRating",
+    "reviewed_at": "datePublished",
+    "url": "url",
+    "title": "name",
+}
+"""The ClaimReview field behind each part of a :class:`ReviewItem`."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +122,8 @@ class ReviewItem:
     url: str | None
     title: str | None
     language: str | None = None
+    names: Mapping[str, str] = field(default_factory=lambda: CLAIMREVIEW_NAMES)
+    """The format's field behind each part of the item (``claim``: ``claimReviewed``), for error lines."""
 
 
 @dataclass(frozen=True)
@@ -154,8 +175,12 @@ class ReviewRecorder:
 
     ledger: Ledger
     ratings: Mapping[str, str]
+    file: str = ""
+    """The file the items are read from, for error lines."""
     recorded: list[str] = field(default_factory=list)
     _actors: dict[str, str] | None = None
+    _item: ReviewItem | None = None
+    """The item being recorded."""
     _reviews: dict[tuple[str, str], list[tuple[str, WorldTime]]] = field(default_factory=dict)
     """Every (verdict, time) recorded for each (claim, reviewer), by the ledger or this import."""
     _created: set[str] = field(default_factory=set)
@@ -165,11 +190,18 @@ class ReviewRecorder:
         """True when ``ref`` is recorded, or recorded by this import (in its open batch)."""
         return ref in self._created or self.ledger.exists(ref)
 
-    def _note(self, command: str, ref: str) -> None:
+    def _run(self, model: type[Command], fields: dict[str, Any], roles: Mapping[str, str]) -> str:
+        """Execute ``model`` with ``fields``; ``roles`` names the item's part behind each field."""
+        item = self._item
+        known = item.names if item is not None else {}
+        names = {name: known[role] for name, role in roles.items() if role in known}
+        where = item.where if item is not None else None
+        ref = commanding.run(self.ledger, model, fields, file=self.file, item=where, names=names)
         self._created.add(ref)
-        self.recorded.append(f"{command} {ref}")
+        self.recorded.append(f"{model.NAME} {ref}")
+        return ref
 
-    def actor(self, party: Party) -> str:
+    def actor(self, party: Party, role: str) -> str:
         """The actor for ``party``: an existing one with that name or URL, else a new one."""
         if self._actors is None:
             self._actors = {}
@@ -184,34 +216,37 @@ class ReviewRecorder:
         ref = f"actor/{slug(party.name)}"
         handles = [f"web:{party.url}"] if party.url else []
         if not self.exists(ref):
-            self.ledger.register_actor(ref, name=party.name, kind=party.kind, handles=handles)
-            self._note("actor add", ref)
+            fields = {"ref": ref, "name": party.name, "kind": party.kind, "handles": handles}
+            self._run(commands.RegisterActor, fields, {"name": role, "handles": f"{role}_url"})
         self._actors[party.name.casefold()] = ref
         if party.url:
             self._actors[party.url] = ref
         return ref
 
-    def post(self, url: str, author: str, at: WorldTime) -> str:
+    def post(self, url: str, author: str, at: WorldTime, role: str = "appearance") -> str:
         """The post known by ``url``, recorded if new."""
         ref = f"post/{slug(urlsplit(url).netloc + ' ' + urlsplit(url).path, keep=30)}-{_digest(url)}"
         if not self.exists(ref):
             platform = urlsplit(url).netloc or "web"
-            self.ledger.publish_post(ref, platform=platform, author=author, url=url, at=at)
-            self._note("post publish", ref)
+            fields = {"ref": ref, "platform": platform, "author": author, "url": url, "at": at}
+            self._run(
+                commands.PublishPost, fields, {"url": "appearance", "platform": "appearance", "at": role}
+            )
         return ref
 
     def source(self, url: str, title: str | None, publisher: str, at: WorldTime) -> str:
         """The source of the review's URL, recorded if new."""
         ref = f"source/{slug(title or urlsplit(url).netloc, keep=30)}-{_digest(url)}"
         if not self.exists(ref):
-            self.ledger.register_source(ref, title=title or url, url=url, publisher=publisher, at=at)
-            self._note("source add", ref)
+            fields = {"ref": ref, "title": title or url, "url": url, "publisher": publisher, "at": at}
+            self._run(commands.RegisterSource, fields, {"title": "title", "url": "url", "at": "reviewed_at"})
         return ref
 
     def record(self, item: ReviewItem) -> None:
         """Record the claim, its appearances and the review of ``item`` that are not yet recorded."""
-        claimant = self.actor(item.claimant or Party("Unknown claimant", None, "organization"))
-        reviewer = self.actor(item.reviewer)
+        self._item = item
+        claimant = self.actor(item.claimant or Party("Unknown claimant", None, "organization"), "claimant")
+        reviewer = self.actor(item.reviewer, "reviewer")
         # Undated: the claim was made, and its posts published, no later than it was reviewed.
         made_at = item.made_at or _first_time(item) or no_later_than(item.reviewed_at)
         appearances = sorted(item.appearances, key=lambda a: not a.first)
@@ -223,12 +258,12 @@ class ReviewRecorder:
             else:  # no appearance named: the claim's own words are all that is known of where it was made
                 post = f"post/{slug(item.claim_text, keep=30)}-{_digest(claim_ref)}"
                 if not self.exists(post):
-                    self.ledger.publish_post(
-                        post, platform="unknown", author=claimant, text=item.claim_text, at=made_at
+                    fields = {"ref": post, "platform": "unknown", "author": claimant, "text": item.claim_text}
+                    self._run(
+                        commands.PublishPost, {**fields, "at": made_at}, {"text": "claim", "at": "made_at"}
                     )
-                    self._note("post publish", post)
-            self.ledger.make_claim(claim_ref, text=item.claim_text, claimant=claimant, post=post, at=made_at)
-            self._note("claim make", claim_ref)
+            fields = {"ref": claim_ref, "text": item.claim_text, "claimant": claimant, "post": post}
+            self._run(commands.MakeClaim, {**fields, "at": made_at}, {"text": "claim", "at": "made_at"})
             self._claim_posts[claim_ref] = {post}
         elif claim_ref not in self._claim_posts:
             self._claim_posts[claim_ref] = {a.post for a in self._claim(claim_ref).appearances}
@@ -237,8 +272,8 @@ class ReviewRecorder:
             post = self.post(appearance.url, claimant, appearance.at or no_later_than(item.reviewed_at))
             if post not in known_posts:
                 at = appearance.at or _between(made_at, item.reviewed_at)
-                self.ledger.repeat_claim(claim_ref, post=post, by=claimant, at=at)
-                self._note("claim repeat", claim_ref)
+                repeat = {"ref": claim_ref, "post": post, "by": claimant, "at": at}
+                self._run(commands.RepeatClaim, repeat, {"post": "appearance", "at": "appearance"})
                 known_posts.add(post)
         self._review(item, claim_ref, reviewer)
 
@@ -270,6 +305,7 @@ class ReviewRecorder:
         if item.url:
             evidence = [self.source(item.url, item.title, reviewer, at)]
         fields = {
+            "ref": claim_ref,
             "reviewer": reviewer,
             "verdict": label,
             "rationale": item.title or f"rated “{label}” by {item.reviewer.name}",
@@ -278,13 +314,15 @@ class ReviewRecorder:
             "sources": evidence,
             "note": item.rating.note(),
         }
+        roles = {"verdict": "label", "rationale": "title", "at": "reviewed_at", "note": "rating"}
+        model: type[Command]
         if previous is not None:
-            self.ledger.revise_verdict(claim_ref, stance=stance, **fields)  # type: ignore[arg-type]
-            self._note("claim revise", claim_ref)
+            model, fields = commands.ReviseVerdict, {**fields, "stance": stance}
         else:  # the reviewer's first, or a review earlier in world time than any recorded (found late)
-            method = {"rebutted": "rebut_claim", "supported": "support_claim"}.get(stance, "rate_claim")
-            getattr(self.ledger, method)(claim_ref, **fields)
-            self._note(f"claim {method.partition('_')[0]}", claim_ref)
+            model = {"rebutted": commands.RebutClaim, "supported": commands.SupportClaim}.get(
+                stance, commands.RateClaim
+            )
+        self._run(model, fields, roles)
         known.append((label, at))
 
 
@@ -311,24 +349,26 @@ def _digest(text: str) -> str:
 def import_reviews(
     ledger: Ledger,
     name: str,
-    items: Sequence[ReviewItem],
+    items: Iterable[ReviewItem],
     *,
     ratings: Mapping[str, str] | None = None,
     dry_run: bool = False,
 ) -> ReviewImport:
-    """Record ``items`` (read from the file ``name``) in one batch, all or nothing."""
-    recorder = ReviewRecorder(ledger, ratings if ratings is not None else DEFAULT_RATINGS)
+    """Record ``items`` (read from the file ``name``, one by one) in one batch, all or nothing.
+
+    The batch is spooled (:mod:`ledger.spool`): its pending events and most
+    states wait in a scratch file, so memory stays bounded however many
+    items the file holds.
+    """
+    recorder = ReviewRecorder(ledger, ratings if ratings is not None else DEFAULT_RATINGS, name)
     head = ledger.head
-    with ledger.batch(dry_run=dry_run):
-        for item in items:
-            try:
-                recorder.record(item)
-            except FormatError:
-                raise
-            except LedgerError as error:
-                raise FormatError(str(error), file=name, item=item.where) from None
+    count = 0
+    with ledger.batch(dry_run=dry_run, spooled=True):
+        for count, item in enumerate(items, start=1):
+            recorder.record(item)
+            progress.advance("importing", count)
     written = None if dry_run or ledger.head == head else (head + 1, ledger.head)
-    return ReviewImport(name, len(items), tuple(recorder.recorded), dry_run, written)
+    return ReviewImport(name, count, tuple(recorder.recorded), dry_run, written)
 
 
 def check_stance(stance: str) -> str:

@@ -31,9 +31,10 @@ def test_claimreview_feed_then_cdx_then_exports(run: Run, db: Path, tmp_path: Pa
     assert json.loads(run("show", ferry, "--json").stdout)["status"] == "deleted"
     run("import", "--format", "factcheck-api", str(EXAMPLES / "factcheck-response.json"))
     prov = tmp_path / "ferry.prov.xml"
+    # publish, two captures that saw it, the deletion, two captures of absence (HTTP 404)
     result = run("export", "--format", "prov-xml", ferry, "--output", str(prov))
-    assert result.stderr.startswith("exported 4 events as prov-xml to ")
-    assert read_prov(prov.read_text(), "prov-xml").get_record(f"{ferry.replace('/', ':')}-v4")
+    assert result.stderr.startswith("exported 6 events as prov-xml to ")
+    assert read_prov(prov.read_text(), "prov-xml").get_record(f"{ferry.replace('/', ':')}-v6")
     reviews = json.loads(run("export", "--format", "claimreview").stdout)
     assert {r["reviewRating"]["alternateName"] for r in reviews} >= {"TRUE", "Mostly false", "FALSE"}
 

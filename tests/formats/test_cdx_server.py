@@ -104,9 +104,12 @@ def test_captures_from_a_cdx_server(ledger: Ledger, cdx_server: str) -> None:
     result = ledger.post_captures("post/ferry", cdx_url=cdx_server)
     state = ledger.get("post/ferry")
     replay = cdx_server.removesuffix("/cdx")
-    assert [(a.url, str(a.captured_at)) for a in state.archives] == [
-        (f"{replay}/20241016093000/{URL}", "2024-10-16T09:30:00Z"),
-        (f"{replay}/20241017120000/{URL}", "2024-10-17T12:00:00Z"),
+    # Every capture is on the post with the status the server gave it; 404s are captures of absence.
+    assert [(a.url, str(a.captured_at), a.http_status, a.shows_absence) for a in state.archives] == [
+        (f"{replay}/20241016093000/{URL}", "2024-10-16T09:30:00Z", 200, False),
+        (f"{replay}/20241017120000/{URL}", "2024-10-17T12:00:00Z", 200, False),
+        (f"{replay}/20241018080000/{URL}", "2024-10-18T08:00:00Z", 404, True),
+        (f"{replay}/20241019080000/{URL}", "2024-10-19T08:00:00Z", 404, True),
     ]
     assert all(a.digest and a.digest.startswith("sha1:") for a in state.archives)
     assert str(state.deleted_at) == "2024-10-17T12:00Z..2024-10-18T08:00:00Z"

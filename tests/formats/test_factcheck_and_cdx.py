@@ -91,20 +91,23 @@ def test_json_and_text_indexes_read_the_same_with_duplicates_collapsed() -> None
 def test_captures_and_the_deletion_window_are_recorded_on_the_post(ledger: Ledger, post: str) -> None:
     result = ledger.import_cdx(FIXTURES / "captures.json", post=post)
     state = ledger.get(post)
-    assert [(a.url, str(a.captured_at), a.digest) for a in state.archives] == [
+    assert [(a.url, str(a.captured_at), a.digest, a.http_status) for a in state.archives] == [
         (f"https://web.archive.org/web/20241016093000/{URL}", "2024-10-16T09:30:00Z",
-         "sha1:AAAABBBBCCCCDDDDEEEEFFFFGGGGHHHH"),
+         "sha1:AAAABBBBCCCCDDDDEEEEFFFFGGGGHHHH", 200),
         (f"https://web.archive.org/web/20241017120000/{URL}", "2024-10-17T12:00:00Z",
-         "sha1:AAAABBBBCCCCDDDDEEEEFFFFGGGGHHHH"),
+         "sha1:AAAABBBBCCCCDDDDEEEEFFFFGGGGHHHH", 200),
+        (f"https://web.archive.org/web/20241018080000/{URL}", "2024-10-18T08:00:00Z",
+         "sha1:IIIIJJJJKKKKLLLLMMMMNNNNOOOOPPPP", 404),
+        (f"https://web.archive.org/web/20241019080000/{URL}", "2024-10-19T08:00:00Z",
+         "sha1:IIIIJJJJKKKKLLLLMMMMNNNNOOOOPPPP", 404),
     ]  # fmt: skip
     assert state.status == "deleted"
     assert str(state.deleted_at) == "2024-10-17T12:00Z..2024-10-18T08:00:00Z"
-    deletion = ledger.history(post)[-1]
-    assert deletion.type == "PostDeleted"
+    (deletion,) = [e for e in ledger.history(post) if e.type == "PostDeleted"]
     cited = [ledger.get(ref) for ref in deletion.event.sources]
     assert [s.title.rsplit(": ", 1)[1] for s in cited] == ["HTTP 200", "HTTP 404"]
     assert "HTTP 200, text/html, 5120 bytes" in {e.event.note for e in ledger.history(post)}
-    assert result.recorded.count(f"post archive {post}") == 2
+    assert result.recorded.count(f"post archive {post}") == 4
     before = snapshot(ledger)
     assert ledger.import_cdx(EXAMPLES / "captures.cdx", post=post).recorded == ()
     assert snapshot(ledger) == before
@@ -152,7 +155,9 @@ def test_the_post_must_exist(ledger: Ledger) -> None:
 def test_a_capture_before_publication_is_refused_naming_its_line(ledger: Ledger) -> None:
     ledger.register_actor("actor/marta", name="Marta Quill", kind="person")
     ledger.publish_post("post/late", platform="x", author="actor/marta", url=URL, at="2024-10-17")
-    with pytest.raises(FormatError, match=r"captures.cdx: line 1: post/late cannot have been archived"):
+    with pytest.raises(
+        FormatError, match=r"captures.cdx: line 1, field 'timestamp': post/late cannot have been archived"
+    ):
         ledger.import_cdx(EXAMPLES / "captures.cdx", post="post/late")
     assert len(ledger.history("post/late")) == 1
 
