@@ -14,7 +14,7 @@ import calendar
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Any, Self, cast
+from typing import Any, Self
 
 from pydantic import (
     AwareDatetime,
@@ -83,7 +83,7 @@ class WorldTime(BaseModel):
         # A model holding a world time made earlier would run the checks again (pydantic runs a
         # model's "after" validators on instances too): a WorldTime was checked when it was made.
         if type(value) is cls:
-            return cast(Self, value)
+            return value
         return handler(value)._bounds_in_order()
 
     def _bounds_in_order(self) -> Self:

@@ -148,6 +148,9 @@ class PostgresLogRecorder(PostgresApplicationRecorder, LogRecorder):
             "SELECT {columns} FROM {table} WHERE originator_id = %s AND originator_version <= %s "
             "ORDER BY originator_version"
         ).format(columns=_COLUMNS, table=table)
+        self._select_last_positions = SQL(
+            "SELECT MAX(notification_id) AS last FROM {table} GROUP BY originator_id"
+        ).format(table=table)
         self._select_last = SQL(
             "SELECT notification_id, recorded_at FROM {table} ORDER BY notification_id DESC LIMIT 1"
         ).format(table=table)
@@ -279,6 +282,11 @@ class PostgresLogRecorder(PostgresApplicationRecorder, LogRecorder):
                 self._select_stream, (originator_id, lte if lte is not None else 2**62), prepare=True
             )
             return [_record(row) for row in curs.fetchall()]
+
+    def select_last_positions(self) -> Iterable[int]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self._select_last_positions)
+            return [row["last"] for row in curs.fetchall()]
 
     def max_position(self) -> int:
         with self.datastore.transaction(commit=False) as curs:
