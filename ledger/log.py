@@ -7,11 +7,8 @@ export read through it.
 
 from __future__ import annotations
 
-import gc
-import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, cast
 
 from domain.errors import DamagedStoreError, InvalidError, NotFoundError, UnreadableEntryError
@@ -21,6 +18,7 @@ from domain.refs import parse_ref, subject_id
 from ledger.mapper import PydanticMapper
 from ledger.storage.damage import STORE_ERRORS, storage_error
 from ledger.storage.records import LogRecord, LogRecorder
+from projections.collector import fewer_collections
 
 if TYPE_CHECKING:
     from domain import State
@@ -137,32 +135,3 @@ class LogReader:
         for position in positions:
             last[position] = 1
         return last
-
-
-_collector_lock = threading.Lock()
-_collector_users = 0
-_collector_threshold: tuple[int, int, int] = gc.get_threshold()
-
-
-@contextmanager
-def fewer_collections() -> Iterator[None]:
-    """Run the cyclic garbage collector rarely for the duration of a bulk read, then as before.
-
-    A replay allocates millions of short-lived objects and keeps thousands of
-    states alive: with the default thresholds the collector scans those states
-    over and over (a tenth to a fifth of a replay's time). Reference counting
-    still frees everything that is not in a cycle at once.
-    """
-    global _collector_users, _collector_threshold  # noqa: PLW0603  (one setting for the process)
-    with _collector_lock:
-        if _collector_users == 0:
-            _collector_threshold = gc.get_threshold()
-            gc.set_threshold(max(_collector_threshold[0], 100_000), *_collector_threshold[1:])
-        _collector_users += 1
-    try:
-        yield
-    finally:
-        with _collector_lock:
-            _collector_users -= 1
-            if _collector_users == 0:
-                gc.set_threshold(*_collector_threshold)
