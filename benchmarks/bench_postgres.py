@@ -29,6 +29,7 @@ import io
 import json
 import multiprocessing
 import os
+import queue
 import sys
 import tempfile
 import time
@@ -250,9 +251,14 @@ def _single_all(
         app.close()
 
 
-def _writer(url: str, writer: int, commands: int, start: Any, results: Any) -> None:
-    """Record ``commands`` single commands on subjects of this writer's own; report the seconds taken."""
+def _writer(url: str, writer: int, commands: int, channels: tuple[Any, Any, Any]) -> None:
+    """Record ``commands`` single commands on subjects of this writer's own; report the seconds taken.
+
+    ``channels`` are the (ready queue, start event, results queue) shared with :func:`concurrent_rate`.
+    """
+    ready, start, results = channels
     with Ledger.open(url, recorded_by=f"writer-{writer}") as ledger:
+        ready.put(writer)
         start.wait()
         began = time.perf_counter()
         for number in range(commands):
@@ -273,19 +279,58 @@ def _writer(url: str, writer: int, commands: int, start: Any, results: Any) -> N
         results.put(time.perf_counter() - began)
 
 
+WRITER_START_SECONDS = 300
+"""How long the writer processes may take to open their ledgers before the run is called failed."""
+
+
+def _stop(processes: list[Any]) -> None:
+    """Terminate and reap writer processes left running after a failure."""
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+        process.join()
+
+
+def _collect(answers: Any, processes: list[Any], within: float | None) -> None:
+    """Take one answer per writer from ``answers``; fail when a writer dies, or after ``within`` seconds.
+
+    Raises:
+        RuntimeError: a writer exited with an error, or the answers did not all come in time.
+    """
+    deadline = None if within is None else time.monotonic() + within
+    for _ in processes:
+        while True:
+            try:
+                answers.get(timeout=1.0)
+                break
+            except queue.Empty:
+                crashed = [p.exitcode for p in processes if p.exitcode not in (None, 0)]
+                if crashed:
+                    _stop(processes)
+                    raise RuntimeError(f"a writer process exited with {crashed[0]}") from None
+                if deadline is not None and time.monotonic() > deadline:
+                    _stop(processes)
+                    raise RuntimeError(
+                        f"writer processes did not open their ledgers within {within} s"
+                    ) from None
+
+
 def concurrent_rate(url: str, writers: int, commands: int) -> float:
     """Events per second of ``writers`` processes recording ``commands`` single commands in all."""
     spawn = multiprocessing.get_context("spawn")
-    start = spawn.Barrier(writers + 1)
-    results = spawn.SimpleQueue()
+    ready = spawn.Queue()
+    start = spawn.Event()
+    results = spawn.Queue()
     each = commands // writers
-    processes = [spawn.Process(target=_writer, args=(url, w, each, start, results)) for w in range(writers)]
+    processes = [
+        spawn.Process(target=_writer, args=(url, w, each, (ready, start, results))) for w in range(writers)
+    ]
     for process in processes:
         process.start()
-    start.wait()
+    _collect(ready, processes, WRITER_START_SECONDS)
+    start.set()
     began = time.perf_counter()
-    for _ in processes:
-        results.get()
+    _collect(results, processes, None)
     elapsed = time.perf_counter() - began
     for process in processes:
         process.join()

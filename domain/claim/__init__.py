@@ -14,55 +14,19 @@ Rules:
 - a claim is retracted at most once; reviews of a retracted claim are still
   recorded (fact-checks of withdrawn claims are common).
 
-In three modules: :mod:`domain.claim.state` (what the ledger knows of a claim),
-:mod:`domain.claim.events` (what can happen to it) and :mod:`domain.claim.rules`
-(the decisions that record it). Import from here.
+In three modules, each event beside the decision that records it:
+:mod:`domain.claim.state` (what the ledger knows of a claim),
+:mod:`domain.claim.making` (made, repeated, retracted) and
+:mod:`domain.claim.reviews` (rebutted, supported, rated, revised). Import
+from here: the package exports what each module's ``__all__`` lists.
 """
 
-from domain.claim.events import (
-    ClaimMade,
-    ClaimRated,
-    ClaimRebutted,
-    ClaimRepeated,
-    ClaimRetracted,
-    ClaimSupported,
-    Reviewed,
-    VerdictRevised,
-    kept_stance,
-)
-from domain.claim.rules import make, rate, rebut, repeat, retract, revise, support
-from domain.claim.state import (
-    Appearance,
-    ClaimState,
-    ClaimStatus,
-    Evidence,
-    Review,
-    ReviewKind,
-    Stance,
-)
+from domain.claim import making, reviews, state
+from domain.claim.making import *  # noqa: F403
+from domain.claim.reviews import *  # noqa: F403
+from domain.claim.state import *  # noqa: F403
 
-__all__ = [
-    "Appearance",
-    "ClaimMade",
-    "ClaimRated",
-    "ClaimRebutted",
-    "ClaimRepeated",
-    "ClaimRetracted",
-    "ClaimState",
-    "ClaimStatus",
-    "ClaimSupported",
-    "Evidence",
-    "Review",
-    "ReviewKind",
-    "Reviewed",
-    "Stance",
-    "VerdictRevised",
-    "kept_stance",
-    "make",
-    "rate",
-    "rebut",
-    "repeat",
-    "retract",
-    "revise",
-    "support",
-]
+__all__: list[str] = []
+__all__ += state.__all__
+__all__ += making.__all__
+__all__ += reviews.__all__

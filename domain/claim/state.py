@@ -9,6 +9,16 @@ from domain.events import Frozen, SubjectState, Text, build_value
 from domain.refs import SourceRef, parse_ref
 from domain.worldtime import WorldTime
 
+__all__ = [
+    "Appearance",
+    "ClaimState",
+    "ClaimStatus",
+    "Evidence",
+    "Review",
+    "ReviewKind",
+    "Stance",
+]
+
 Stance = Literal["rebutted", "supported", "unrated"]
 """What a review says of a claim; ``unrated``: a rating the ledger cannot read as either
 (an imported ClaimReview whose label no ratings table maps), kept as given, never guessed."""

@@ -17,65 +17,22 @@ impossible is refused; overlapping imprecise times pass):
 - reach observations are non-negative and each is kept: 33M then 33.1M
   views are two observations, not an overwrite.
 
-In three modules: :mod:`domain.post.state` (what the ledger knows of a post),
-:mod:`domain.post.events` (what can happen to it) and :mod:`domain.post.rules`
-(the decisions that record it, and the history they check). Import from here.
+In four modules, each event beside the decision that records it:
+:mod:`domain.post.state` (what the ledger knows of a post),
+:mod:`domain.post.publication` (published, edited, reach observed),
+:mod:`domain.post.presence` (captured by an archive, deleted, restored) and
+:mod:`domain.post.history` (the rules of its history in world time, which
+every decision checks). Import from here: the package exports what each module's ``__all__`` lists.
 """
 
-from domain.post.events import (
-    PostArchived,
-    PostDeleted,
-    PostEdited,
-    PostMetricsObserved,
-    PostPublished,
-    PostRestored,
-)
-from domain.post.rules import archive, check_history, delete, edit, observe, publish, restore
-from domain.post.state import (
-    GONE_STATUSES,
-    TEXT_NOT_CAPTURED,
-    Count,
-    DeletedBy,
-    HttpStatus,
-    MetricsObservation,
-    PostCapture,
-    PostState,
-    PostStatus,
-    TextVersion,
-    Turn,
-    kept_text,
-    shows_absence,
-    shows_presence,
-    text_sha256,
-)
+from domain.post import history, presence, publication, state
+from domain.post.history import *  # noqa: F403
+from domain.post.presence import *  # noqa: F403
+from domain.post.publication import *  # noqa: F403
+from domain.post.state import *  # noqa: F403
 
-__all__ = [
-    "GONE_STATUSES",
-    "TEXT_NOT_CAPTURED",
-    "Count",
-    "DeletedBy",
-    "HttpStatus",
-    "MetricsObservation",
-    "PostArchived",
-    "PostCapture",
-    "PostDeleted",
-    "PostEdited",
-    "PostMetricsObserved",
-    "PostPublished",
-    "PostRestored",
-    "PostState",
-    "PostStatus",
-    "TextVersion",
-    "Turn",
-    "archive",
-    "check_history",
-    "delete",
-    "edit",
-    "kept_text",
-    "observe",
-    "publish",
-    "restore",
-    "shows_absence",
-    "shows_presence",
-    "text_sha256",
-]
+__all__: list[str] = []
+__all__ += state.__all__
+__all__ += history.__all__
+__all__ += publication.__all__
+__all__ += presence.__all__

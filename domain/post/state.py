@@ -16,6 +16,24 @@ from domain.events import Frozen, SubjectState, Text, describe_validation_error
 from domain.source import ArchiveCapture
 from domain.worldtime import WorldTime
 
+__all__ = [
+    "GONE_STATUSES",
+    "TEXT_NOT_CAPTURED",
+    "Count",
+    "DeletedBy",
+    "HttpStatus",
+    "MetricsObservation",
+    "PostCapture",
+    "PostState",
+    "PostStatus",
+    "TextVersion",
+    "Turn",
+    "kept_text",
+    "shows_absence",
+    "shows_presence",
+    "text_sha256",
+]
+
 DeletedBy = Literal["author", "platform", "unknown"]
 HttpStatus = Annotated[int, Field(ge=100, le=599)]
 GONE_STATUSES = frozenset({404, 410, 451})
@@ -54,6 +72,22 @@ def shows_absence(http_status: int | None, tombstone: bool) -> bool:
 def shows_presence(http_status: int | None, tombstone: bool) -> bool:
     """True when a capture shows the post there: not gone, and no HTTP status or a 2xx one."""
     return not tombstone and (http_status is None or 200 <= http_status < 300)
+
+
+def check_digest(text: str | None, digest: str | None) -> None:
+    """Refuse (``ValueError``) a digest given without its text, or one that is not the text's SHA-256."""
+    if text is None:
+        if digest is not None:
+            raise ValueError("text_sha256 is given without the text")
+        return
+    if digest != text_sha256(text):
+        raise ValueError("text_sha256 is not the SHA-256 of the text")
+
+
+def clip(text: str, limit: int = 80) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis, for summaries."""
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
 
 
 class PostCapture(ArchiveCapture):

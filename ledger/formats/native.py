@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, TextIO
 
 from domain.worldtime import When
 from ledger.formats.casefile import ImportResult, import_case_file
-from ledger.formats.exchange import ExchangeSummary, export_log, import_log
+from ledger.formats.exchange import ExchangeSummary, import_log
+from ledger.formats.exchange_out import export_log
 from ledger.mapper import PydanticMapper
 from ledger.queries import AsOf
 from ledger.storage.records import LogRecorder
