@@ -14,9 +14,16 @@ import calendar
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Self
+from typing import Any, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    ModelWrapValidatorHandler,
+    field_validator,
+    model_validator,
+)
 
 from domain.errors import InvalidError
 
@@ -70,7 +77,15 @@ class WorldTime(BaseModel):
         # same instant, in UTC, instead.
         return _whole_minute_offset(moment)
 
-    @model_validator(mode="after")
+    @model_validator(mode="wrap")
+    @classmethod
+    def _checked(cls, value: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        # A model holding a world time made earlier would run the checks again (pydantic runs a
+        # model's "after" validators on instances too): a WorldTime was checked when it was made.
+        if type(value) is cls:
+            return value
+        return handler(value)._bounds_in_order()
+
     def _bounds_in_order(self) -> Self:
         if self.latest < self.earliest:
             raise ValueError(

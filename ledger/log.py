@@ -19,6 +19,7 @@ from ledger.mapper import PydanticMapper
 from ledger.storage import damage
 from ledger.storage.damage import storage_error
 from ledger.storage.records import LogRecord, LogRecorder
+from projections.collector import fewer_collections
 
 if TYPE_CHECKING:
     from domain import State
@@ -101,21 +102,37 @@ class LogReader:
             raise InvalidError(f"cache_size must be 1 or more, not {cache_size}")
         # Each kept subject's state, and its events (read back when an entry lands out of world order).
         states: OrderedDict[str, tuple[State, list[Event] | None]] = OrderedDict()
-        for entry in self.log(until=until):
-            previous, events = states.pop(entry.subject, (None, None))
-            if previous is None and entry.version > 1:
-                previous = state_at_version(entry.subject, entry.version - 1)
-            try:
-                state = cast("State", fold(previous, [entry.event]))
-            except OutOfOrderError:
-                if events is None:
-                    events = [e.event for e in self.history(entry.subject)[: entry.version - 1]]
-                state = cast("State", fold(None, [*events, entry.event]))
-            if events is not None:
-                events.append(entry.event)
-            elif entry.version == 1:
-                events = [entry.event]
-            states[entry.subject] = (state, events)
-            if len(states) > cache_size:
-                states.popitem(last=False)
-            yield entry, state
+        # A subject whose last entry has passed is never kept, so the cache holds only subjects
+        # still to be seen again, and a miss (a read of the subject's whole stream) stays rare.
+        last = self._last_positions()
+        with fewer_collections():
+            for entry in self.log(until=until):
+                previous, events = states.pop(entry.subject, (None, None))
+                if previous is None and entry.version > 1:
+                    previous = state_at_version(entry.subject, entry.version - 1)
+                try:
+                    state = cast("State", fold(previous, [entry.event]))
+                except OutOfOrderError:
+                    if events is None:
+                        events = [e.event for e in self.history(entry.subject)[: entry.version - 1]]
+                    state = cast("State", fold(None, [*events, entry.event]))
+                if entry.position >= len(last) or not last[entry.position]:
+                    if events is not None:
+                        events.append(entry.event)
+                    elif entry.version == 1:
+                        events = [entry.event]
+                    states[entry.subject] = (state, events)
+                    if len(states) > cache_size:
+                        states.popitem(last=False)
+                yield entry, state
+
+    def _last_positions(self) -> bytearray:
+        """One byte per log position: 1 where the entry is the last of its subject's stream."""
+        try:
+            positions = list(self.recorder.select_last_positions())
+        except damage.STORE_ERRORS as error:
+            raise storage_error(error, "the log") from None
+        last = bytearray(max(positions, default=0) + 1)
+        for position in positions:
+            last[position] = 1
+        return last

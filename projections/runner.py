@@ -26,6 +26,7 @@ from typing import Protocol, TypeVar
 from domain.errors import InvalidError, StorageError
 from domain.refs import ref_kind
 from projections.clocks import StatusPoint
+from projections.collector import fewer_collections
 from projections.flat_views import FLAT_VIEWS, FactsView, create_flat_views, drop_flat_views, flat_view_ddl
 from projections.rows import SubjectRow
 from projections.search_view import SearchHit, SearchView
@@ -44,6 +45,8 @@ VIEWS = ("timeline", *VIEW_NAMES.values(), "search", "facts")
 TRACKING = "view_tracking"
 _READ_ATTEMPTS = 5
 _MOVED_ATTEMPTS = 20
+_BATCH_GROWTH = 4
+"""A catch-up's batches grow from ``batch_size`` entries up to this many times that."""
 
 
 class LogSource(Protocol):
@@ -247,7 +250,8 @@ class Projections:
         target = head if until is None else min(until, head)
         for _ in range(_MOVED_ATTEMPTS):
             try:
-                return self._catch_up(target)
+                with fewer_collections():
+                    return self._catch_up(target)
             except ViewMovedError:
                 # Another process moved a view meanwhile: start again from where the views are.
                 self.timeline_view.forget()
@@ -257,6 +261,7 @@ class Projections:
 
     def _catch_up(self, target: int) -> int:
         positions = self.positions()
+        limit = self.batch_size
         # While one batch is written (sqlite3 leaves Python free while SQLite works), the next is
         # read and prepared; a batch's rows and positions still commit in one transaction.
         with _Pipeline(self._write) as pipeline:
@@ -265,17 +270,19 @@ class Projections:
                 if not behind:
                     pipeline.finish()
                     return target
-                plan = self._plan(behind, target)
+                plan = self._plan(behind, target, limit)
                 if plan is None:
                     pipeline.finish()
                     return min(behind.values())
                 pipeline.submit(plan, last=plan.end >= target)
                 positions.update(dict.fromkeys(plan.start, plan.end))
+                # A long catch-up writes bigger batches: fewer commits (each may checkpoint the WAL).
+                limit = min(limit * 2, self.batch_size * _BATCH_GROWTH)
 
-    def _plan(self, behind: Mapping[str, int], target: int) -> _Plan | None:
+    def _plan(self, behind: Mapping[str, int], target: int, limit: int) -> _Plan | None:
         """Read the next batch for the views ``behind`` and prepare its statements."""
         start = min(behind.values())
-        batch = self._log.read(start, min(self.batch_size, target - start))
+        batch = self._log.read(start, min(limit, target - start))
         if not batch:
             return None
         end = batch[-1].position

@@ -142,9 +142,13 @@ class SubjectView:
         """The rows the batch's subjects had before it (none for subjects it creates)."""
         before: dict[str, Known] = {}
         missing: dict[str, None] = {}
+        created: set[str] = set()  # subjects the batch creates: nothing stored to look up
         for entry in batch:
             ref = entry.subject
-            if ref in before or ref in missing or entry.version == 1:
+            if entry.version == 1:
+                created.add(ref)
+                continue
+            if ref in before or ref in missing or ref in created:
                 continue
             found = known.get(ref)
             if found is not None and found.version == entry.version - 1:

@@ -154,6 +154,9 @@ class PostgresLogRecorder(PostgresApplicationRecorder, LogRecorder):
         self._select_ids = SQL("SELECT originator_id FROM {table} WHERE originator_version = 1").format(
             table=table
         )
+        self._select_last_positions = SQL(
+            "SELECT MAX(notification_id) AS last FROM {table} GROUP BY originator_id"
+        ).format(table=table)
         self._select_last = SQL(
             "SELECT notification_id, recorded_at FROM {table} ORDER BY notification_id DESC LIMIT 1"
         ).format(table=table)
@@ -293,6 +296,11 @@ class PostgresLogRecorder(PostgresApplicationRecorder, LogRecorder):
             curs.execute(self._select_ids)
             rows = curs.fetchall()
         return (_uuid(row["originator_id"]) for row in rows)
+
+    def select_last_positions(self) -> Iterable[int]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self._select_last_positions)
+            return [row["last"] for row in curs.fetchall()]
 
     def max_position(self) -> int:
         with self.datastore.transaction(commit=False) as curs:

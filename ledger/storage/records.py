@@ -91,6 +91,10 @@ class LogRecorder(ApplicationRecorder, ABC):
         """The records of one stream (up to version ``lte``), in version order."""
 
     @abstractmethod
+    def select_last_positions(self) -> Iterable[int]:
+        """The position of the last record of every stream, in no order (read from the streams' index)."""
+
+    @abstractmethod
     def max_position(self) -> int:
         """The position of the last record, or 0 when the log is empty."""
 

@@ -75,6 +75,8 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
             f"SELECT {_COLUMNS} FROM {table} WHERE originator_id=? "
             "AND originator_version<=? ORDER BY originator_version"
         )
+        # The unique (originator_id, originator_version) index holds the position (the rowid): covering.
+        self._select_last_positions = f"SELECT MAX(notification_id) FROM {table} GROUP BY originator_id"
         self._select_last = (
             f"SELECT notification_id, recorded_at FROM {table} ORDER BY notification_id DESC LIMIT 1"
         )
@@ -287,6 +289,11 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
         with self.datastore.transaction(commit=False) as c:
             c.execute(self._select_stream, (originator_id.hex, lte if lte is not None else 2**62))
             return [_record(row) for row in c.fetchall()]
+
+    def select_last_positions(self) -> Iterable[int]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(self._select_last_positions)
+            return [row[0] for row in c.fetchall()]
 
     def max_position(self) -> int:
         with self.datastore.transaction(commit=False) as c:
