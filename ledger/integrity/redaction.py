@@ -133,7 +133,7 @@ def _derived(column: str) -> str:
 
 
 def _rewrite_sqlite(recorder: Any, datastore: Any, record: LogRecord, erased: bytes) -> None:
-    from ledger.storage.sqlite import write_transaction  # noqa: PLC0415 (storage imports integrity)
+    from ledger.storage.sqlite_transactions import write_transaction  # noqa: PLC0415 (storage imports integrity)
 
     with write_transaction(datastore) as c:
         # On the connection that writes: freed bytes (the old entry, dropped views) are zeroed.

@@ -11,19 +11,16 @@ for up to the busy timeout instead.
 from __future__ import annotations
 
 import re
-import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import Notification, OperationalError, StoredEvent
+from eventsourcing.persistence import Notification, StoredEvent
 from eventsourcing.sqlite import (
     SQLiteApplicationRecorder,
     SQLiteCursor,
     SQLiteDatastore,
-    SQLiteTransaction,
 )
 
 from domain.errors import InvalidError, UnreadableEntryError
@@ -32,6 +29,7 @@ from ledger.integrity.sqltree import SQLTreeStore
 from ledger.integrity.store import StoredCheckpoint
 from ledger.storage.records import LeafRow, LogRecord, LogRecorder, chunked
 from ledger.storage.seam import SQLITE_LOCK_SIGNS, StorageKind
+from ledger.storage.sqlite_transactions import SQLiteViewWrites, write_transaction
 from ledger.storage.tables import CHECKPOINTS_TABLE, EVENTS_TABLE, FORMAT, META_TABLE, NODES_TABLE
 from projections.sql import SQLITE, Database
 
@@ -321,72 +319,11 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
         return Database(SQLiteViewWrites(self.datastore), SQLITE)
 
 
-class SQLiteViewWrites:
-    """The ledger's SQLite datastore, with the views' write transactions tuned for derived data.
-
-    They take the write lock first (``BEGIN IMMEDIATE``): a batch reads
-    before it writes and, begun deferred, would fail at once in WAL mode when
-    another process wrote in between, instead of waiting its turn. And they
-    commit without waiting for the disk (``synchronous=NORMAL``, for that
-    transaction only): a power cut may undo the last batches of a view, never
-    half of one (rows and position commit together), and catch-up redoes
-    them from the log, which keeps its own full durability.
-    """
-
-    def __init__(self, datastore: SQLiteDatastore) -> None:
-        self._datastore = datastore
-
-    def transaction(self, *, commit: bool) -> AbstractContextManager[Any]:
-        """A read transaction, or a write one holding the lock and skipping the wait for the disk."""
-        if not commit:
-            return self._datastore.transaction(commit=False)
-        return self._write()
-
-    @contextmanager
-    def _write(self) -> Iterator[SQLiteCursor]:
-        with self._datastore.get_connection(commit=True) as connection:
-            setting = connection.cursor()
-            setting.execute("PRAGMA synchronous")
-            (durability,) = setting.fetchone()
-            setting.execute("PRAGMA synchronous=NORMAL")
-            try:
-                with _ImmediateTransaction(connection, commit=True) as cursor, cursor:
-                    yield cursor
-            finally:
-                setting.execute(f"PRAGMA synchronous={int(durability)}")
-
-
 def _created_table(statement: str) -> str:
     match = re.match(r"CREATE TABLE IF NOT EXISTS (\w+)", statement)
     if match is None:
         raise ValueError(f"not a CREATE TABLE IF NOT EXISTS statement: {statement[:60]}")
     return match.group(1)
-
-
-class _ImmediateTransaction(SQLiteTransaction):
-    """eventsourcing's SQLite transaction, begun with the write lock taken."""
-
-    def __enter__(self) -> SQLiteCursor:
-        cursor = self.connection.cursor()
-        try:
-            cursor.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as error:
-            cursor.sqlite_cursor.close()
-            raise OperationalError(error) from error
-        return cursor
-
-
-@contextmanager
-def write_transaction(datastore: SQLiteDatastore) -> Iterator[SQLiteCursor]:
-    """A transaction holding SQLite's write lock from its first statement; commits unless it raises."""
-    with (
-        datastore.get_connection(commit=True) as connection,
-        _ImmediateTransaction(connection, commit=True) as cursor,
-    ):
-        try:
-            yield cursor
-        finally:
-            cursor.sqlite_cursor.close()
 
 
 def _record(row: Any) -> LogRecord:

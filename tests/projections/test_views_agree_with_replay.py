@@ -23,7 +23,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from domain.refs import KINDS
 from ledger import Ledger, LedgerError, NotFoundError
-from ledger.storage.sqlite import SQLiteViewWrites
+from ledger.storage.sqlite_transactions import SQLiteViewWrites
 from ledger.storage.viewstore import LedgerLog
 from projections.runner import Projections
 from projections.sql import SQLITE, Database
