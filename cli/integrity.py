@@ -7,94 +7,20 @@ prints its result; ``check-proof`` needs no ledger at all. A
 
 from __future__ import annotations
 
-import os
-import shlex
-import stat
 from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
+from cli.keyfiles import read_bytes, read_signer, read_text, verifier_keys, witness_verifiers
 from cli.options import open_ledger
 from cli.render import Format, echo_json, output_options, say
+from cli.witness import witness_group
 from domain.errors import InvalidError, MalformedProofError
 from ledger.facade import Ledger
 from ledger.formats.output import write_text
 from ledger.integrity.api import DEFAULT_KEY_NAME
-from ledger.integrity.cosignature import CosignerVerifier
-from ledger.integrity.note import Signer, Verifier
 from ledger.integrity.proofs import check_proof
-
-#: The largest key, checkpoint or proof file read, in bytes (a proof of a 2**63 log is a few KiB).
-MAX_FILE = 16 * 1024 * 1024
-
-
-def _read_bytes(path: str, what: str) -> bytes:
-    try:
-        with Path(path).open("rb") as file:
-            data = file.read(MAX_FILE + 1)
-    except OSError as error:
-        raise InvalidError(f"cannot read {what} {path}: {error.strerror or error}") from None
-    if len(data) > MAX_FILE:
-        raise InvalidError(f"cannot read {what} {path}: larger than {MAX_FILE:,} bytes, so not one")
-    return data
-
-
-def _read(path: str, what: str) -> str:
-    try:
-        return _read_bytes(path, what).decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise InvalidError(f"cannot read {what} {path}: {error}") from None
-
-
-def _verifiers(keys: Sequence[str]) -> list[Verifier]:
-    """Verifier keys from files, or given literally."""
-    verifiers = []
-    for key in keys:
-        if Path(key).is_file():
-            try:
-                verifiers.append(Verifier.parse(_read(key, "verifier key")))
-            except InvalidError as error:
-                raise InvalidError(f"{key}: {error}") from None
-        elif "+" in key:
-            verifiers.append(Verifier.parse(key))
-        else:
-            raise InvalidError(f"--key {key}: no such file, and not a verifier key")
-    return verifiers
-
-
-def refuse_shared_key(path: str, what: str = "signer key") -> None:
-    """Refuse (as ssh does) a private key file that others than its owner may read."""
-    mode = os.stat(path).st_mode
-    if stat.S_ISREG(mode) and mode & 0o077:
-        raise InvalidError(
-            f"{what} {path} is readable by others (mode {stat.S_IMODE(mode):04o}); "
-            f"make it private first: chmod 600 {shlex.quote(path)}"
-        )
-
-
-def _read_signer(path: str) -> Signer:
-    """The signer key in ``path``, refused when others than its owner may read it."""
-    signer = Signer.parse(_read(path, "signer key"))
-    refuse_shared_key(path)
-    return signer
-
-
-def witness_verifiers(keys: Sequence[str]) -> list[CosignerVerifier]:
-    """Witness verifier keys (algorithm 0x04), from files or given literally."""
-    verifiers = []
-    for key in keys:
-        if Path(key).is_file():
-            try:
-                verifiers.append(CosignerVerifier.parse(_read(key, "witness key")))
-            except InvalidError as error:
-                raise InvalidError(f"{key}: {error}") from None
-        elif "+" in key:
-            verifiers.append(CosignerVerifier.parse(key))
-        else:
-            raise InvalidError(f"--witness-key {key}: no such file, and not a witness verifier key")
-    return verifiers
-
 
 WITNESS_KEY_HELP = "Witness verifier key (file or text), whose cosignature is required; repeatable."
 MIN_WITNESSES_HELP = "How many of the --witness-key witnesses must have cosigned (default: all)."
@@ -166,11 +92,11 @@ def checkpoint(key_file: str | None, cosignatures_file: str | None, witness_keys
     if cosignatures_file is not None:
         if not witness_keys:
             raise click.UsageError("--cosignatures needs the --witness-key of each witness")
-        lines = _read(cosignatures_file, "cosignatures")
+        lines = read_text(cosignatures_file, "cosignatures")
         cosigned = open_ledger().add_cosignatures(lines, witness_verifiers(witness_keys))
         click.echo(cosigned.note, nl=False)
         return
-    signer = _read_signer(str(key_file))
+    signer = read_signer(str(key_file))
     click.echo(open_ledger().checkpoint(signer).note, nl=False)
 
 
@@ -199,11 +125,11 @@ def verify(
       ledger verify --key newsroom.key.pub --trusted checkpoint-42.txt
       ledger verify --key newsroom.key.pub --witness-key w1.pub --witness-key w2.pub --min-witnesses 1
     """
-    verifiers = _verifiers(keys)
+    verifiers = verifier_keys(keys)
     witnesses = witness_verifiers(witness_keys)
     if min_witnesses is not None and min_witnesses > len(witnesses):
         raise click.UsageError(f"--min-witnesses {min_witnesses} is more than the {len(witnesses)} given")
-    note = None if trusted is None else _read(trusted, "trusted checkpoint")
+    note = None if trusted is None else read_text(trusted, "trusted checkpoint")
     report = open_ledger().verify(
         keys=verifiers, trusted=note, witnesses=witnesses, min_witnesses=min_witnesses
     )
@@ -241,8 +167,8 @@ def prove_inclusion(ref: str, version: int | None, checkpoint_file: str | None, 
     Example:
       ledger prove inclusion post/labour-linkedin-invite --version 2 > proof.json
     """
-    note = None if checkpoint_file is None else _read(checkpoint_file, "checkpoint")
-    proof = open_ledger().prove_inclusion(ref, version, note, keys=_verifiers(keys))
+    note = None if checkpoint_file is None else read_text(checkpoint_file, "checkpoint")
+    proof = open_ledger().prove_inclusion(ref, version, note, keys=verifier_keys(keys))
     click.echo(proof.to_json(), nl=False)
 
 
@@ -259,9 +185,9 @@ def prove_consistency(old: str, new: str | None, keys: Sequence[str]) -> None:
     Example:
       ledger prove consistency checkpoint-42.txt checkpoint-90.txt > proof.json
     """
-    old_note = _read(old, "checkpoint")
-    new_note = None if new is None else _read(new, "checkpoint")
-    proof = open_ledger().prove_consistency(old_note, new_note, keys=_verifiers(keys))
+    old_note = read_text(old, "checkpoint")
+    new_note = None if new is None else read_text(new, "checkpoint")
+    proof = open_ledger().prove_consistency(old_note, new_note, keys=verifier_keys(keys))
     click.echo(proof.to_json(), nl=False)
 
 
@@ -297,9 +223,9 @@ def check_proof_command(  # noqa: PLR0917 (click passes every option by keyword)
     witnesses = witness_verifiers(witness_keys)
     if min_witnesses is not None and min_witnesses > len(witnesses):
         raise click.UsageError(f"--min-witnesses {min_witnesses} is more than the {len(witnesses)} given")
-    kept = None if trusted is None else _read(trusted, "trusted checkpoint")
-    data = _read_bytes(proof, "proof")  # bytes: a proof that is not UTF-8 is a broken proof (exit 3)
-    verifiers = _verifiers(keys)
+    kept = None if trusted is None else read_text(trusted, "trusted checkpoint")
+    data = read_bytes(proof, "proof")  # bytes: a proof that is not UTF-8 is a broken proof (exit 3)
+    verifiers = verifier_keys(keys)
     try:
         result = check_proof(
             data, verifiers, origin=origin, trusted=kept, witnesses=witnesses, min_witnesses=min_witnesses
@@ -344,9 +270,6 @@ def redact(ref: str, version: int, reason: str, fmt: Format) -> None:
             f"redaction event at position {done.event_position}"
         )
 
-
-# Last: the witness commands reuse this module's helpers.
-from cli.witness import witness_group  # noqa: E402
 
 INTEGRITY_COMMANDS: list[click.Command] = [
     keys_group,

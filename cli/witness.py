@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from cli.integrity import _read, _verifiers, refuse_shared_key
+from cli.keyfiles import read_text, refuse_shared_key, verifier_keys
 from cli.options import open_ledger
 from domain.errors import InvalidError
 from ledger.formats.output import write_text
@@ -73,7 +73,7 @@ def add_log(state: str, origin: str, log_keys: Sequence[str]) -> None:
     Example:
       ledger witness add-log --state w1.json --origin provenance-ledger/5f0c... --log-key newsroom.key.pub
     """
-    Witness(None, state).add_log(origin, _verifiers(log_keys))
+    Witness(None, state).add_log(origin, verifier_keys(log_keys))
     click.echo(f"following {origin!r}")
 
 
@@ -88,10 +88,10 @@ def cosign(request: str, key_file: str, state: str) -> None:
     Example:
       ledger witness cosign request.txt --key w1.key --state w1.json > w1.cosig
     """
-    cosigner = Cosigner.parse(_read(key_file, "witness key"))
+    cosigner = Cosigner.parse(read_text(key_file, "witness key"))
     refuse_shared_key(key_file, "witness key")
     witness = Witness(cosigner, state)
-    click.echo(witness.cosign(_read(request, "add-checkpoint request")), nl=False)
+    click.echo(witness.cosign(read_text(request, "add-checkpoint request")), nl=False)
 
 
 @witness_group.command("request")

@@ -143,7 +143,7 @@ AS_OF = Param(
     "as_of",
     "query",
     {"type": "string", "minLength": 1, "maxLength": 100, "examples": ["30", "2024-10-18T14:03Z"]},
-    "What the ledger knew then: a log position (digits; past the head means the head), or a record "
+    "What the ledger knew then: a log position (digits, at most the head), or a record "
     "time (2024-10-18: by the end of that UTC day; 2024-10-18T14:03Z), UTC unless zoned.",
     as_of_value,
 )
