@@ -25,7 +25,7 @@ from ledger.formats.registry import FORMATS, JSONL, export_file, exporting, get_
     type=click.Choice(exporting()),
     default=JSONL.name,
     show_default=True,
-    help="; ".join(f"{name}: {FORMATS[name].description}" for name in exporting()),
+    help="; ".join(f"{name}: {FORMATS[name].description.rstrip('.')}" for name in exporting()) + ".",
 )
 @click.option(
     "--case", metavar="CASE_REF", help="claimreview and PROV: the case and everything linked to it."

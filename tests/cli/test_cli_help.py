@@ -50,6 +50,9 @@ def test_every_command_has_help_with_an_example(runner: CliRunner, path: tuple[s
     lines = result.stdout.splitlines()
     assert lines[0].startswith(f"Usage: ledger {' '.join(path)}".rstrip())
     assert lines[2].strip(), "a one-line summary"
+    flowing = " ".join(result.stdout.split())
+    for stray in (".;", ".,", ". ."):
+        assert stray not in flowing, f"stray punctuation {stray!r} in the help"
     if path and path[0] in {"actor", "source", "post", "claim", "comment", "case", "list"} and len(path) == 1:
         return  # groups list their commands, which carry the examples
     example = lines.index("  Example:")
