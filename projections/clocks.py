@@ -301,19 +301,33 @@ class Span(BaseModel):
     '0 minutes..5 days'
     >>> str(Span(shortest=timedelta(hours=26), longest=timedelta(hours=26)))
     '1 day 2 hours'
+    >>> str(Span(shortest=timedelta(0), longest=None))
+    'at least 0 minutes, upper bound unknown'
+
+    ``longest`` is None when no upper bound is known: the start has no lower
+    bound (``..2024-10-20``) or the end no upper bound (``2024-10-16..``).
     """
 
     model_config = ConfigDict(frozen=True, defer_build=True)
 
     shortest: timedelta
-    longest: timedelta
+    longest: timedelta | None
 
     @classmethod
     def between(cls, start: WorldTime, end: WorldTime | datetime) -> Span:
         """From a moment within ``start`` to a moment within ``end`` (never negative)."""
         first, last = (end, end) if isinstance(end, datetime) else (end.earliest, end.latest)
         zero = timedelta(0)
-        return cls(shortest=max(zero, first - start.latest), longest=max(zero, last - start.earliest))
+        # An open bound is no moment: measuring from it would give a length out of nothing.
+        shortest = (
+            zero
+            if start.open_end or (isinstance(end, WorldTime) and end.open_start)
+            else first - start.latest
+        )
+        unbounded = start.open_start or (isinstance(end, WorldTime) and end.open_end)
+        return cls(
+            shortest=max(zero, shortest), longest=None if unbounded else max(zero, last - start.earliest)
+        )
 
     @property
     def days(self) -> int:
@@ -321,7 +335,10 @@ class Span(BaseModel):
         return self.shortest.days
 
     def __str__(self) -> str:
-        low, high = _humane(self.shortest), _humane(self.longest)
+        low = _humane(self.shortest)
+        if self.longest is None:
+            return f"at least {low}, upper bound unknown"
+        high = _humane(self.longest)
         return low if low == high else f"{low}..{high}"
 
 

@@ -215,9 +215,12 @@ def _waiting(
         data_from=start.isoformat(),
         data_to=end.isoformat(),
     )
-    days = max(0, (end - start).days)
+    # Requested at "..DATE" (no lower bound): only the days surely waited are known.
+    unbounded = requested.occurred_at.open_start
+    days = max(0, (end - (requested.occurred_at.latest if unbounded else start)).days)
     said = (
-        f"waiting {counted(days, 'day')} to {'now' if ended is None else SHORT.get(ended.type, ended.type)}"
+        f"waiting {'at least ' if unbounded else ''}{counted(days, 'day')}"
+        f" to {'now' if ended is None else SHORT.get(ended.type, ended.type)}"
     )
     if end > world.end:
         said += " ▸"

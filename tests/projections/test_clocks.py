@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -78,3 +78,17 @@ def test_span_between_imprecise_times_is_a_range() -> None:
     assert str(Span.between(WorldTime.parse("2024-10-14T10:00Z"), WorldTime.parse("2024-10-14T10:45Z"))) == (
         "44 minutes..46 minutes"
     )
+
+
+def test_span_from_or_to_an_open_bound_has_no_upper_bound() -> None:
+    no_start = Span.between(WorldTime.parse("..2024-10-20"), WorldTime.parse("2024-10-22"))
+    assert (no_start.shortest, no_start.longest) == (timedelta(days=1, microseconds=1), None)
+    assert str(no_start) == "at least 1 day, upper bound unknown"
+    no_end = Span.between(WorldTime.parse("2024-10-20T10:00Z"), WorldTime.parse("2024-10-21T10:00Z.."))
+    assert no_end.longest is None
+    assert no_end.shortest == timedelta(days=1) - timedelta(minutes=1, microseconds=-1)
+    # A start known only from below: nothing surely elapsed, and no end to how much did.
+    assert Span.between(
+        WorldTime.parse("2024-10-20.."), datetime(2024, 10, 25, tzinfo=UTC)
+    ).shortest == timedelta(0)
+    assert Span.between(WorldTime.parse("..2024-10-20"), datetime(2024, 10, 25, tzinfo=UTC)).longest is None
