@@ -278,3 +278,28 @@ def test_a_report_at_a_world_time_draws_it_and_says_where_the_subject_stood(seed
     assert "unknown (not-yet-published, live or deleted)" in html
     rows = positions_of(Page(html))
     assert rows == {e.position for e in seed.timeline(POST, at="2024-10-16").entries}
+
+
+def test_evidence_without_a_quote_shows_no_empty_quotation_marks(tmp_path: Path) -> None:
+    # As a ClaimReview import records it: a source, no passage.
+    with Ledger.open(tmp_path / "l.db", recorded_by="desk") as ledger:
+        ledger.register_actor("actor/ada", name="Ada", kind="person")
+        ledger.register_actor("actor/desk", name="Desk", kind="organization")
+        ledger.register_source("source/s", title="S", kind="article")
+        ledger.register_source("source/t", title="T", kind="article")
+        ledger.publish_post("post/p", platform="X", author="actor/ada", text="hi", at="2024-10-16")
+        ledger.make_claim("claim/c", text="c", claimant="actor/ada", post="post/p", at="2024-10-16")
+        ledger.rebut_claim(
+            "claim/c",
+            reviewer="actor/desk",
+            verdict="False",
+            rationale="r",
+            at="2024-10-17",
+            evidence=["source/s", "source/t:the passage"],
+        )
+        html = ledger.report("claim/c")
+        markdown = ledger.report("claim/c", format="md")
+    for document in (html, markdown):
+        assert "“”" not in document
+        assert "“the passage”" in document
+    assert "<br>(source/s)" in markdown
