@@ -31,8 +31,10 @@ ledger's size (measured in ``benchmarks``).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from typing import TYPE_CHECKING, Any, Final, TextIO
 from urllib.parse import quote
 
@@ -48,7 +50,11 @@ from ledger.formats.prov_stream import CHUNK, write_stream
 from ledger.formats.selection import selected_entries, selected_subjects
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ledger.facade import Ledger
+
+    Text = Callable[[str], "str | Literal"]
 
 BASE: Final = "urn:provenance-ledger:"
 LEDGER: Final = Namespace("ledger", BASE + "terms#")
@@ -94,20 +100,64 @@ def new_document() -> ProvDocument:
     return document
 
 
+ESCAPED_TEXT: Final = LEDGER["EscapedText"]
+"""The datatype of a text that held characters XML 1.0 cannot carry, escaped (see :func:`xml_text`)."""
+
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_ESCAPED = re.compile(r"[\\\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_ESCAPE = re.compile(r"\\(\\|x[0-9a-f]{2}|u[0-9a-f]{4})")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return "\\\\" if code == 0x5C else f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def xml_text(value: str) -> str | Literal:
+    r"""``value`` as PROV-XML can carry it: as it is, or escaped and typed ``ledger:EscapedText``.
+
+    XML 1.0 cannot hold the C0 controls but tab, newline and carriage return,
+    U+FFFE, U+FFFF or lone surrogates; recorded text may. A text holding any
+    becomes a literal of datatype ``ledger:EscapedText`` in which each is
+    written ``\xNN`` or ``\uNNNN`` and each backslash ``\\``
+    (:func:`unescape_text` reverses it); any other text is left as it is.
+
+    >>> xml_text("hi\x07there \\o/")
+    <Literal: "hi\\x07there \\\\o/" %% ledger:EscapedText>
+    >>> xml_text("plain \\o/")
+    'plain \\o/'
+    """
+    if _NOT_XML.search(value) is None:
+        return value
+    return Literal(_ESCAPED.sub(_escape, value), datatype=ESCAPED_TEXT)
+
+
+def unescape_text(text: str) -> str:
+    r"""The text :func:`xml_text` escaped: ``unescape_text(xml_text(t).value) == t``."""
+    return _ESCAPE.sub(lambda m: "\\" if m.group(1) == "\\" else chr(int(m.group(1)[1:], 16)), text)
+
+
+def _plain(value: str) -> str | Literal:
+    return value
+
+
 def _time(value: object) -> Literal:
     return Literal(str(value), datatype=LEDGER["WorldTime"])
 
 
-def add_entry(document: ProvDocument, entry: LogEntry, declared: set[str]) -> None:
-    """Add one logged event: its activity, the version it generated, and their relations."""
+def add_entry(document: ProvDocument, entry: LogEntry, declared: set[str], text: Text = _plain) -> None:
+    """Add one logged event: its activity, the version it generated, and their relations.
+
+    ``text`` writes each recorded text (:func:`xml_text` for PROV-XML).
+    """
     event = entry.event
     activity_id = f"event:{entry.position}"
     attributes: dict[str, Any] = {
         "prov:type": LEDGER[event.type],
-        "prov:label": event.summary(),
+        "prov:label": text(event.summary()),
         "ledger:position": entry.position,
         "ledger:recordedAt": Literal(entry.recorded_at.isoformat(), datatype=XSD_DATETIME),
-        "ledger:subject": event.subject,
+        "ledger:subject": text(event.subject),
     }
     start = end = None
     if event.occurred_at is not None:
@@ -117,7 +167,7 @@ def add_entry(document: ProvDocument, entry: LogEntry, declared: set[str]) -> No
     activity = document.activity(activity_id, start, end, attributes)
     recorder = recorder_name(event.recorded_by)
     if recorder not in declared:
-        document.agent(recorder, {"prov:label": event.recorded_by, "prov:type": LEDGER["Recorder"]})
+        document.agent(recorder, {"prov:label": text(event.recorded_by), "prov:type": LEDGER["Recorder"]})
         declared.add(recorder)
     document.wasAssociatedWith(activity, recorder, other_attributes={"prov:role": LEDGER["recorder"]})
     if event.actor is not None:
@@ -131,7 +181,7 @@ def add_entry(document: ProvDocument, entry: LogEntry, declared: set[str]) -> No
         _declare_agent(document, event.subject, declared)
         if isinstance(event, ActorRegistered):
             agent = document.get_record(subject_name(event.subject))[0]
-            agent.add_attributes({"prov:label": event.name, "ledger:kind": event.kind})
+            agent.add_attributes({"prov:label": text(event.name), "ledger:kind": text(event.kind)})
         return
     _declare_entity(document, event.subject, declared)
     version = version_name(event.subject, entry.version)
@@ -158,16 +208,19 @@ def _declare_entity(document: ProvDocument, ref: str, declared: set[str]) -> Non
         declared.add(ref)
 
 
-def prov_document(entries: Iterable[LogEntry], declared: set[str] | None = None) -> ProvDocument:
+def prov_document(
+    entries: Iterable[LogEntry], declared: set[str] | None = None, *, xml: bool = False
+) -> ProvDocument:
     """The PROV document of ``entries`` (in log order), in memory.
 
     ``declared``: names declared by earlier documents of the same export,
-    which this one only refers to (it adds its own).
+    which this one only refers to (it adds its own). ``xml``: texts XML
+    cannot carry are escaped (:func:`xml_text`).
     """
     document = new_document()
     known = set() if declared is None else declared
     for entry in entries:
-        add_entry(document, entry, known)
+        add_entry(document, entry, known, xml_text if xml else _plain)
     return document
 
 
@@ -201,7 +254,12 @@ def export_prov(
 
     with _open(target) as stream:
         write_stream(
-            counted(), stream, PROV_FORMATS[format], build=prov_document, empty=new_document(), chunk=chunk
+            counted(),
+            stream,
+            PROV_FORMATS[format],
+            build=partial(prov_document, xml=format == "prov-xml"),
+            empty=new_document(),
+            chunk=chunk,
         )
     return count
 

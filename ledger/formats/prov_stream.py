@@ -77,11 +77,31 @@ def _provn(documents: Iterable[ProvDocument], stream: TextIO, empty: ProvDocumen
     header = _serialised(empty, "provn").rstrip()
     stream.write(header.removesuffix("endDocument").rstrip() + "\n")
     for document in documents:
-        for line in _serialised(document, "provn").splitlines():
-            statement = line.strip()
-            if statement and not statement.startswith(("document", "prefix ", "default ", "endDocument")):
-                stream.write(f"  {statement}\n")
+        stream.write(_provn_statements(_serialised(document, "provn")))
     stream.write("endDocument\n")
+
+
+def _provn_statements(text: str) -> str:
+    """The statements of a serialised PROV-N document, without its header and ``endDocument``.
+
+    Cut at newlines only, and only before the first statement and after the
+    last: a text in a statement may span lines (prov triple-quotes it) or hold
+    characters :meth:`str.splitlines` also breaks at (U+001C, U+0085, U+2028).
+    """
+    lines = text.split("\n")
+    first = 0
+    while first < len(lines) and lines[first].strip().partition(" ")[0] in {
+        "",
+        "document",
+        "prefix",
+        "default",
+    }:
+        first += 1
+    last = len(lines)
+    while last > first and lines[last - 1].strip() in {"", "endDocument"}:
+        last -= 1
+    body = "\n".join(lines[first:last])
+    return body + "\n" if body else ""
 
 
 def _xml(documents: Iterable[ProvDocument], stream: TextIO, empty: ProvDocument) -> None:
@@ -89,16 +109,18 @@ def _xml(documents: Iterable[ProvDocument], stream: TextIO, empty: ProvDocument)
 
     root = etree.fromstring(_serialised(empty, "xml").encode())
     nsmap = dict(root.nsmap)
-    stream.write("<?xml version='1.0' encoding='UTF-8'?>\n")
     attributes = "".join(
         f' xmlns:{prefix}="{uri}"' if prefix else f' xmlns="{uri}"' for prefix, uri in nsmap.items()
     )
-    stream.write(f"<prov:document{attributes}>\n")
+    header = f"<?xml version='1.0' encoding='UTF-8'?>\n<prov:document{attributes}>\n"
     for document in documents:
+        # Each chunk is encoded before anything of it (or, for the first, the header) is written:
+        # a chunk that cannot be encoded leaves nothing of itself.
         chunk = etree.fromstring(_serialised(document, "xml").encode())
-        for child in chunk:
-            stream.write(etree.tostring(child, encoding="unicode"))
-    stream.write("</prov:document>\n")
+        pieces = "".join(etree.tostring(child, encoding="unicode") for child in chunk)
+        stream.write(header + pieces)
+        header = ""
+    stream.write(header + "</prov:document>\n")
 
 
 def _prefix_map(document: ProvDocument, keys: tuple[str, ...] | None = None) -> Any:

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
-from prov.model import PROV_INVALIDATION, ProvDocument
+from click.testing import CliRunner
+from lxml import etree  # type: ignore[import-untyped]
+from prov.model import PROV_INVALIDATION, Literal, ProvDocument
 
+from cli.main import ledger as ledger_command
 from domain.errors import InvalidError, NotFoundError
 from ledger import Ledger
-from ledger.formats.prov import PROV_FORMATS, export_prov, prov_document, read_prov
+from ledger.formats.prov import (
+    ESCAPED_TEXT,
+    PROV_FORMATS,
+    export_prov,
+    prov_document,
+    read_prov,
+    unescape_text,
+    xml_text,
+)
 
 POST = "post/labour-linkedin-invite"
 
@@ -93,3 +105,53 @@ def test_written_in_chunks_it_reads_back_to_the_same_document(
 def test_an_empty_selection_is_an_empty_document(ledger: Ledger) -> None:
     for format_ in PROV_FORMATS:
         assert read_prov(exported(ledger, format_), format_) == prov_document([])
+
+
+HOSTILE = 'hi\x07there "q" \\ back\\x07\nprefix x <urn:x>\n\x1cendDocument\u2028\ufffe\x00'
+
+
+def _hostile(ledger: Ledger) -> None:
+    ledger.register_actor("actor/a", name=HOSTILE, kind="person", recorded_by=f"desk {HOSTILE}")
+    ledger.publish_post("post/p", platform="X", author="actor/a", text=HOSTILE, at="2024-10-20")
+
+
+@pytest.mark.parametrize("format_", list(PROV_FORMATS))
+@pytest.mark.parametrize("chunk", [1, 1000])
+def test_any_recorded_text_is_written_and_read_back(ledger: Ledger, format_: str, chunk: int) -> None:
+    _hostile(ledger)
+    out = io.StringIO()
+    export_prov(ledger, out, format=format_, chunk=chunk)
+    read = read_prov(out.getvalue(), format_)
+    assert read == prov_document(ledger.log(), xml=format_ == "prov-xml")
+    labels = [v for r in read.get_records() for k, v in r.attributes if str(k) == "prov:label"]
+    texts = [
+        unescape_text(v.value) if isinstance(v, Literal) and v.datatype == ESCAPED_TEXT else v for v in labels
+    ]
+    assert HOSTILE in texts  # the actor's name, exactly as recorded
+    assert f"desk {HOSTILE}" in texts
+
+
+def test_prov_xml_is_valid_xml_with_characters_escaped(ledger: Ledger) -> None:
+    _hostile(ledger)
+    text = exported(ledger, "prov-xml")
+    root = etree.fromstring(text.encode())  # strict XML 1.0: refuses what it cannot hold
+    names = [e for e in root.iter("{http://www.w3.org/ns/prov#}label") if e.text and e.text.startswith("hi")]
+    assert [e.text for e in names] == [
+        'hi\\x07there "q" \\\\ back\\\\x07\nprefix x <urn:x>\n\\x1cendDocument\u2028\\ufffe\\x00'
+    ]
+    assert names[0].get("{http://www.w3.org/2001/XMLSchema-instance}type") == "ledger:EscapedText"
+    assert unescape_text(names[0].text or "") == HOSTILE
+    # Text XML can hold is left as it is, backslashes and all.
+    assert xml_text('plain "q" \\x07') == 'plain "q" \\x07'
+
+
+def test_prov_xml_export_to_stdout_of_control_characters(tmp_path: Path) -> None:
+    runner = CliRunner()
+    db = tmp_path / "l.db"
+    with Ledger.open(db, recorded_by="desk") as ledger:
+        _hostile(ledger)
+        ledger.make_claim("claim/c", text="nul\x00here", claimant="actor/a", post="post/p", at="2024-10-20")
+    result = runner.invoke(ledger_command, ["--db", str(db), "export", "--format", "prov-xml"])
+    assert result.exit_code == 0, result.stderr
+    assert "nul\\x00here" in result.stdout
+    etree.fromstring(result.stdout.encode())
