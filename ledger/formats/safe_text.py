@@ -22,6 +22,7 @@ Escaped: everything that can hide text, or move or reorder it:
   combining grapheme joiner (U+034F), Hangul fillers (U+115F, U+1160, U+3164,
   U+FFA0), Khmer inherent vowels (U+17B4, U+17B5), Mongolian vowel separator
   (U+180E), and the unassigned ignorable ranges;
+- the noncharacters U+FFFE and U+FFFF (which XML and HTML may not hold);
 - lone surrogates (which no terminal encoding can carry).
 
 Kept, because written text needs them and they hide nothing there:
@@ -63,6 +64,7 @@ _ALWAYS = (
     "\x00-\x08\x0b-\x1f\x7f-\x9f"  # Cc: C0 but tab and newline, DEL, C1
     "\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"  # Cf
     "\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0\ufff0-\ufff8"  # other default ignorables
+    "\ufffe\uffff"  # noncharacters, which neither XML nor HTML may hold
     "\u2028\u2029"  # Zl, Zp
     "\ud800-\udfff"  # lone surrogates
 )

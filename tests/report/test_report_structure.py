@@ -178,7 +178,7 @@ def test_as_of_leaves_out_what_the_ledger_did_not_know(seed: Ledger) -> None:
     assert not page.text_of("verdict-label")
 
 
-HOSTILE = "<script>alert(1)</script> \x1b]0;title\x07 \u202eevil & \"quoted\" 'single' | pipe"
+HOSTILE = "<script>alert(1)</script> \x1b]0;title\x07 \u202eevil & \"quoted\" 'single' | pipe \x00\uffff"
 
 
 def test_hostile_text_is_escaped_in_html_and_markdown(tmp_path: Path) -> None:
@@ -204,6 +204,10 @@ def test_hostile_text_is_escaped_in_html_and_markdown(tmp_path: Path) -> None:
         assert "\u202e" not in document
         assert "\\x1b" in document
         assert "\\u202e" in document
+        # Nothing XML 1.0 (and so XHTML) cannot hold: NUL, other C0 controls, noncharacters.
+        assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", document)
+        assert "\\x00" in document
+        assert "\\uffff" in document
     assert "<script" not in markdown
     assert "\\| pipe" in markdown
 
