@@ -65,18 +65,17 @@ class AsOfResolver:
             if as_of < 0:
                 raise InvalidError(f"a log position is 0 or more, not {as_of}")
             if as_of > head:
-                raise InvalidError(f"as_of {as_of} is past the head of the log: {self._head(head)}")
+                raise InvalidError(f"as_of {as_of} is past the head of the log: {self.describe_head(head)}")
             return Known(as_of, moment=None, log=log, given=True)
         moment = parse_record_time(as_of)
         today_ends = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
         if moment >= today_ends:
             # Not known yet: entries recorded before then may still come. Today (to its end) is fine.
-            raise InvalidError(
-                f"as_of {moment.isoformat().replace('+00:00', 'Z')} is in the future: {self._head(head)}"
-            )
+            said = moment.isoformat().replace("+00:00", "Z")
+            raise InvalidError(f"as_of {said} is in the future: {self.describe_head(head)}")
         return Known(self._last_recorded_by(moment, head), moment=moment, log=log, given=True)
 
-    def _head(self, head: int) -> str:
+    def describe_head(self, head: int) -> str:
         """The head of the log, for a message: its position and record time."""
         if head == 0:
             return "the log is empty"

@@ -39,6 +39,7 @@ from domain.events import (
 from domain.refs import parse_ref, subject_id
 from domain.worldtime import When
 from ledger.application import LedgerApplication
+from ledger.asof import AsOfResolver
 from ledger.delegation import delegate
 from ledger.formats.interop import Interchange
 from ledger.formats.native import NativeFormats
@@ -355,7 +356,29 @@ class Ledger(LedgerRecording):
         return cast(State, state)
 
     history = delegate("_reader", LogReader.history)
-    log = delegate("_reader", LogReader.log)
+
+    def log(self, after: int = 0, *, until: int | None = None) -> Iterator[LogEntry]:
+        """Every entry with ``after < position <= until`` (the head when None), in log order, streamed.
+
+        Raises:
+            InvalidError: ``after`` or ``until`` is negative or past the head of the log (a
+                position the log has not reached is a mistake to say, not an empty answer).
+        """
+        self._within_log(after=after, until=until)
+        return self._reader.log(after, until=until)
+
+    def _within_log(self, *, after: int = 0, until: int | None = None) -> None:
+        """Refuse a log position that is negative or that the log has not reached."""
+        for name, position in (("after", after), ("until", until)):
+            if position is not None and position < 0:
+                raise InvalidError(f"{name} must be a log position, 0 or more, not {position}")
+        if after == 0 and until is None:
+            return
+        head = self.head
+        for name, position in (("after", after), ("until", until)):
+            if position is not None and position > head:
+                ends = AsOfResolver(self._reader).describe_head(head)
+                raise InvalidError(f"{name} {position} is past the head of the log: {ends}")
 
     @property
     def head(self) -> int:
@@ -368,6 +391,7 @@ class Ledger(LedgerRecording):
         Streams in constant memory: only the states of the ``cache_size``
         subjects seen last are kept; the state of any other subject is read
         back from its own stream (at the version before) when it reappears.
+        :class:`InvalidError` when ``until`` is negative or past the head.
 
         >>> with Ledger.open(":memory:") as ledger:
         ...     ledger.register_actor("actor/ada", name="Ada", kind="person")
@@ -375,6 +399,7 @@ class Ledger(LedgerRecording):
         'actor/ada'
         [(1, 'Ada')]
         """
+        self._within_log(until=until)
         return self._reader.replay(until, cache_size=cache_size, state_at_version=self.get)
 
     def _records(self, after: int, until: int | None) -> Iterator[LogRecord]:

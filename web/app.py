@@ -144,6 +144,7 @@ def _log_handler(pool: LedgerPool) -> Any:
 
     def handler(ledger: Ledger, values: Values, request: Request) -> Response:
         after, limit = values["after"] or 0, values["limit"] or LOG_LIMIT
+        ledger.log(after)  # refuses, before anything is streamed, a position past the head
         return StreamingResponse(stream(after, limit), media_type="application/x-ndjson")
 
     return handler

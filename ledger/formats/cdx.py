@@ -197,9 +197,17 @@ def record_captures(
             run(model, after, at=window, sources=cited)
             turns.append((kind, window))
 
-    page = None if state.url is None else _page_key(state.url)
+    if state.url is None:
+        # Without the post's URL, a capture of any page would be read as the post's (a 404 of another
+        # page would mark it deleted).
+        raise FormatError(
+            f"{post} was recorded without a URL, so there is nothing to match the captures against"
+            " (a post's URL is given when it is published: ledger post publish --url)",
+            file=name,
+        )
+    page = _page_key(state.url)
     for capture in with_statuses(captures):
-        if page is not None and _page_key(capture.original) != page:
+        if _page_key(capture.original) != page:
             raise FormatError(
                 f"a capture of {capture.original[:200]!r}, not of {post}'s URL {(state.url or '')[:200]!r}",
                 file=name,

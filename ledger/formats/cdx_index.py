@@ -125,7 +125,14 @@ def _json_rows(text: str, name: str) -> list[tuple[int, dict[str, Any]]]:
     if not isinstance(table, list) or not table or not all(isinstance(row, list) for row in table):
         raise FormatError("CDX JSON is a list of rows, the first one the field names", file=name)
     header = [str(_ALIASES.get(h, h)) for h in table[0]]
-    return [(number, dict(zip(header, row, strict=False))) for number, row in enumerate(table[1:], start=2)]
+    rows = []
+    for number, row in enumerate(table[1:], start=2):
+        if len(row) != len(header):
+            # A row cut short (or run on) would put its values under the wrong fields.
+            reason = f"expected {len(header)} values, one for each field of the first row, got {len(row)}"
+            raise FormatError(reason, file=name, item=f"line {number}")
+        rows.append((number, dict(zip(header, row, strict=True))))
+    return rows
 
 
 def _object_rows(text: str, name: str) -> list[tuple[int, dict[str, Any]]]:
@@ -147,6 +154,7 @@ def _object_rows(text: str, name: str) -> list[tuple[int, dict[str, Any]]]:
 
 def _text_rows(text: str, name: str) -> list[tuple[int, dict[str, Any]]]:
     rows = []
+    width: int | None = None  # the number of values of the first row: every row has as many
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith(" CDX"):
             continue
@@ -154,6 +162,15 @@ def _text_rows(text: str, name: str) -> list[tuple[int, dict[str, Any]]]:
         if len(values) < 5:
             raise FormatError(
                 f"expected the fields {' '.join(FIELDS)}, got {len(values)} values",
+                file=name,
+                item=f"line {number}",
+            )
+        if width is None:
+            width = len(values)
+        elif len(values) != width:
+            # A row cut short would read its last value as another field (a cut status as the digest).
+            raise FormatError(
+                f"expected {width} values, as the first row has, got {len(values)}",
                 file=name,
                 item=f"line {number}",
             )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Final
 
@@ -255,6 +255,85 @@ def review_date(text: Any, field: str) -> WorldTime:
         raise InvalidError(f"{field}: {error}") from None
 
 
+TEXT: Final = frozenset({"text"})
+NUMBER: Final = frozenset({"text", "number"})
+NODE: Final = frozenset({"text", "object"})
+"""JSON types a field may hold: text; text or a number (rating numbers); text or an object (a URL, a
+Party, an appearance: a name or URL as text, or a node)."""
+_PARTY: Final = {"name": TEXT, "url": NODE, "sameAs": NODE}
+_RATING: Final = {
+    "alternateName": TEXT,
+    "name": TEXT,
+    "ratingValue": NUMBER,
+    "bestRating": NUMBER,
+    "worstRating": NUMBER,
+}
+_APPEARANCE: Final = {"url": NODE, "datePublished": TEXT}
+_CLAIM: Final = {
+    "datePublished": (TEXT, None),
+    "author": (NODE, _PARTY),
+    "firstAppearance": (NODE, _APPEARANCE),
+    "appearance": (NODE, _APPEARANCE),
+}
+_REVIEW: Final[dict[str, tuple[frozenset[str], Any]]] = {
+    "claimReviewed": (TEXT, None),
+    "author": (NODE, _PARTY),
+    "reviewRating": (frozenset({"object"}), _RATING),
+    "datePublished": (TEXT, None),
+    "itemReviewed": (frozenset({"object"}), _CLAIM),
+    "url": (NODE, None),
+    "name": (TEXT, None),
+    "headline": (TEXT, None),
+}
+"""Every field the mapping reads, with the JSON types it may hold and, for an object, its own fields."""
+_EXPECTED: Final = {
+    TEXT: "text",
+    NUMBER: "text or a number",
+    NODE: "text or an object",
+    frozenset({"object"}): "an object",
+}
+
+
+def _json_type(value: Any) -> str:
+    """``text``, ``number``, ``object`` or another JSON type's name; a value object is its value's."""
+    if isinstance(value, dict) and "@value" in value:
+        value = value["@value"]
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return "number"
+    if isinstance(value, dict):
+        return "object"
+    return {bool: "true/false", list: "list"}.get(type(value), type(value).__name__)
+
+
+def _check_types(node: dict[str, Any], fields: dict[str, Any], path: str) -> tuple[str, str] | None:
+    """The first field of ``node`` (and of the objects it holds) whose value is of a JSON type the
+    mapping cannot read, as (field, reason); ``None`` when every one can be read."""
+    for key, spec in fields.items():
+        allowed, inner = spec if isinstance(spec, tuple) else (spec, None)
+        field = f"{path}{key}"
+        # A schema.org field whose value is an IRI compacts to ``schema:url`` when it is not text.
+        wrong = node.get(f"schema:{key}")
+        if wrong is not None:
+            return field, f"expected {_EXPECTED[allowed]}, got {_json_type(wrong)}"
+        for value in _many(node.get(key)):
+            found = _json_type(value)
+            if found not in allowed:
+                return field, f"expected {_EXPECTED[allowed]}, got {found}"
+            if inner is not None and found == "object" and "@value" not in value:
+                problem = _check_types(value, inner, f"{field}.")
+                if problem is not None:
+                    return problem
+    return None
+
+
+def _refuse_wrong_types(node: dict[str, Any], fail: Callable[[str, str], FormatError]) -> None:
+    problem = _check_types(node, _REVIEW, "")
+    if problem is not None:
+        raise fail(*problem)
+
+
 def _item(name: str, index: int, node: dict[str, Any]) -> ReviewItem:
     # The @id is quoted (escaped, cut short): it is input, and error lines reach terminals.
     where = f"item {index}" + (f" ({node['id'][:100]!r})" if isinstance(node.get("id"), str) else "")
@@ -262,6 +341,9 @@ def _item(name: str, index: int, node: dict[str, Any]) -> ReviewItem:
     def fail(field: str, reason: str) -> FormatError:
         return FormatError(reason, file=name, item=where, field=field)
 
+    # A value of another JSON type is refused, not read as text (123 as the claim "123") or left out
+    # (a claim given as text would lose its claimant and appearances).
+    _refuse_wrong_types(node, fail)
     claim_text = _text(node.get("claimReviewed"))
     if claim_text is None:
         raise fail("claimReviewed", "missing: the text of the claim is required")

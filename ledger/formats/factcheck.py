@@ -78,9 +78,27 @@ def _unusable(value: Any, missing: str, expected: str = "text") -> str:
     return f"expected {expected}, got {type(value).__name__}"
 
 
+def _refuse_non_text(
+    name: str, where: str, node: dict[str, Any], fields: tuple[str, ...], prefix: str = ""
+) -> None:
+    """Refuse the first of ``fields`` present in ``node`` but not text, naming it."""
+    for field in fields:
+        value = node.get(field)
+        if value is not None and not isinstance(value, str):
+            reason = f"expected text, got {type(value).__name__}"
+            raise FormatError(reason, file=name, item=where, field=f"{prefix}{field}")
+
+
+_CLAIM_TEXT = ("text", "claimant", "claimDate")
+_REVIEW_TEXT = ("url", "title", "reviewDate", "textualRating", "languageCode")
+_PUBLISHER_TEXT = ("name", "site")
+"""The fields read as text: a value of another type is refused, not read as text or left out."""
+
+
 def _reviews(name: str, where: str, claim: Any) -> list[ReviewItem]:
     if not isinstance(claim, dict):
         raise FormatError("a claim must be an object", file=name, item=where)
+    _refuse_non_text(name, where, claim, _CLAIM_TEXT)
     text = _text(claim.get("text"))
     if text is None:
         reason = _unusable(claim.get("text"), "missing: the text of the claim is required")
@@ -113,6 +131,8 @@ def _reviews(name: str, where: str, claim: Any) -> list[ReviewItem]:
             raise fail("claimReview", "a review must be an object")
         found = review.get("publisher")
         publisher: dict[str, Any] = found if isinstance(found, dict) else {}
+        _refuse_non_text(name, here, review, _REVIEW_TEXT)
+        _refuse_non_text(name, here, publisher, _PUBLISHER_TEXT, "publisher.")
         publisher_name = _text(publisher.get("name")) or _text(publisher.get("site"))
         if publisher_name is None:
             if found is not None and not isinstance(found, dict):

@@ -69,3 +69,25 @@ def test_a_record_time_after_today_is_refused_and_today_is_answered(
 def test_the_library_refuses_it_too(story: Path) -> None:
     with Ledger.open(story, create=False) as ledger, pytest.raises(InvalidError, match="past the head"):
         ledger.timeline("post/labour-linkedin-invite", as_of=38)
+
+
+@pytest.mark.parametrize(("args", "name"), [(("log", "--after"), "after"), (("replay", "--until"), "until")])
+def test_a_log_position_past_the_head_is_refused(
+    story: Path, run: Run, args: tuple[str, ...], name: str
+) -> None:
+    result = run(*args, "38", expect=None)
+    assert_one_error_line(result, 1, f"{name} 38 is past the head of the log: {_head(story)}")
+    run(*args, "37")  # the head itself is answered
+
+
+def test_the_library_refuses_log_positions_past_the_head(story: Path) -> None:
+    with Ledger.open(story, create=False) as ledger:
+        with pytest.raises(InvalidError, match="after 38 is past the head"):
+            ledger.log(38)
+        with pytest.raises(InvalidError, match="until 38 is past the head"):
+            ledger.replay(until=38)
+        with pytest.raises(InvalidError, match="after must be a log position"):
+            ledger.log(-1)
+        assert [entry.position for entry in ledger.log(36)] == [37]
+        assert list(ledger.log(37)) == []
+        assert len(list(ledger.replay(until=37))) == 37

@@ -169,3 +169,57 @@ def test_the_same_page_under_another_scheme_host_alias_or_query_is_the_posts() -
     assert same_page("https://m.social.example/@mquill/1001", URL)
     assert not same_page("https://social.example/@mquill/1002", URL)
     assert not same_page("http://[::1", URL)
+
+
+def test_captures_onto_a_post_without_a_url_are_refused(ledger: Ledger, tmp_path: Path) -> None:
+    # With no URL to match, a 404 of any page would mark the live post deleted.
+    ledger.register_actor("actor/marta", name="Marta Quill", kind="person")
+    post = ledger.publish_post("post/nourl", platform="social.example", author="actor/marta", at="2024-10-16")
+    path = tmp_path / "other.cdx"
+    path.write_text(
+        "com,evil)/x 20241016093000 https://evil.com/x text/html 200 AAAABBBBCCCCDDDD 100\n"
+        "com,evil)/x 20241018080000 https://evil.com/x text/html 404 EEEEFFFFGGGGHHHH 100\n"
+    )
+    before = snapshot(ledger)
+    with pytest.raises(FormatError) as caught:
+        ledger.import_cdx(path, post=post)
+    assert caught.value.file == str(path)
+    assert "post/nourl was recorded without a URL" in caught.value.reason
+    assert snapshot(ledger) == before
+    assert ledger.get(post).status == "live"
+
+
+def test_a_row_cut_short_is_refused_naming_the_line(ledger: Ledger, tmp_path: Path, post: str) -> None:
+    # The last row lost its length and half its digest: its digest would be read as the status's neighbour.
+    text = rows(("20241016093000", "200", "text/html"), ("20241018080000", "404", "text/html"))
+    cut = text.splitlines()[1].rsplit(" ", 2)[0] + " IIIIJJJJKKKKLLLLM"
+    path = tmp_path / "captures.cdx"
+    path.write_text(text.splitlines()[0] + "\n" + cut + "\n")
+    before = snapshot(ledger)
+    with pytest.raises(FormatError) as caught:
+        ledger.import_cdx(path, post=post)
+    assert (caught.value.file, caught.value.item) == (str(path), "line 2")
+    assert "expected 7 values, as the first row has, got 6" in caught.value.reason
+    assert snapshot(ledger) == before
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        '["k","20241018080000","https://social.example/@mquill/1001","text/html","404","IIII"]',
+        '["k","20241018080000","https://social.example/@mquill/1001","text/html","404","IIII","9","x"]',
+    ],
+)
+def test_a_json_row_shorter_or_longer_than_the_header_is_refused(
+    ledger: Ledger, tmp_path: Path, post: str, row: str
+) -> None:
+    header = '["urlkey","timestamp","original","mimetype","statuscode","digest","length"]'
+    first = '["k","20241016093000","https://social.example/@mquill/1001","text/html","200","AAAA","9"]'
+    path = tmp_path / "captures.json"
+    path.write_text(f"[{header},\n{first},\n{row}]")
+    before = snapshot(ledger)
+    with pytest.raises(FormatError) as caught:
+        ledger.import_cdx(path, post=post)
+    assert (caught.value.file, caught.value.item) == (str(path), "line 3")
+    assert "expected 7 values, one for each field of the first row" in caught.value.reason
+    assert snapshot(ledger) == before

@@ -150,8 +150,36 @@ def _broken(tmp_path: Path, change: Any) -> Path:
             "itemReviewed.datePublished",
             "",
         ),
+        # A value of a JSON type the mapping cannot read is refused, not turned to text or left out.
+        (lambda item: item.update(claimReviewed=123), "claimReviewed", "expected text, got number"),
+        (lambda item: item.update(itemReviewed="a claim"), "itemReviewed", "expected an object, got text"),
+        (lambda item: item.update(author=["x", 1]), "author", "expected text or an object, got number"),
+        (lambda item: item.update(author={"name": 7}), "author.name", "expected text, got number"),
+        (lambda item: item.update(author={"name": "X", "url": True}), "author.url", "got true/false"),
+        (lambda item: item.update(reviewRating="False"), "reviewRating", "expected an object, got text"),
+        (lambda item: item["reviewRating"].update(alternateName=["False", 2]),
+         "reviewRating.alternateName", "expected text, got number"),
+        (lambda item: item["reviewRating"].update(ratingValue={"v": 1}),
+         "reviewRating.ratingValue", "expected text or a number, got object"),
+        (lambda item: item.update(datePublished=20241103), "datePublished", "expected text, got number"),
+        (lambda item: item.update(url=5), "url", "expected text or an object, got number"),
+        (lambda item: item.update(name=False), "name", "expected text, got true/false"),
+        (lambda item: item.update(headline=[1]), "headline", "expected text, got number"),
+        (lambda item: item["itemReviewed"].update(datePublished=2024), "itemReviewed.datePublished",
+         "expected text, got number"),
+        (lambda item: item["itemReviewed"].update(author=42), "itemReviewed.author",
+         "expected text or an object, got number"),
+        (lambda item: item["itemReviewed"].update(author={"name": "A", "sameAs": 1}),
+         "itemReviewed.author.sameAs", "expected text or an object, got number"),
+        (lambda item: item["itemReviewed"].update(appearance=[3]), "itemReviewed.appearance",
+         "expected text or an object, got number"),
+        (lambda item: item["itemReviewed"].update(firstAppearance={"url": 3}),
+         "itemReviewed.firstAppearance.url", "expected text or an object, got number"),
+        (lambda item: item["itemReviewed"].update(
+             appearance={"url": "https://a.example", "datePublished": 1}),
+         "itemReviewed.appearance.datePublished", "expected text, got number"),
     ],
-)
+)  # fmt: skip
 def test_a_bad_item_is_refused_naming_file_item_and_field(
     ledger: Ledger, tmp_path: Path, change: Any, field: str, reason: str
 ) -> None:

@@ -48,6 +48,20 @@ def test_the_api_and_claimreview_name_the_same_claim(ledger: Ledger) -> None:
         (lambda d: d["claims"][0]["claimReview"][0].update(reviewDate="2024-10-18T12:00:00"),
          "claims[0].claimReview[0]", "reviewDate"),
         (lambda d: d["claims"][1].update(claimDate="2024-10-20 00:00"), "claims[1]", "claimDate"),
+        # A value of another JSON type is refused, not left out (no claimant) or read as text (a year).
+        (lambda d: d["claims"][0].update(claimant=5), "claims[0]", "claimant"),
+        (lambda d: d["claims"][0].update(claimDate=2024), "claims[0]", "claimDate"),
+        (lambda d: d["claims"][0]["claimReview"][0].update(url=["https://x.example"]),
+         "claims[0].claimReview[0]", "url"),
+        (lambda d: d["claims"][0]["claimReview"][0].update(title=1), "claims[0].claimReview[0]", "title"),
+        (lambda d: d["claims"][0]["claimReview"][0].update(reviewDate=20241018),
+         "claims[0].claimReview[0]", "reviewDate"),
+        (lambda d: d["claims"][0]["claimReview"][0].update(languageCode=False),
+         "claims[0].claimReview[0]", "languageCode"),
+        (lambda d: d["claims"][0]["claimReview"][0]["publisher"].update(name=7),
+         "claims[0].claimReview[0]", "publisher.name"),
+        (lambda d: d["claims"][0]["claimReview"][0]["publisher"].update(site={}),
+         "claims[0].claimReview[0]", "publisher.site"),
     ],
 )  # fmt: skip
 def test_a_bad_api_item_is_refused(

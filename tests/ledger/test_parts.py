@@ -123,7 +123,7 @@ PART_METHODS = {
         "generate_key",
     ],
     Search: ["search"],
-    LogReader: ["history", "log"],
+    LogReader: ["history"],  # log and replay: the Ledger refuses positions past the head first
 }
 
 
@@ -136,7 +136,7 @@ def test_the_ledger_offers_each_part_method_with_its_signature_and_docstring(par
         and callable(value)
         and name not in {"known", "get_on_clocks", "fresh", "read", "forget"}
     }
-    assert own - {"entry", "records", "entry_at", "replay"} == set(PART_METHODS[part])
+    assert own - {"entry", "records", "entry_at", "replay", "log"} == set(PART_METHODS[part])
     for name in PART_METHODS[part]:
         offered, original = getattr(Ledger, name), getattr(part, name)
         assert inspect.signature(offered) == inspect.signature(original), name
