@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import ipaddress
+import socket
 
 import click
 
@@ -16,6 +18,26 @@ def _loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket listening on ``host``:``port``; one clear error (exit 1) when it cannot be had."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as error:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # not a live listener's port
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as error:
+        sock.close()
+        why = "address already in use" if error.errno == errno.EADDRINUSE else str(error.strerror or error)
+        raise click.ClickException(f"cannot listen on {host}:{port}: {why.lower()}") from None
+    sock.set_inheritable(True)
+    return sock
 
 
 @click.command()
@@ -46,5 +68,15 @@ def serve(host: str, port: int, public: bool) -> None:
     # ledger is one clear error before anything listens.
     given = settings().db
     shown = open_ledger(db=given).url
-    click.echo(f"Serving {shown} on http://{host}:{port} (Ctrl-C to stop)", err=True)
-    uvicorn.run(create_app(given, version=_version()), host=host, port=port, log_level="warning")
+    app = create_app(given, version=_version())
+    # The socket is bound here, not by uvicorn: a port in use is one line and exit 1 (uvicorn
+    # logs it and exits 3, the code for a ledger that does not verify), and "Serving" is said
+    # only once it listens (with the port the system chose for --port 0).
+    listening = _listen(host, port)
+    with listening:
+        url_host = f"[{host}]" if ":" in host else host
+        click.echo(
+            f"Serving {shown} on http://{url_host}:{listening.getsockname()[1]} (Ctrl-C to stop)", err=True
+        )
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+        server.run(sockets=[listening])

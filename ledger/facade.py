@@ -186,7 +186,8 @@ class Ledger(LedgerRecording):
         the reason and who redacted, then erases the entry's content and salt
         and drops the views (rebuilt when next read), in one transaction. See
         :mod:`ledger.integrity.redaction` for what is erased where.
-        :class:`InvalidError` for an entry with a v1 leaf or one already redacted.
+        :class:`InvalidError` for an entry with a v1 leaf, one already redacted, or a
+        redaction record (the audit trail of a redaction is never erased).
         """
         return redact_entry(self, ref, version, reason, recorded_by)
 

@@ -39,11 +39,13 @@ class Search:
         limit: int | None = 20,
         replay: bool = False,
     ) -> list[SearchHit]:
-        """Every text the ledger holds that contains each word of ``text``, ignoring case, best first.
+        """Every text the ledger holds that contains each word of ``text``, best first.
 
         Texts: posts' in every version (deleted ones too), claims, verdicts,
         rationales, evidence quotes, questions, answers, notes, titles and
-        names. Each :class:`~projections.search_view.SearchHit` names the
+        names. Texts and words are compared folded (Unicode NFKC and case
+        folding: :func:`~projections.search_view.fold`), so ``ＵＳ`` finds ``US``.
+        Each :class:`~projections.search_view.SearchHit` names the
         subject, version, log position and field, with a snippet and the
         matches' offsets in it. ``kind``: only subjects of that kind; ``at``
         (a world time): only entries that may have happened by then;

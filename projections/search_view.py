@@ -8,8 +8,12 @@ entry may carry (:data:`TEXT_FIELDS`). A document knows its subject, the
 subject's version, the log position and the JSON field it came from.
 
 The results contract, on both backends: a query is split on white space
-into terms; a document matches when every term occurs in its text, ignoring
-case (substrings, so Chinese or Japanese text without spaces is found).
+into terms; a document matches when every term occurs in its text, both
+folded by :func:`fold` (Unicode NFKC and case folding: ``ＵＳ`` finds ``US``,
+``ﬁ`` finds ``fi``, ``STRASSE`` finds ``Straße``), as substrings, so Chinese
+or Japanese text without spaces is found. The view keeps each text folded
+beside the original: the index is on the folded text, snippets show the
+original.
 Hits come best first (:func:`rank`, computed here, the same on both), then
 in log order; with a limit, the best are chosen among the newest
 :data:`RANK_WINDOW` matches, so a query matching most texts costs no more
@@ -18,22 +22,23 @@ the matches' offsets (:func:`snippet`), made here, the same on both.
 
 - SQLite: an FTS5 table with the ``trigram`` tokenizer, so any substring of
   three characters or more is found through the index, in any script.
-  Terms shorter than three characters are matched with ``LIKE`` (ASCII case
-  folding only), which reads the texts the other terms leave (all of them
+  Terms shorter than three characters are matched with ``LIKE`` on the
+  folded text, which reads the texts the other terms leave (all of them
   when there are none).
 - PostgreSQL: a plain table and, where the server has the ``pg_trgm``
-  extension, a GIN trigram index on the text, which answers ``ILIKE`` on
+  extension, a GIN trigram index on the folded text, which answers ``LIKE`` on
   every term of three characters or more, in any script (PostgreSQL's own
   text search does not split CJK runs into words, so it cannot keep the
-  contract). Without ``pg_trgm`` the same ``ILIKE`` reads the whole view:
+  contract). Without ``pg_trgm`` the same ``LIKE`` reads the whole view:
   the same hits, slower, and a warning (:data:`NO_TRIGRAMS`) says so.
 """
 
 from __future__ import annotations
 
 import logging
-import re
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -91,7 +96,7 @@ NO_TRIGRAMS = (
 """Said once a process (logged as a warning) when the PostgreSQL search view has no trigram index."""
 
 # pg_trgm, when the server has it (CREATE EXTENSION needs a superuser, or the database's owner
-# as pg_trgm is a trusted extension): its GIN index answers ILIKE '%term%'. Without it the view
+# as pg_trgm is a trusted extension): its GIN index answers LIKE '%term%'. Without it the view
 # is read whole, with the same results; no failure here may stop the views being made.
 _TRIGRAMS = """DO $trigrams$
 DECLARE home TEXT;
@@ -104,7 +109,7 @@ BEGIN
   SELECT n.nspname INTO home FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
    WHERE e.extname = 'pg_trgm';
   IF home IS NOT NULL THEN
-    EXECUTE 'CREATE INDEX IF NOT EXISTS view_search_trigrams ON {table} USING GIN (text '
+    EXECUTE 'CREATE INDEX IF NOT EXISTS view_search_trigrams ON {table} USING GIN (folded '
       || quote_ident(home) || '.gin_trgm_ops)';
   END IF;
 END
@@ -173,42 +178,96 @@ def documents(position: int, topic: str, data: dict[str, Any]) -> Iterator[Docum
             seq += 1
 
 
+@lru_cache(maxsize=8192)
+def _fold_cluster(cluster: str) -> str:
+    # NFKC, case folding, NFKC again (case folding can leave a text unnormalised): NFKC_Casefold.
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", cluster).casefold())
+
+
+def _clusters(text: str) -> Iterator[tuple[int, int]]:
+    """``[start, end)`` of each character of ``text`` with the combining marks that follow it."""
+    start = 0
+    for i in range(1, len(text) + 1):
+        if i == len(text) or not unicodedata.combining(text[i]):
+            yield start, i
+            start = i
+
+
+def fold_map(text: str) -> tuple[str, list[int], list[int]]:
+    """``text`` folded (:func:`fold`), and for each folded character the ``[start, end)`` it came from."""
+    if text.isascii():
+        return text.lower(), list(range(len(text))), list(range(1, len(text) + 1))
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for start, end in _clusters(text):
+        piece = _fold_cluster(text[start:end])
+        pieces.append(piece)
+        starts += [start] * len(piece)
+        ends += [end] * len(piece)
+    return "".join(pieces), starts, ends
+
+
+def fold(text: str) -> str:
+    """``text`` as search compares it: each character (with its combining marks) in Unicode NFKC,
+    case folded, so full-width, compatibility and case variants are one (``ＵＳ``, ``us``: ``us``).
+
+    The same function folds the indexed texts and the queries, on both backends.
+    """
+    return text.lower() if text.isascii() else fold_map(text)[0]
+
+
 def terms_of(query: str) -> list[str]:
-    """The terms of a query: its words split on white space; :class:`InvalidError` if none or too long."""
+    """The terms of a query, folded (:func:`fold`): its words split on white space;
+    :class:`InvalidError` if none or too long."""
     if len(query) > MAX_QUERY:
         raise InvalidError(f"a search is at most {MAX_QUERY} characters, not {len(query)}")
     if "\x00" in query:
         raise InvalidError("a search cannot contain NUL characters")
-    terms = list(dict.fromkeys(query.split()))
+    terms = list(dict.fromkeys(fold(query).split()))
     if not terms:
         raise InvalidError("a search needs at least one word")
     return terms
 
 
 def matches(text: str, terms: Sequence[str]) -> bool:
-    """True when every term occurs in ``text``, ignoring case (the contract both backends keep)."""
-    # Lower-casing, as SQLite's trigram tokenizer and PostgreSQL's ILIKE fold (not casefold: ß stays).
-    folded = text.lower()
-    return all(term.lower() in folded for term in terms)
+    """True when every (folded) term occurs in ``text`` folded (the contract both backends keep)."""
+    folded = fold(text)
+    return all(term in folded for term in terms)
+
+
+def _found(folded: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+    """The non-overlapping matches of ``terms`` in ``folded``, leftmost then longest first."""
+    spans: list[tuple[int, int]] = []
+    ordered = sorted({t for t in terms if t}, key=len, reverse=True)
+    i = 0
+    while i < len(folded):
+        term = next((t for t in ordered if folded.startswith(t, i)), None)
+        if term is None:
+            i += 1
+            continue
+        spans.append((i, i + len(term)))
+        i += len(term)
+    return spans
 
 
 def snippet(text: str, terms: Sequence[str]) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """A window of ``text`` around its first match (``…`` where cut), and the matches' offsets in it."""
-    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.I)
-    first = pattern.search(text)
+    """A window of ``text`` around its first match (``…`` where cut), and the matches' offsets in it.
+
+    ``terms`` are folded; matches are found in the folded text and shown in the original.
+    """
+    folded, starts, ends = fold_map(text)
+    found = [(starts[a], ends[b - 1]) for a, b in _found(folded, terms)]
     start = 0
-    if len(text) > SNIPPET and first is not None:
-        start = max(0, min(first.start() - SNIPPET // 3, len(text) - SNIPPET))
+    if len(text) > SNIPPET and found:
+        start = max(0, min(found[0][0] - SNIPPET // 3, len(text) - SNIPPET))
     end = min(len(text), start + SNIPPET)
     window = text[start:end]
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
-    spans = tuple(
-        (m.start() + len(prefix), m.end() + len(prefix))
-        for m in pattern.finditer(window)
-        if m.end() > m.start()
-    )
-    return prefix + window + suffix, spans
+    shift = len(prefix) - start
+    spans = tuple((a + shift, b + shift) for a, b in found if start <= a < b <= end)
+    return prefix + window + suffix, tuple(dict.fromkeys(spans))
 
 
 def hit_of(document: Document, terms: Sequence[str]) -> SearchHit:
@@ -244,11 +303,13 @@ class SearchView:
         self.dialect = dialect
         self.table = table(SEARCH)
         self.tables = (self.table,)
-        columns = "position, seq, subject, kind, version, field, earliest, text"
+        columns = "position, seq, subject, kind, version, field, earliest, text, folded"
         if dialect.name == "sqlite":
+            # Only the folded text is indexed; the original is kept for the snippets.
             self.ddl: tuple[str, ...] = (
                 f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.table} USING fts5("
-                "text, position UNINDEXED, seq UNINDEXED, subject UNINDEXED, kind UNINDEXED, "
+                "folded, text UNINDEXED, position UNINDEXED, seq UNINDEXED, subject UNINDEXED, "
+                "kind UNINDEXED, "
                 "version UNINDEXED, field UNINDEXED, earliest UNINDEXED, "
                 "tokenize = 'trigram case_sensitive 0')",
             )
@@ -257,16 +318,16 @@ class SearchView:
                 f"CREATE TABLE IF NOT EXISTS {self.table} ("
                 "position BIGINT NOT NULL, seq INTEGER NOT NULL, subject TEXT NOT NULL, "
                 "kind TEXT NOT NULL, version BIGINT NOT NULL, field TEXT NOT NULL, earliest BIGINT, "
-                "text TEXT NOT NULL, PRIMARY KEY (position, seq))",
+                "text TEXT NOT NULL, folded TEXT NOT NULL, PRIMARY KEY (position, seq))",
                 _TRIGRAMS.replace("{table}", self.table),
             )
         self._trigram_index: bool | None = None
-        self._insert = f"INSERT INTO {self.table} ({columns}) VALUES (?,?,?,?,?,?,?,?)"
+        self._insert = f"INSERT INTO {self.table} ({columns}) VALUES (?,?,?,?,?,?,?,?,?)"
 
     def prepare(self, batch: Sequence[RawEntry]) -> list[Statement]:
         """The statements adding the texts of ``batch`` (entries in log order, not yet in the view)."""
         rows = [
-            [d.position, d.seq, d.subject, d.kind, d.version, d.field, d.earliest, d.text]
+            [d.position, d.seq, d.subject, d.kind, d.version, d.field, d.earliest, d.text, fold(d.text)]
             for entry in batch
             for d in documents(entry.position, entry.topic, entry.data)
         ]
@@ -328,12 +389,12 @@ class SearchView:
             # Each term a quoted phrase: the user's text is never read as FTS5 query syntax.
             phrases = " AND ".join('"' + t.replace('"', '""') + '"' for t in long)
             conditions.append((f"{self.table} MATCH ?", [phrases]))
-        conditions += [("text LIKE ? ESCAPE '\\'", [_like(t)]) for t in terms if len(t) < 3]
+        conditions += [("folded LIKE ? ESCAPE '\\'", [_like(t)]) for t in terms if len(t) < 3]
         return conditions
 
     def _postgres(self, terms: Sequence[str]) -> list[_Clause]:
-        # With pg_trgm, its GIN index answers ILIKE '%term%' for terms of three characters or more.
-        return [("text ILIKE ? ESCAPE '\\'", [_like(t)]) for t in terms]
+        # With pg_trgm, its GIN index answers LIKE '%term%' for terms of three characters or more.
+        return [("folded LIKE ? ESCAPE '\\'", [_like(t)]) for t in terms]
 
     def _warn_without_trigrams(self, session: Session) -> None:
         if self._trigram_index is None:
@@ -371,11 +432,11 @@ def rank(found: Sequence[Candidate], terms: Sequence[str]) -> list[Candidate]:
     """
     if not found:
         return []
-    folded = [term.lower() for term in terms]
+    folded = list(terms)
     mean = sum(len(candidate[6]) for candidate in found) / len(found) or 1.0
 
     def score(candidate: Candidate) -> float:
-        text = candidate[6].lower()
+        text = fold(candidate[6])
         norm = _K1 * (1 - _B + _B * len(text) / mean)
         total = 0.0
         for term in folded:

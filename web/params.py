@@ -67,16 +67,24 @@ class Param:
             raise InvalidError(f"{self.name}: {error}") from None
 
 
+def shown(text: str, most: int = 40) -> str:
+    """``text`` quoted as given in an error, shortened (with an ellipsis) when longer than ``most``."""
+    return repr(text if len(text) <= most else text[: most - 1] + "\u2026")
+
+
 def integer(minimum: int, maximum: int) -> Callable[[str], int]:
-    """A parser of a decimal integer between ``minimum`` and ``maximum``."""
+    """A parser of a decimal integer between ``minimum`` and ``maximum``.
+
+    Errors quote the text as given (never a clamped or reformatted value).
+    """
 
     def parse(text: str) -> int:
-        if not text.isascii() or not text.isdigit() or len(text) > 19:
-            raise InvalidError(f"expected a whole number, not {text[:40]!r}")
-        value = int(text)
-        if not minimum <= value <= maximum:
-            raise InvalidError(f"expected {minimum} to {maximum}, not {value}")
-        return value
+        if not text.isascii() or not text.isdigit():
+            raise InvalidError(f"expected a whole number, not {shown(text)}")
+        # Digits only: past 19 of them it is past any bound, and int() of a huge text is slow.
+        if len(text.lstrip("0")) > 19 or not minimum <= int(text) <= maximum:
+            raise InvalidError(f"expected {minimum} to {maximum}, not {shown(text)}")
+        return int(text)
 
     return parse
 
@@ -110,7 +118,9 @@ def as_of_value(text: str) -> int | datetime:
     """A log position (digits) or a record time (UTC unless zoned), as ``--as-of`` reads it."""
     stripped = text.strip()
     if stripped.isascii() and stripped.isdigit():
-        return int(stripped) if len(stripped) <= 19 else 2**63 - 1
+        if len(stripped.lstrip("0")) > 19 or int(stripped) > MAX_POSITION:
+            raise InvalidError(f"expected a log position (0 to {MAX_POSITION}) or a time, not {shown(text)}")
+        return int(stripped)
     return parse_record_time(stripped, assume_utc=True)
 
 

@@ -68,6 +68,12 @@ def redact_entry(
     """Erase entry ``version`` of ``ref`` in ``ledger`` (a ``Ledger``): see the module docstring."""
     recorder: LogRecorder = ledger._recorder
     record, stream = _entry(recorder, ref, version)
+    if record.topic == EntryRedacted.TOPIC:
+        # Erasing it would erase the only record of who erased what, when and why (and verify
+        # would have nothing to hold the erased entry to).
+        raise InvalidError(
+            f"{ref} v{version} is a redaction record (the audit trail of a redaction): it cannot be redacted"
+        )
     if not content.is_v2(record.state):
         raise InvalidError(
             f"{ref} v{version} has a v1 leaf, which commits to its bytes: its content cannot be erased "
@@ -212,6 +218,11 @@ class RedactionAudit:
 
     def see(self, record: LogRecord) -> None:
         """Check one entry of the log, in order; :class:`VerificationError` naming the position."""
+        if record.topic == EntryRedacted.TOPIC and _REDACTED_MARK in record.state:
+            raise VerificationError(
+                f"position {record.position}: a redaction record was itself erased (its audit trail is gone)",
+                position=record.position,
+            )
         if _REDACTED_MARK in record.state:
             try:
                 parts = content.split(record.state)

@@ -57,3 +57,20 @@ def test_serve_answers_over_http_and_stops(story: Path, tmp_path: Path) -> None:
         server.terminate()
         server.wait(timeout=30)
     assert f"on http://127.0.0.1:{port}" in log.read_text()
+
+
+def test_a_port_in_use_is_one_line_and_exit_1(story: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = int(taken.getsockname()[1])
+        result = subprocess.run(
+            [_ledger(), "--db", str(story), "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == f"Error: cannot listen on 127.0.0.1:{port}: address already in use\n"
+    assert result.stdout == ""

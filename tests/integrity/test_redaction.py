@@ -176,6 +176,52 @@ def test_redaction_refusals(story: Path) -> None:
             ledger.redact("post/p", version=9, reason="r")
 
 
+def test_a_redaction_record_cannot_be_redacted(
+    story: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The record of a redaction is its audit trail: neither the API nor the CLI erases it."""
+    with Ledger.open(story, recorded_by="desk") as ledger:
+        ledger.redact("post/p", version=1, reason="erasure request 117")
+        record = ledger.history("post/p")[-1]
+        assert record.type == "EntryRedacted"
+        with pytest.raises(InvalidError, match=rf"^post/p v{record.version} is a redaction record"):
+            ledger.redact("post/p", version=record.version, reason="x")
+        count = len(list(ledger.log()))
+    monkeypatch.chdir(tmp_path)
+    refused = run("redact", "post/p", "--version", str(record.version), "--reason", "x")
+    assert refused.exit_code == 1
+    assert refused.output == (
+        f"Error: post/p v{record.version} is a redaction record (the audit trail of a redaction): "
+        "it cannot be redacted\n"
+    )
+    with Ledger.open(story, recorded_by="desk") as ledger:
+        assert len(list(ledger.log())) == count  # nothing recorded by the refusals
+        assert ledger.verify().redacted == (3,)
+        assert b"erasure request 117" in _state(story, record.position)
+
+
+def test_verify_catches_an_erased_redaction_record(story: Path) -> None:
+    from ledger.integrity.content import redact  # noqa: PLC0415
+
+    with Ledger.open(story, recorded_by="desk") as ledger:
+        done = ledger.redact("post/p", version=1, reason="erasure request")
+    erased = redact(_state(story, done.event_position), "[gone]")
+    with raw(story) as db:
+        db.execute("UPDATE stored_events SET state=? WHERE notification_id=?", (erased, done.event_position))
+    with Ledger.open(story, recorded_by="desk") as ledger, pytest.raises(VerificationError) as caught:
+        ledger.verify()
+    assert caught.value.position == done.event_position
+    assert "a redaction record was itself erased" in str(caught.value)
+
+
+def _state(path: Path, position: int) -> bytes:
+    with raw(path) as db:
+        (state,) = db.execute(
+            "SELECT state FROM stored_events WHERE notification_id=?", (position,)
+        ).fetchone()
+    return bytes(state)
+
+
 def test_a_v1_entry_cannot_be_redacted_until_the_ledger_moves_to_v2(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

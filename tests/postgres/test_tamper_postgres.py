@@ -224,6 +224,7 @@ def test_tampering_after_a_redaction_is_caught_with_its_position(postgres_url: s
         (4, lambda s: s.replace(b'"kind":"person"', b'"kind":"persoo"')),  # structure of the redacted entry
         (6, lambda s: s.replace(b'"name":"Batch0 5"', b'"name":"Batch0 6"')),  # remaining content
         (8, lambda s: redact(s, "[gone]")),  # erased without a redaction event
+        (11, lambda s: redact(s, "[gone]")),  # the redaction record itself erased
         (5, lambda s: s[: s.index(b',"_salt":"')] + b"}"),  # a removed salt
     ]
     for position, change in cases:
@@ -235,3 +236,16 @@ def test_tampering_after_a_redaction_is_caught_with_its_position(postgres_url: s
         _store(postgres_url, position, original)
     with Ledger.open(postgres_url) as ledger:
         assert ledger.verify(keys=[key.verifier]).redacted == (4,)
+
+
+def test_a_redaction_record_cannot_be_redacted(postgres_url: str, key: Signer) -> None:
+    from domain.errors import InvalidError  # noqa: PLC0415
+
+    _redacted(postgres_url, key)
+    with Ledger.open(postgres_url, recorded_by="test") as ledger:
+        with pytest.raises(InvalidError, match=r"^actor/batch0-3 v2 is a redaction record"):
+            ledger.redact("actor/batch0-3", version=2, reason="again")
+        with pytest.raises(InvalidError, match=r"^actor/batch0-3 v1 is already redacted$"):
+            ledger.redact("actor/batch0-3", version=1, reason="again")
+        assert ledger.verify(keys=[key.verifier]).redacted == (4,)
+        assert len(ledger.history("actor/batch0-3")) == 2  # nothing recorded by the refusals

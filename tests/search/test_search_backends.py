@@ -59,7 +59,7 @@ def test_postgres_answers_substrings_from_its_trigram_index(postgres_url: str) -
         assert any("gin_trgm_ops" in str(row) for row in indexes), indexes
         connection.execute("SET enable_seqscan = off")
         plan = connection.execute(
-            f"EXPLAIN SELECT position FROM \"{schema}\".view_search WHERE text ILIKE '%%哈里斯%%'"
+            f"EXPLAIN SELECT position FROM \"{schema}\".view_search WHERE folded LIKE '%%哈里斯%%'"
         ).fetchall()
     assert "view_search_trigrams" in str(plan), plan
 
@@ -93,3 +93,25 @@ def test_a_limit_ranks_the_newest_matches(ledger_url: str, monkeypatch: pytest.M
         monkeypatch.setattr(search_view, "RANK_WINDOW", 2)
         window = ledger.search("ballot", limit=2)
         assert [hit.subject for hit in window] == ["actor/b2", "actor/b3"]  # the best of the newest two
+
+
+def test_full_width_compatibility_and_case_variants_are_one(ledger_url: str) -> None:
+    """NFKC and case folding on the indexed text and the query alike; the snippet shows the original."""
+    with Ledger.open(ledger_url, recorded_by="desk") as ledger:
+        ledger.register_actor("actor/us", name="US embassy", kind="organization")
+        ledger.register_actor("actor/wide", name="ＵＳ Ｅｍｂａｓｓｙ press office", kind="organization")
+        ledger.register_actor("actor/street", name="Große Straße ﬁnance", kind="organization")
+        for query in ("ＵＳ", "us", "US", "ｅｍｂａｓｓｙ", "EMBASSY"):
+            for replay in (False, True):
+                found = ledger.search(query, limit=None, replay=replay)
+                assert {hit.subject for hit in found} == {"actor/us", "actor/wide"}, (query, replay)
+        (wide,) = [hit for hit in ledger.search("us embassy") if hit.subject == "actor/wide"]
+        assert wide.snippet == "ＵＳ Ｅｍｂａｓｓｙ press office"  # the original text, not the folded
+        assert [wide.snippet[a:b] for a, b in wide.highlights] == ["ＵＳ", "Ｅｍｂａｓｓｙ"]
+        for query in ("STRASSE", "straße", "fin", "FINANCE", "grosse"):
+            (hit,) = ledger.search(query)
+            assert hit.subject == "actor/street", query
+            assert hit.snippet == "Große Straße ﬁnance"
+        (hit,) = ledger.search("strasse fi")
+        assert [hit.snippet[a:b] for a, b in hit.highlights] == ["Straße", "ﬁ"]
+        assert ledger.search("ＵＳ", replay=True) == ledger.search("ＵＳ")

@@ -112,6 +112,40 @@ def test_errors_are_one_json_body(
     assert "Traceback" not in answer.text
 
 
+HUGE = "9" * 23
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        (f"/subjects/{POST}", "as_of"),
+        (f"/subjects/{POST}", "version"),
+        (f"/subjects/{POST}/versions/{HUGE}", "version"),
+        ("/log", "after"),
+        ("/log", "limit"),
+        ("/search", "limit"),
+        ("/proofs/consistency", "old"),
+    ],
+)
+def test_huge_numbers_are_quoted_as_given(api: httpx.Client, *, path: str, name: str) -> None:
+    params = {} if HUGE in path else {name: HUGE}
+    if path == "/search":
+        params["q"] = "labour"
+    answer = api.get(path, params=params)
+    assert answer.status_code == 400, answer.text
+    message = answer.json()["error"]["message"]
+    assert message.startswith(f"{name}: ")
+    assert repr(HUGE) in message  # the text given, never a clamped 9223372036854775807
+    assert "9223372036854775807'" not in message
+
+
+def test_long_numbers_are_shortened_in_errors(api: httpx.Client) -> None:
+    given = "9" * 200
+    message = api.get("/log", params={"after": given}).json()["error"]["message"]
+    assert given not in message
+    assert "'" + "9" * 39 + "\u2026'" in message
+
+
 def test_no_writes(api: httpx.Client) -> None:
     answer = api.post(f"/subjects/{POST}", json={})
     assert answer.status_code == 405
