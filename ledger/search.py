@@ -16,7 +16,8 @@ from ledger.log import LogReader
 from ledger.storage import damage
 from ledger.storage.damage import view_error
 from ledger.views import Views
-from projections.search_view import SearchHit, documents, hit_of, matches, terms_of
+from projections.search_text import matches, terms_of
+from projections.search_view import SearchHit, documents, hit_of
 
 
 class Search:

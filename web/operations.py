@@ -30,7 +30,7 @@ from ledger.formats.shapes import (
     timeline_entry_json,
 )
 from projections.rows import ROW_CLASSES
-from projections.search_view import MAX_QUERY
+from projections.search_text import MAX_QUERY
 from web import memento
 from web.params import CLOCKS, KIND, SLUG, VERSION, Param, filter_params, integer, one_of
 
