@@ -19,13 +19,18 @@ from typing import Annotated, Any, ClassVar, Protocol, Self, TypeVar, cast
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic_core import ErrorDetails
 
 from domain.errors import AlreadyExistsError, InvalidError, NotFoundError
 from domain.refs import Ref, SourceRef, parse_ref, subject_id
 from domain.worldtime import WorldTime
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-"""Text that must not be empty or only whitespace."""
+MAX_TEXT = 1_000_000
+"""The longest text the ledger records, in characters: a long-form post or article is a few
+hundred thousand; more is an attack on memory and on every reader's screen."""
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
+"""Text that must not be empty or only whitespace, at most :data:`MAX_TEXT` characters."""
 
 Version = Annotated[int, Field(ge=1)]
 
@@ -325,11 +330,21 @@ def build_value(cls: type[M], **fields: Any) -> M:
         raise InvalidError(f"{cls.__name__.lower()}.{describe_validation_error(error)}") from None
 
 
+def problem_message(problem: ErrorDetails) -> str:
+    """Why a value is refused, in the ledger's words, from one of pydantic's validation problems."""
+    context = problem.get("ctx") or {}
+    if problem["type"] == "string_too_long" and "max_length" in context:
+        return f"too long: at most {context['max_length']:,} characters"
+    if problem["type"] == "value_error" and "error" in context:
+        return str(context["error"])
+    return str(problem["msg"]).removeprefix("Value error, ")
+
+
 def describe_validation_error(error: ValidationError) -> str:
     """One line naming the first invalid field and what is wrong with it."""
     first = error.errors()[0]
     where = ".".join(str(part) for part in first["loc"])
-    message = str(first["msg"]).removeprefix("Value error, ")
+    message = problem_message(first)
     return f"{where}: {message}" if where else message
 
 

@@ -40,6 +40,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from domain.errors import CaseFileError, LedgerError
+from domain.events import problem_message
 from ledger import progress
 from ledger.commands import COMMANDS, Command
 from ledger.commands.base import QUOTE_LIMIT
@@ -304,16 +305,14 @@ def _describe(model: type[Command], problem: ErrorDetails) -> tuple[str | None, 
     """The case-file field a validation problem is about, and why, from its location and type."""
     loc = problem["loc"]
     if not loc:
-        return None, str(problem["msg"])
+        return None, problem_message(problem)
     if problem["type"] == "extra_forbidden":
         allowed = ", ".join(model.alias(name) for name, _ in model.input_fields())
         return _short(str(loc[0])), f"unknown field; {model.NAME} takes {allowed}"
     field_name = model.alias(str(loc[0]))
     if problem["type"] == "missing":
         return field_name, "missing: this field is required"
-    context = problem.get("ctx") or {}
-    given = context.get("error") if problem["type"] == "value_error" else None
-    reason = problem["msg"] if given is None else str(given)
+    reason = problem_message(problem)
     if len(loc) > 1:  # evidence.1.quote: ... says more than the field alone
         reason = ".".join([field_name, *(str(part) for part in loc[1:])]) + f": {reason}"
     return field_name, reason

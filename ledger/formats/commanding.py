@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from domain.errors import FormatError, LedgerError
+from domain.events import problem_message
 from ledger.commands import Command
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ def build(
     except ValidationError as error:
         problem = error.errors(include_url=False, include_input=False)[0]
         loc = problem["loc"]
-        reason = str(problem["msg"]).removeprefix("Value error, ")
+        reason = problem_message(problem)
         field = _format_field(str(loc[0]), names) if loc else None
         # handles.0: ... says which of several values; a field with no format name is named as it is.
         shown = loc[1:] if field is not None else loc
