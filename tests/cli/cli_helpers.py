@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import click
 from click.testing import Result
 
+from cli.main import ledger as ledger_command
 from ledger import Ledger
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "labour-harris-2024.toml"
 
 Run = Callable[..., Result]
+
+
+def every_command(
+    command: click.Command = ledger_command, path: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], click.Command]]:
+    """Every command and group under ``command`` (itself included, first), with its path of names."""
+    yield path, command
+    if isinstance(command, click.Group):
+        ctx = click.Context(command)
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            assert sub is not None, name
+            yield from every_command(sub, (*path, name))
 
 
 def log_snapshot(db: Path) -> list[tuple[Any, ...]]:

@@ -14,27 +14,21 @@ from pathlib import Path
 
 import click
 import pytest
-from cli_helpers import Run, assert_one_error_line
+from cli_helpers import Run, assert_one_error_line, every_command
 
-from cli.main import ledger as ledger_command
 from ledger import InvalidError, Ledger
 
 ARGUMENTS = {"ref": "post/labour-linkedin-invite", "text": "Harris"}
 
 
-def _taking_as_of(command: click.Command, path: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
-    if any(param.name == "as_of" for param in command.params):
-        arguments = [ARGUMENTS[p.name or ""] for p in command.params if isinstance(p, click.Argument)]
-        yield (*path, *arguments)
-    if isinstance(command, click.Group):
-        ctx = click.Context(command)
-        for name in command.list_commands(ctx):
-            sub = command.get_command(ctx, name)
-            assert sub is not None
-            yield from _taking_as_of(sub, (*path, name))
+def _taking_as_of() -> Iterator[tuple[str, ...]]:
+    for path, command in every_command():
+        if any(param.name == "as_of" for param in command.params):
+            arguments = [ARGUMENTS[p.name or ""] for p in command.params if isinstance(p, click.Argument)]
+            yield (*path, *arguments)
 
 
-COMMANDS = list(_taking_as_of(ledger_command, ()))
+COMMANDS = list(_taking_as_of())
 
 
 def test_the_walk_finds_every_reader() -> None:

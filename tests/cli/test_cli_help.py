@@ -6,23 +6,15 @@ from collections.abc import Iterator
 
 import click
 import pytest
+from cli_helpers import every_command
 from click.testing import CliRunner
 
 from cli.main import ledger as ledger_command
 
 
-def command_paths(
-    group: click.Group = ledger_command, path: tuple[str, ...] = ()
-) -> Iterator[tuple[str, ...]]:
-    """The path of every command and group under ``group``, itself included."""
-    yield path
-    ctx = click.Context(group)
-    for name in group.list_commands(ctx):
-        command = group.get_command(ctx, name)
-        if isinstance(command, click.Group):
-            yield from command_paths(command, (*path, name))
-        else:
-            yield (*path, name)
+def command_paths() -> Iterator[tuple[str, ...]]:
+    """The path of every command and group of ``ledger``, itself included."""
+    return (path for path, _ in every_command())
 
 
 PATHS = list(command_paths())

@@ -12,33 +12,27 @@ from pathlib import Path
 
 import click
 import pytest
-from cli_helpers import Run, assert_one_error_line, log_snapshot
+from cli_helpers import Run, assert_one_error_line, every_command, log_snapshot
 
-from cli.main import ledger as ledger_command
 from cli.text_input import MAY_NAME_A_FILE
 
 BAD = "ab\udcffc"  # what Python makes of the bytes b"ab\xffc" on a command line
 
 
-def _text_params(command: click.Command, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], str]]:
-    earlier: tuple[str, ...] = ()  # valid values for the arguments before this one
-    for param in command.params:
-        if isinstance(param.type, click.types.StringParamType) and not MAY_NAME_A_FILE & set(param.opts):
-            if isinstance(param, click.Option):
-                yield (*path, param.opts[0], BAD), param.opts[0]
-            else:
-                yield (*path, *earlier, BAD), param.human_readable_name
-        if isinstance(param, click.Argument):
-            earlier += ("post/fine",)
-    if isinstance(command, click.Group):
-        ctx = click.Context(command)
-        for name in command.list_commands(ctx):
-            sub = command.get_command(ctx, name)
-            assert sub is not None
-            yield from _text_params(sub, (*path, name))
+def _text_params() -> Iterator[tuple[tuple[str, ...], str]]:
+    for path, command in every_command():
+        earlier: tuple[str, ...] = ()  # valid values for the arguments before this one
+        for param in command.params:
+            if isinstance(param.type, click.types.StringParamType) and not MAY_NAME_A_FILE & set(param.opts):
+                if isinstance(param, click.Option):
+                    yield (*path, param.opts[0], BAD), param.opts[0]
+                else:
+                    yield (*path, *earlier, BAD), param.human_readable_name
+            if isinstance(param, click.Argument):
+                earlier += ("post/fine",)
 
 
-TEXT_PARAMS = list(_text_params(ledger_command, ()))
+TEXT_PARAMS = list(_text_params())
 
 
 def test_the_walk_finds_the_text_options() -> None:
