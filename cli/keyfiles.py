@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import shlex
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from domain.errors import InvalidError
 from ledger.integrity.cosignature import CosignerVerifier
@@ -41,20 +42,28 @@ def read_text(path: str, what: str) -> str:
         raise InvalidError(f"cannot read {what} {path}: {error}") from None
 
 
-def verifier_keys(keys: Sequence[str]) -> list[Verifier]:
-    """Verifier keys from files, or given literally."""
-    verifiers = []
+K = TypeVar("K", Verifier, CosignerVerifier)
+
+
+def _keys(keys: Sequence[str], parse: Callable[[str], K], what: str, option: str, kind: str) -> list[K]:
+    """Each of ``keys`` parsed: a file holding a key (read as ``what``), or the key itself (with a ``+``)."""
+    parsed = []
     for key in keys:
         if Path(key).is_file():
             try:
-                verifiers.append(Verifier.parse(read_text(key, "verifier key")))
+                parsed.append(parse(read_text(key, what)))
             except InvalidError as error:
                 raise InvalidError(f"{key}: {error}") from None
         elif "+" in key:
-            verifiers.append(Verifier.parse(key))
+            parsed.append(parse(key))
         else:
-            raise InvalidError(f"--key {key}: no such file, and not a verifier key")
-    return verifiers
+            raise InvalidError(f"{option} {key}: no such file, and not a {kind}")
+    return parsed
+
+
+def verifier_keys(keys: Sequence[str]) -> list[Verifier]:
+    """Verifier keys from files, or given literally."""
+    return _keys(keys, Verifier.parse, "verifier key", "--key", "verifier key")
 
 
 def refuse_shared_key(path: str, what: str = "signer key") -> None:
@@ -76,15 +85,4 @@ def read_signer(path: str) -> Signer:
 
 def witness_verifiers(keys: Sequence[str]) -> list[CosignerVerifier]:
     """Witness verifier keys (algorithm 0x04), from files or given literally."""
-    verifiers = []
-    for key in keys:
-        if Path(key).is_file():
-            try:
-                verifiers.append(CosignerVerifier.parse(read_text(key, "witness key")))
-            except InvalidError as error:
-                raise InvalidError(f"{key}: {error}") from None
-        elif "+" in key:
-            verifiers.append(CosignerVerifier.parse(key))
-        else:
-            raise InvalidError(f"--witness-key {key}: no such file, and not a witness verifier key")
-    return verifiers
+    return _keys(keys, CosignerVerifier.parse, "witness key", "--witness-key", "witness verifier key")
