@@ -19,12 +19,31 @@ took 12 s).
 
 from __future__ import annotations
 
-import wcwidth
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import wcwidth
+else:
+    # Its tables take longer to import than a timeline takes to read (issue #16): only for text
+    # with a character outside ONE_COLUMN.
+    from ledger.delegation import later_module
+
+    wcwidth = later_module("wcwidth")
+
+ONE_COLUMN = "".join(map(chr, range(0xA0, 0x250))) + "‐‑‒–—―‘’‚‛“”„‟†‡•…‰′″‹›€"
+"""Characters beyond ASCII that take one column each, whatever follows them (Latin letters, the
+quotes and dashes of the ledger's own wording): a test checks each against ``wcwidth``."""
+
+_AS_ASCII = str.maketrans(ONE_COLUMN, "x" * len(ONE_COLUMN))
+
+
+def _one_column_each(text: str) -> bool:
+    return text.isascii() or text.translate(_AS_ASCII).isascii()
 
 
 def display_width(text: str) -> int:
     """How many terminal columns ``text`` takes (one line, already made printable)."""
-    if text.isascii():
+    if _one_column_each(text):
         return len(text)
     return max(0, int(wcwidth.width(text)))
 
@@ -68,7 +87,7 @@ def wrap(line: str, width: int) -> list[str]:
 
 def _cut(word: str, width: int) -> list[str]:
     """A word cut into pieces of at most ``width`` columns (a wide character never split)."""
-    if word.isascii():
+    if _one_column_each(word):
         return [word[start : start + width] for start in range(0, len(word), width)]
     pieces: list[str] = []
     start, used = 0, 0

@@ -18,13 +18,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import cached_property
 from types import TracebackType
-from typing import Self, cast, overload
+from typing import TYPE_CHECKING, Self, cast, overload
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError, PersistenceError
 
-from domain import State
 from domain.errors import (
     ConflictError,
     InvalidError,
@@ -37,14 +37,9 @@ from domain.events import (
     fold,
 )
 from domain.refs import parse_ref, subject_id
-from domain.worldtime import When
 from ledger.application import LedgerApplication
 from ledger.asof import AsOfResolver
-from ledger.delegation import delegate
-from ledger.formats.interop import Interchange
-from ledger.formats.native import NativeFormats
-from ledger.integrity.api import Integrity
-from ledger.integrity.redaction import Redaction, redact_entry
+from ledger.delegation import delegate, later
 from ledger.log import LogReader
 from ledger.queries import AsOf, Queries
 from ledger.recorded import RecordedSubjects
@@ -53,11 +48,24 @@ from ledger.search import Search
 from ledger.spool import SpooledUnitOfWork
 from ledger.storage.backends import backend_for, default_user
 from ledger.storage.damage import opening_error, translate_storage_errors
-from ledger.storage.records import LogRecord
 from ledger.storage.seam import Storage
 from ledger.views import Views
-from projections.queries import StateAt
-from projections.runner import Projections
+
+if TYPE_CHECKING:
+    from domain import State
+    from domain.worldtime import When
+    from ledger.formats.interop import Interchange
+    from ledger.formats.native import NativeFormats
+    from ledger.integrity.api import Integrity
+    from ledger.integrity.redaction import Redaction
+    from ledger.storage.records import LogRecord
+    from projections.queries import StateAt
+    from projections.runner import Projections
+else:
+    # The parts a reading command never uses are imported when first used (issue #16: start-up).
+    Interchange = later("ledger.formats.interop", "Interchange")
+    NativeFormats = later("ledger.formats.native", "NativeFormats")
+    Integrity = later("ledger.integrity.api", "Integrity")
 
 
 @translate_storage_errors
@@ -90,16 +98,26 @@ class Ledger(LedgerRecording):
         self._reader = self.construct_reader()
         self._views = self.construct_views()
         self._queries = self.construct_queries()
-        self._integrity = self.construct_integrity()
         self._search = self.construct_search()
-        self._interchange = self.construct_interchange()
         self._subjects = RecordedSubjects(app, self.get, self._reader.history)
-        self._native = self.construct_native()
         self.read_only = False
         """The store cannot be written (a read-only file or file system): queries replay the log."""
         self._work: UnitOfWork | None = None
 
     # -- the parts ------------------------------------------------------------------------------
+    # Integrity and the formats are made on first use: a timeline needs neither (nor their imports).
+
+    @cached_property
+    def _integrity(self) -> Integrity:
+        return self.construct_integrity()
+
+    @cached_property
+    def _interchange(self) -> Interchange:
+        return self.construct_interchange()
+
+    @cached_property
+    def _native(self) -> NativeFormats:
+        return self.construct_native()
 
     def construct_storage(self) -> Storage:
         """The backend's seam: recorder, tree store, views' database, lock errors."""
@@ -189,6 +207,8 @@ class Ledger(LedgerRecording):
         :class:`InvalidError` for an entry with a v1 leaf, one already redacted, or a
         redaction record (the audit trail of a redaction is never erased).
         """
+        from ledger.integrity.redaction import redact_entry  # noqa: PLC0415 - only when redacting
+
         return redact_entry(self, ref, version, reason, recorded_by)
 
     def _projections(self) -> Projections:
@@ -353,7 +373,7 @@ class Ledger(LedgerRecording):
                 self._app.remember([state])
         if version is not None and state.version != version:
             raise NotFoundError(f"{ref} has no version {version} (latest is v{state.version})")
-        return cast(State, state)
+        return cast("State", state)
 
     history = delegate("_reader", LogReader.history)
 

@@ -12,12 +12,19 @@ reference it recorded.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from domain.actor import Handle
 from domain.worldtime import When
-from ledger import commands
+from ledger.delegation import later_module
 from ledger.recording_claims import ClaimRecording
 from ledger.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from ledger import commands
+else:
+    # The command models, imported when a command is first recorded: reading needs none (issue #16).
+    commands = later_module("ledger.commands")
 
 __all__ = ["LedgerRecording", "UnitOfWork"]
 

@@ -8,11 +8,18 @@ cases and corrections, :mod:`ledger.commands.subjects`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from domain.claim import Evidence
 from domain.worldtime import When
-from ledger import commands
+from ledger.delegation import later_module
 from ledger.unit_of_work import LedgerExecution
+
+if TYPE_CHECKING:
+    from ledger import commands
+else:
+    # The command models, imported when a command is first recorded: reading needs none (issue #16).
+    commands = later_module("ledger.commands")
 
 
 class ClaimRecording(LedgerExecution):

@@ -12,11 +12,39 @@
 - :mod:`~ledger.integrity.api`: :class:`Integrity`, the part :class:`ledger.Ledger` holds.
 """
 
-from ledger.integrity.api import TreeHead
-from ledger.integrity.checkpoint import Checkpoint
-from ledger.integrity.note import Signer, Verifier
-from ledger.integrity.proofs import ConsistencyProof, InclusionProof, ProofCheck, check_proof
-from ledger.integrity.verify import VerifyReport
+# Imported on first use (PEP 562): reading an entry needs ledger.integrity.content alone, and a
+# package's __init__ runs before any of its modules (issue #16: start-up).
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ledger.integrity.api import TreeHead
+    from ledger.integrity.checkpoint import Checkpoint
+    from ledger.integrity.note import Signer, Verifier
+    from ledger.integrity.proofs import ConsistencyProof, InclusionProof, ProofCheck, check_proof
+    from ledger.integrity.verify import VerifyReport
+
+_WHERE = {
+    "TreeHead": "ledger.integrity.api",
+    "Checkpoint": "ledger.integrity.checkpoint",
+    "Signer": "ledger.integrity.note",
+    "Verifier": "ledger.integrity.note",
+    "ConsistencyProof": "ledger.integrity.proofs",
+    "InclusionProof": "ledger.integrity.proofs",
+    "ProofCheck": "ledger.integrity.proofs",
+    "check_proof": "ledger.integrity.proofs",
+    "VerifyReport": "ledger.integrity.verify",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'ledger.integrity' has no attribute {name!r}")
+    import importlib  # noqa: PLC0415
+
+    value = getattr(importlib.import_module(_WHERE[name]), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Checkpoint",

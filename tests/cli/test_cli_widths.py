@@ -69,3 +69,13 @@ def test_a_word_of_megabytes_is_shown_whole(db: Path, run: Run) -> None:
     pieces = [line.split(None, 1)[-1] if line.startswith("text ") else line.strip() for line in text_lines]
     assert "".join(pieces).startswith(word)
     assert all(display_width(line) <= 120 for line in lines)
+
+
+def test_the_characters_measured_without_wcwidth_take_one_column_each() -> None:
+    """Text of ASCII and ONE_COLUMN is measured by its length, so a timeline need not import wcwidth."""
+    from cli.width import ONE_COLUMN  # noqa: PLC0415
+
+    assert [c for c in ONE_COLUMN if wcwidth.wcwidth(c) != 1] == []
+    for text in ("“quoted” — said…", "Zoë Ångström", "Zoe\u0308 “x”", "張偉 “x”", "a\u00ad-b"):
+        assert display_width(text) == wcwidth.width(text), text
+        assert all(display_width(line) <= 5 for line in wrap(text, 5)), text
