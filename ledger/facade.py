@@ -45,7 +45,6 @@ from ledger.queries import AsOf, Queries
 from ledger.recorded import RecordedSubjects
 from ledger.recording import LedgerRecording, UnitOfWork
 from ledger.search import Search
-from ledger.spool import SpooledUnitOfWork
 from ledger.storage.backends import backend_for, default_user
 from ledger.storage.damage import opening_error, translate_storage_errors
 from ledger.storage.seam import Storage
@@ -285,6 +284,8 @@ class Ledger(LedgerRecording):
         if self._work is not None:
             yield
             return
+        from ledger.spool import SpooledUnitOfWork  # noqa: PLC0415 - a reading command needs none
+
         work = self._work = (
             SpooledUnitOfWork(self._subjects.begin(), self._mapper, check_at_end=check_at_end)
             if spooled
@@ -315,6 +316,8 @@ class Ledger(LedgerRecording):
     def _commit(self, work: UnitOfWork) -> None:
         if not work.count:
             return
+        from ledger.spool import SpooledUnitOfWork  # noqa: PLC0415 - a reading command needs none
+
         try:
             if isinstance(work, SpooledUnitOfWork):
                 positions: Sequence[int] = self._recorder.insert_event_chunks(work.stored_chunks())

@@ -19,9 +19,8 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from domain.errors import InvalidError, StorageError
 from domain.refs import ref_kind
@@ -34,6 +33,9 @@ from projections.sql import Database, Session, Statement
 from projections.stored_rows import RawEntry
 from projections.subject_views import VIEW_NAMES, Known, SubjectView, ViewMovedError
 from projections.timeline_view import Members, TimelineView
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 T = TypeVar("T")
 
@@ -99,6 +101,9 @@ class _Pipeline:
             self._write(plan)
             return
         if self._executor is None:
+            # Imported here: a query that finds the views caught up never starts a thread (issue #16).
+            from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger-views")
         self._pending = self._executor.submit(self._write, plan)
 

@@ -35,7 +35,6 @@ the matches' offsets (:func:`snippet`), made here, the same on both.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -53,7 +52,6 @@ from projections.stored_rows import RawEntry, moment
 
 SEARCH = "view_search"
 
-logger = logging.getLogger(__name__)
 _WARNED: set[str] = set()
 
 _REVIEW = ("verdict", "rationale", "evidence")
@@ -307,7 +305,9 @@ class SearchView:
             self._trigram_index = found is not None
             if not self._trigram_index and self.table not in _WARNED:
                 _WARNED.add(self.table)
-                logger.warning(NO_TRIGRAMS)
+                import logging  # noqa: PLC0415 - PostgreSQL only, once: searching SQLite never imports it
+
+                logging.getLogger(__name__).warning(NO_TRIGRAMS)
 
 
 Candidate = tuple[int, int, str, str, int, str, str]

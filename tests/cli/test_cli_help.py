@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import click
 import pytest
@@ -74,22 +75,72 @@ def test_the_listed_summaries_are_the_commands_own() -> None:
             )
 
 
-def test_help_imports_no_command_nor_the_ledger() -> None:
-    """The start-up cost of --help (issue #16): no command module, no domain model, no storage."""
+HEAVY = ("cli", "domain", "ledger", "projections", "web", "pydantic", "eventsourcing", "jinja2", "starlette")
+HEAVY += ("uvicorn", "prov", "pyld", "extruct", "rich", "cryptography", "wcwidth", "concurrent", "logging")
+
+
+def loaded_modules(*args: str) -> set[str]:
+    """The modules of HEAVY a fresh interpreter has loaded after ``ledger ARGS`` (run through click)."""
     import subprocess  # noqa: PLC0415
     import sys  # noqa: PLC0415
 
     code = (
         "import sys\nfrom click.testing import CliRunner\nfrom cli.main import ledger\n"
-        "result = CliRunner().invoke(ledger, ['--help'])\nassert result.exit_code == 0, result.output\n"
-        "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('cli', 'domain', 'ledger', 'projections', 'pydantic', 'eventsourcing', 'jinja2', 'starlette',"
-        " 'prov'))))"
+        f"result = CliRunner().invoke(ledger, {list(args)!r})\nassert result.exit_code == 0, result.output\n"
+        f"print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})))"
     )
-    loaded = set(
-        subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True
-        ).stdout.split()
-    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return set(done.stdout.split())
+
+
+def test_help_imports_no_command_nor_the_ledger() -> None:
+    """The start-up cost of --help (issue #16): no command module, no domain model, no storage."""
+    loaded = loaded_modules("--help")
     assert not {"pydantic", "eventsourcing", "jinja2", "starlette", "prov", "projections"} & loaded
     assert not {"cli.read", "cli.record", "ledger.facade", "domain.post"} & loaded
+
+
+def test_a_timeline_imports_what_it_reads_with_and_no_more(tmp_path: Path) -> None:
+    """The start-up cost of reading (issue #16): ``ledger timeline`` and ``ledger show`` on caught-up
+    views import no command model, no integrity beyond leaves, no field format, no web or report stack."""
+    from ledger import Ledger  # noqa: PLC0415
+
+    db = str(tmp_path / "story.db")
+    with Ledger.open(db, recorded_by="desk") as ledger:
+        ledger.register_actor("actor/ada", name="Ada", kind="person")
+        ledger.publish_post(
+            "post/p", author="actor/ada", platform="x", text="“Quoted” — text", at="2024-10-14T09:00Z"
+        )
+        ledger.catch_up_projections()
+    never = {
+        "ledger.commands",
+        "ledger.formats.interop",
+        "ledger.formats.native",
+        "ledger.formats.cdx",
+        "ledger.formats.casefile",
+        "ledger.formats.report",
+        "ledger.integrity.api",
+        "ledger.integrity.verify",
+        "ledger.integrity.proofs",
+        "ledger.integrity.witness",
+        "ledger.spool",
+        "cli.record",
+        "cli.integrity",
+        "web",
+        "jinja2",
+        "starlette",
+        "uvicorn",
+        "prov",
+        "pyld",
+        "extruct",
+        "rich",
+        "cryptography",
+        "wcwidth",
+        "concurrent.futures",
+        "logging",
+    }
+    for args in (("timeline", "post/p"), ("show", "post/p"), ("log",)):
+        loaded = loaded_modules("--db", db, *args)
+        assert {"ledger.facade", "domain.post"} <= loaded, args  # the probe sees what it should
+        assert not never & loaded, (args, sorted(never & loaded))
