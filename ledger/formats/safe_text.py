@@ -52,6 +52,7 @@ Kept, because written text needs them and they hide nothing there:
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Each set in two parts: within the Basic Multilingual Plane, and beyond it (see _pattern).
@@ -74,9 +75,13 @@ _ASTRAL = (
 )
 _CONTEXTUAL = _JOINERS + _SELECTORS + _ASTRAL_SELECTORS + _TAGS + _CANCEL_TAG
 _ALWAYS += _ASTRAL
-_HIDDEN = re.compile(f"[{_ALWAYS}{_CONTEXTUAL}\t\n]")
-_SELECTOR = re.compile(f"[{_SELECTORS}{_ASTRAL_SELECTORS}]")
-_TAG = re.compile(f"[{_TAGS}{_CANCEL_TAG}]")
+# Every pattern is compiled when first used: classes with ranges beyond the Basic Multilingual Plane
+# take milliseconds each to compile, longer than the rest of `ledger --help` (issue #16), and most
+# processes print only text that needs one or two of them.
+_compiled = functools.cache(re.compile)
+_HIDDEN = f"[{_ALWAYS}{_CONTEXTUAL}\t\n]"
+_SELECTOR = f"[{_SELECTORS}{_ASTRAL_SELECTORS}]"
+_TAG = f"[{_TAGS}{_CANCEL_TAG}]"
 _BLACK_FLAG = "\U0001f3f4"
 _MOST_TAGS = 32
 
@@ -90,12 +95,9 @@ def _pattern(allowed: str, *, astral: bool) -> re.Pattern[str]:
     return re.compile(f"[{unsafe}{''.join(c for c in chr(9) + chr(10) if c not in allowed)}]")
 
 
-_UNSAFE = {
-    (newlines, tabs, astral): _pattern("\t" * tabs + "\n" * newlines, astral=astral)
-    for newlines in (True, False)
-    for tabs in (True, False)
-    for astral in (True, False)
-}
+@functools.cache
+def _unsafe(newlines: bool, tabs: bool, astral: bool) -> re.Pattern[str]:
+    return _pattern("\t" * tabs + "\n" * newlines, astral=astral)
 
 
 def _beyond_bmp(text: str) -> bool:
@@ -103,15 +105,18 @@ def _beyond_bmp(text: str) -> bool:
     return len(text.encode("utf-16-le", "surrogatepass")) > 2 * len(text)
 
 
-UNSAFE_CHARACTERS = _HIDDEN
-"""A pattern matching every character :func:`printable` may escape (some are kept where they belong)."""
+def __getattr__(name: str) -> re.Pattern[str]:
+    if name == "UNSAFE_CHARACTERS":
+        # A pattern matching every character printable() may escape (some are kept where they belong).
+        return _compiled(_HIDDEN)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
 def _visible(character: str, *, beyond_ascii: bool = False) -> bool:
-    return _HIDDEN.match(character) is None and (not beyond_ascii or character > "\x7f")
+    return _compiled(_HIDDEN).match(character) is None and (not beyond_ascii or character > "\x7f")
 
 
 def _kept(text: str, start: int, found: str) -> bool:
@@ -119,13 +124,13 @@ def _kept(text: str, start: int, found: str) -> bool:
     before = text[start - 1] if start else "\n"
     if found in _JOINERS:
         after = text[start + 1 : start + 2] or "\n"
-        if _SELECTOR.match(before):
+        if _compiled(_SELECTOR).match(before):
             # A selector kept before the joiner (❤️‍🔥): the character before it must be visible.
             before = text[start - 2] if start >= 2 and _kept(text, start - 1, before) else "\n"
         return _visible(before, beyond_ascii=True) and _visible(after, beyond_ascii=True)
-    if _TAG.match(found):
+    if _compiled(_TAG).match(found):
         return _in_flag(text, start)
-    if _SELECTOR.match(found):
+    if _compiled(_SELECTOR).match(found):
         return _visible(before)
     return False
 
@@ -165,4 +170,4 @@ def printable(text: str, *, newlines: bool = True, tabs: bool = True) -> str:
     length of ``text``; the result contains only printable characters
     (and newlines or tabs when allowed).
     """
-    return _UNSAFE[(newlines, tabs, _beyond_bmp(text))].sub(_escape, text)
+    return _unsafe(newlines, tabs, _beyond_bmp(text)).sub(_escape, text)
