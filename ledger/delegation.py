@@ -86,6 +86,18 @@ def _resolved(method: Any) -> Any:
     return method.resolve() if isinstance(method, Later) else method
 
 
+class _LaterStatic(staticmethod):  # type: ignore[type-arg]
+    """A static method of a part imported later: the function itself, once imported."""
+
+    def __get__(self, obj: object, owner: type[Any] | None = None) -> Any:
+        return _resolved(self.__func__)
+
+
+def later_static(function: Callable[P, R]) -> staticmethod[P, R]:
+    """``staticmethod(function)`` for a ``function`` of a ``later`` part: imported when first reached."""
+    return _LaterStatic(function)
+
+
 class Delegate(Generic[P, R]):
     """A method of a part, reached through the attribute holding the part."""
 

@@ -39,7 +39,7 @@ from domain.events import (
 from domain.refs import parse_ref, subject_id
 from ledger.application import LedgerApplication
 from ledger.asof import AsOfResolver
-from ledger.delegation import delegate, later
+from ledger.delegation import delegate, later, later_static
 from ledger.log import LogReader
 from ledger.queries import AsOf, Queries
 from ledger.recorded import RecordedSubjects
@@ -167,7 +167,7 @@ class Ledger(LedgerRecording):
     catch_up_projections = delegate("_views", Views.catch_up_projections)
     rebuild_projections = delegate("_views", Views.rebuild_projections)
     # Tamper evidence (ledger.integrity.api).
-    generate_key = staticmethod(Integrity.generate_key)
+    generate_key = later_static(Integrity.generate_key)
     tree_head = delegate("_integrity", Integrity.tree_head)
     checkpoints = delegate("_integrity", Integrity.checkpoints)
     checkpoint = delegate("_integrity", Integrity.checkpoint)
