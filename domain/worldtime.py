@@ -192,6 +192,8 @@ class WorldTime(BaseModel):
             last = cls.parse(end, assume_utc=assume_utc) if end else cls.instant(OPEN_END)
             return cls.window(first, last)
         try:
+            if _MOMENT.match(text):  # the most common form first: none of the others matches it
+                return cls._parse_moment(text, assume_utc=assume_utc)
             if _WAYBACK.fullmatch(text):
                 return cls._wayback(text)
             if _YEAR.fullmatch(text):
@@ -226,7 +228,7 @@ class WorldTime(BaseModel):
             )
         # fromisoformat knows only upper-case T and Z.
         text = text.upper()
-        clock = re.split(r"[T ]", text, maxsplit=1)[1]
+        clock = text[11:]  # after YYYY-MM-DD and T or a space (_MOMENT)
         zone = _ZONE.search(clock)
         moment = datetime.fromisoformat(text)
         if moment.tzinfo is None:
