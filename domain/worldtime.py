@@ -192,16 +192,16 @@ class WorldTime(BaseModel):
             last = cls.parse(end, assume_utc=assume_utc) if end else cls.instant(OPEN_END)
             return cls.window(first, last)
         try:
-            if _MOMENT.match(text):  # the most common form first: none of the others matches it
-                return cls._parse_moment(text, assume_utc=assume_utc)
-            if _WAYBACK.fullmatch(text):
-                return cls._wayback(text)
-            if _YEAR.fullmatch(text):
-                return cls.year(int(text))
-            if match := _MONTH.fullmatch(text):
-                return cls.month(int(match[1]), int(match[2]))
-            if _DAY.fullmatch(text):
-                return cls.day(date.fromisoformat(text))
+            # The most common form, an instant, is tried first: none of the others matches it.
+            if not _MOMENT.match(text):
+                if _WAYBACK.fullmatch(text):
+                    return cls._wayback(text)
+                if _YEAR.fullmatch(text):
+                    return cls.year(int(text))
+                if match := _MONTH.fullmatch(text):
+                    return cls.month(int(match[1]), int(match[2]))
+                if _DAY.fullmatch(text):
+                    return cls.day(date.fromisoformat(text))
             return cls._parse_moment(text, assume_utc=assume_utc)
         except ValueError as error:
             if isinstance(error, InvalidError):

@@ -28,6 +28,7 @@ from domain.refs import subject_id
 from ledger.storage.records import IMPORT_CHUNK
 from ledger.unit_of_work import Subjects, UnitOfWork
 
+
 def _id_bytes(originator_id: object) -> bytes:
     return originator_id.bytes if isinstance(originator_id, UUID) else UUID(str(originator_id)).bytes
 
@@ -75,7 +76,9 @@ class SpooledUnitOfWork(UnitOfWork):
                 """
                 PRAGMA journal_mode = OFF;
                 PRAGMA synchronous = OFF;
-                CREATE TABLE states (ref TEXT PRIMARY KEY, kind TEXT NOT NULL, body BLOB NOT NULL, folded TEXT);
+                CREATE TABLE states (
+                    ref TEXT PRIMARY KEY, kind TEXT NOT NULL, body BLOB NOT NULL, folded TEXT
+                );
                 CREATE TABLE events (
                     n INTEGER PRIMARY KEY, originator_id BLOB NOT NULL, version INTEGER NOT NULL,
                     topic TEXT NOT NULL, state BLOB NOT NULL
