@@ -28,11 +28,6 @@ from domain.refs import subject_id
 from ledger.storage.records import IMPORT_CHUNK
 from ledger.unit_of_work import Subjects, UnitOfWork
 
-
-def _id_bytes(originator_id: object) -> bytes:
-    return originator_id.bytes if isinstance(originator_id, UUID) else UUID(str(originator_id)).bytes
-
-
 _STATE_CLASSES: dict[str, type[SubjectState]] = {cls.__name__: cls for cls in get_args(State)}
 
 KEEP = 4096
@@ -213,3 +208,8 @@ class SpooledUnitOfWork(UnitOfWork):
         if pending and pending[0].originator_version == 1:
             return pending
         return [entry.event for entry in self._subjects.history(ref)] + pending
+
+
+def _id_bytes(originator_id: object) -> bytes:
+    """A stream id (a UUID from the ledger's mapper) as its 16 bytes."""
+    return originator_id.bytes if isinstance(originator_id, UUID) else UUID(str(originator_id)).bytes
