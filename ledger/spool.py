@@ -50,34 +50,49 @@ class SpooledUnitOfWork(UnitOfWork):
         self.states = self._recent
         self._count = 0
         self._spilled = False
+        """Whether a state was ever spooled (until then, the scratch file holds none to look up)."""
         self.created: set[UUID] | None = set()
         """The ids of the subjects this unit creates (None: too many to keep)."""
-        """Whether a state was ever spooled (until then, the scratch file holds none to look up)."""
-        self._unwritten: list[tuple[bytes, int, str, bytes]] = []
-        """Spooled events not yet in the scratch file, written a chunk at a time."""
-        self._folder = tempfile.TemporaryDirectory(prefix="ledger-spool-")
-        self._scratch = sqlite3.connect(Path(self._folder.name) / "spool.db", isolation_level=None)
-        self._scratch.executescript(
-            """
-            PRAGMA journal_mode = OFF;
-            PRAGMA synchronous = OFF;
-            CREATE TABLE states (ref TEXT PRIMARY KEY, kind TEXT NOT NULL, body BLOB NOT NULL, folded TEXT);
-            CREATE TABLE events (
-                n INTEGER PRIMARY KEY, originator_id BLOB NOT NULL, version INTEGER NOT NULL,
-                topic TEXT NOT NULL, state BLOB NOT NULL
-            );
-            BEGIN;
-            """
-        )
+        self._unwritten: list[StoredEvent] = []
+        """Pending events (as stored) not yet in the scratch file, written a chunk at a time once spooling."""
+        self._spooling = False
+        """Whether pending events go to the scratch file (more than ``keep`` of them); until then every
+        pending event is held in memory, by subject too (see :meth:`events_of`)."""
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
+        self._connection: sqlite3.Connection | None = None
+
+    @property
+    def _scratch(self) -> sqlite3.Connection:
+        """The scratch file, made at its first use."""
+        if self._connection is None:
+            self._folder = tempfile.TemporaryDirectory(prefix="ledger-spool-")
+            self._connection = sqlite3.connect(Path(self._folder.name) / "spool.db", isolation_level=None)
+            self._connection.executescript(
+                """
+                PRAGMA journal_mode = OFF;
+                PRAGMA synchronous = OFF;
+                CREATE TABLE states (
+                    ref TEXT PRIMARY KEY, kind TEXT NOT NULL, body BLOB NOT NULL, folded TEXT
+                );
+                CREATE TABLE events (
+                    n INTEGER PRIMARY KEY, originator_id BLOB NOT NULL, version INTEGER NOT NULL,
+                    topic TEXT NOT NULL, state BLOB NOT NULL
+                );
+                BEGIN;
+                """
+            )
+        return self._connection
 
     @property
     def count(self) -> int:
         return self._count
 
     def close(self) -> None:
-        """Delete the scratch file."""
-        self._scratch.close()
-        self._folder.cleanup()
+        """Delete the scratch file, if one was made."""
+        if self._connection is not None:
+            self._connection.close()
+        if self._folder is not None:
+            self._folder.cleanup()
 
     def exists(self, ref: str) -> bool:
         if ref in self._recent:
@@ -100,27 +115,34 @@ class SpooledUnitOfWork(UnitOfWork):
         ref = event.subject
         previous = self._recent.get(ref) or self._spooled(ref)
         self._keep_state(apply_in_world_order(previous, event, lambda: self.events_of(ref)))
-        stored = self._mapper.to_stored_event(event)
-        self._unwritten.append(
-            (UUID(str(stored.originator_id)).bytes, stored.originator_version, stored.topic, stored.state)
-        )
+        self._unwritten.append(self._mapper.to_stored_event(event))
         if self.created is not None and event.originator_version == 1:
             self.created.add(event.originator_id)
             if len(self.created) > CREATED_KEPT:
                 self.created = None
-        if len(self._unwritten) >= IMPORT_CHUNK:
-            self._write_events()
         self._count += 1
+        if not self._spooling:
+            self._pending.setdefault(ref, []).append(event)
+            if self._count > self._keep:
+                self._spooling = True
+                self._pending.clear()
+        if self._spooling and len(self._unwritten) >= IMPORT_CHUNK:
+            self._write_events()
 
     def _write_events(self) -> None:
-        """Write the spooled events held in memory to the scratch file."""
+        """Write the pending events held in memory to the scratch file."""
         self._scratch.executemany(
-            "INSERT INTO events (originator_id, version, topic, state) VALUES (?, ?, ?, ?)", self._unwritten
+            "INSERT INTO events (originator_id, version, topic, state) VALUES (?, ?, ?, ?)",
+            [(_id_bytes(s.originator_id), s.originator_version, s.topic, s.state) for s in self._unwritten],
         )
         self._unwritten.clear()
 
     def stored_chunks(self, size: int = IMPORT_CHUNK) -> Iterator[Sequence[StoredEvent]]:
         """The pending events as the store will hold them, in order, ``size`` at a time."""
+        if not self._spooling:
+            for start in range(0, len(self._unwritten), size):
+                yield self._unwritten[start : start + size]
+            return
         self._write_events()
         after = 0
         while True:
@@ -165,6 +187,8 @@ class SpooledUnitOfWork(UnitOfWork):
 
     def events_of(self, ref: str) -> list[Event]:
         """Every event of ``ref``: recorded, then spooled in this unit, in version order."""
+        if not self._spooling:
+            return super().events_of(ref)
         self._write_events()
         rows = self._scratch.execute(
             "SELECT version, topic, state FROM events WHERE originator_id = ? ORDER BY n",
@@ -184,3 +208,8 @@ class SpooledUnitOfWork(UnitOfWork):
         if pending and pending[0].originator_version == 1:
             return pending
         return [entry.event for entry in self._subjects.history(ref)] + pending
+
+
+def _id_bytes(originator_id: object) -> bytes:
+    """A stream id (a UUID from the ledger's mapper) as its 16 bytes."""
+    return originator_id.bytes if isinstance(originator_id, UUID) else UUID(str(originator_id)).bytes

@@ -32,6 +32,13 @@ if TYPE_CHECKING:
     from ledger.commands.base import Command
 
 
+PROVENANCES_KEPT = 1024
+"""How many provenances (who, sources, note) are kept once made: commands in a batch share a few."""
+
+_PROVENANCES: dict[tuple[str, tuple[str, ...], str | None], Provenance] = {}
+"""Provenances made, by their values (frozen, so shared): each is validated once, not per command."""
+
+
 class Subjects(Protocol):
     """What a unit of work needs of the ledger: recorded subjects."""
 
@@ -167,14 +174,19 @@ class LedgerExecution:
         return command.ref
 
     def _provenance(self, recorded_by: str | None, command: Command) -> Provenance:
+        who = recorded_by or self.recorded_by
+        key = (who, as_tuple(command.sources), command.note)
+        found = _PROVENANCES.get(key) if type(who) is str else None
+        if found is not None:
+            return found
         try:
-            return Provenance(
-                recorded_by=recorded_by or self.recorded_by,
-                sources=as_tuple(command.sources),
-                note=command.note,
-            )
+            made = Provenance(recorded_by=who, sources=key[1], note=key[2])
         except ValidationError as error:
             raise InvalidError(describe_validation_error(error), field="recorded_by") from None
+        if len(_PROVENANCES) >= PROVENANCES_KEPT:
+            _PROVENANCES.clear()
+        _PROVENANCES[key] = made
+        return made
 
     def _record(self, command: type[Command], arguments: dict[str, Any]) -> str:
         """Execute ``command`` built from a typed method's ``arguments`` (its ``locals()``)."""

@@ -160,6 +160,9 @@ def when(help: str, **kwargs: Any) -> Any:
 # Event fields named otherwise in commands.
 _EVENT_FIELDS = {"occurred_at": "at", "linked": "subjects"}
 
+_ARGUMENT_NAMES: dict[type[Command], tuple[str, ...]] = {}
+"""The names :meth:`Command.arguments` gives, per command class (found once)."""
+
 REGISTERED: dict[str, type[Command]] = {}
 """Every command class that names itself, by name: filled as the classes are defined."""
 
@@ -240,9 +243,13 @@ class Command(BaseModel):
 
     def arguments(self) -> dict[str, Any]:
         """The keywords of the domain function: every field but the subject and the provenance."""
-        return {
-            name: getattr(self, name) for name in type(self).model_fields if name not in {"ref", *PROVENANCE}
-        }
+        names = _ARGUMENT_NAMES.get(type(self))
+        if names is None:
+            names = _ARGUMENT_NAMES[type(self)] = tuple(
+                name for name in type(self).model_fields if name not in {"ref", *PROVENANCE}
+            )
+        values = self.__dict__
+        return {name: values[name] for name in names}
 
     @classmethod
     def field_named(cls, name: str | None) -> str | None:

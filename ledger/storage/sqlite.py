@@ -195,7 +195,7 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
             stamps = given
         # Writers are serialised and new ids are max+1, so the new rows are dense.
         records = [
-            LogRecord(position, UUID(str(s.originator_id)), s.originator_version, s.topic, s.state, stamp)
+            LogRecord(position, _uuid(s.originator_id), s.originator_version, s.topic, s.state, stamp)
             for position, s, stamp in zip(
                 range(last_position + 1, last_position + 1 + len(stored_events)),
                 stored_events,
@@ -353,3 +353,8 @@ def _unreadable(position: Any, why: str) -> UnreadableEntryError:
 def _short(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _uuid(originator_id: object) -> UUID:
+    """A stored event's stream id as a UUID (it is one already, from the ledger's mapper)."""
+    return originator_id if type(originator_id) is UUID else UUID(str(originator_id))
