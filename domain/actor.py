@@ -26,8 +26,10 @@ from domain.events import (
     as_tuple,
     build,
     build_value,
+    copied,
     creation_fields,
     next_fields,
+    trusted,
 )
 from domain.worldtime import WorldTime
 
@@ -103,14 +105,15 @@ class ActorRegistered(Event):
         return f"{self.kind} registered: {self.name}"
 
     def apply(self, state: None) -> ActorState:
-        return ActorState(
+        return trusted(
+            ActorState,
             ref=self.subject,
             version=self.originator_version,
             name=self.name,
             kind=self.kind,
             description=self.description,
             handles=self.handles,
-            held=tuple(HandleHeld(handle=h) for h in self.handles),
+            held=tuple(trusted(HandleHeld, handle=h) for h in self.handles),
             names=(self.name,),
         )
 
@@ -128,7 +131,7 @@ class ActorHandleAdded(Event):
 
     def apply(self, state: ActorState) -> ActorState:
         # A handle added while it may already be held opens a second period, but is one handle.
-        held = (*state.held, HandleHeld(handle=self.handle, since=self.occurred_at))
+        held = (*state.held, trusted(HandleHeld, handle=self.handle, since=self.occurred_at))
         handles = tuple(dict.fromkeys((*state.handles, self.handle)))
         return self.evolve(state, handles=handles, held=held)
 
@@ -148,9 +151,7 @@ class ActorHandleDropped(Event):
         # After a drop the handle is not held: every period of it still open ends here (two are
         # open when it was added again while it may already have been held).
         held = tuple(
-            h.model_copy(update={"until": self.occurred_at})
-            if h.handle == self.handle and h.until is None
-            else h
+            copied(h, {"until": self.occurred_at}) if h.handle == self.handle and h.until is None else h
             for h in state.held
         )
         handles = tuple(h for h in state.handles if h != self.handle)

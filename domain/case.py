@@ -16,6 +16,7 @@ from domain.events import (
     creation_fields,
     next_fields,
     require_existing,
+    trusted,
 )
 from domain.refs import Ref
 from domain.worldtime import WorldTime
@@ -50,7 +51,8 @@ class CaseOpened(Event):
         return f"case opened: {self.title}"
 
     def apply(self, state: None) -> CaseState:
-        return CaseState(
+        return trusted(
+            CaseState,
             ref=self.subject,
             version=self.originator_version,
             title=self.title,
@@ -87,7 +89,7 @@ class NoteAdded(Event):
         return f"note: {self.text}"
 
     def apply(self, state: CaseState) -> CaseState:
-        note = CaseNote(version=self.originator_version, text=self.text, at=self.occurred_at)
+        note = trusted(CaseNote, version=self.originator_version, text=self.text, at=self.occurred_at)
         return self.evolve(state, notes=(*state.notes, note))
 
 

@@ -32,6 +32,7 @@ from domain.events import (
     next_fields,
     refuse_before,
     require_existing,
+    trusted,
 )
 from domain.refs import ActorRef, Ref
 from domain.worldtime import WorldTime
@@ -92,7 +93,8 @@ class CommentRequested(Event):
         return text
 
     def apply(self, state: None) -> CommentRequestState:
-        return CommentRequestState(
+        return trusted(
+            CommentRequestState,
             ref=self.subject,
             version=self.originator_version,
             requester=self.requester,

@@ -62,6 +62,43 @@ class SubjectState(Frozen):
 
 
 S = TypeVar("S", bound=SubjectState)
+M = TypeVar("M", bound=BaseModel)
+
+_set = object.__setattr__
+
+
+def copied(state: M, changes: dict[str, Any]) -> M:
+    """``state.model_copy(update=changes)``, for a frozen model without extras or private
+    attributes, in a quarter of the time: replay copies a state per event."""
+    cls = type(state)
+    new = cls.__new__(cls)
+    _set(new, "__dict__", {**state.__dict__, **changes})
+    _set(new, "__pydantic_extra__", None)
+    _set(new, "__pydantic_fields_set__", state.__pydantic_fields_set__ | changes.keys())
+    _set(new, "__pydantic_private__", None)
+    return new
+
+
+_FIELDS: dict[type[BaseModel], tuple[tuple[str, Any], ...]] = {}
+
+
+def trusted(cls: type[M], **values: Any) -> M:
+    """``cls(**values)`` without validating ``values``, for a frozen model without extras or
+    private attributes: an event's ``apply`` builds states and values from its own fields, valid
+    and of the right types already (validating them again was most of the cost of applying it).
+
+    Fields left out take their defaults (none of these models has a default factory).
+    """
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        fields = _FIELDS[cls] = tuple((name, field.default) for name, field in cls.model_fields.items())
+    new = cls.__new__(cls)
+    _set(new, "__dict__", {name: values.get(name, default) for name, default in fields})
+    _set(new, "__pydantic_extra__", None)
+    _set(new, "__pydantic_fields_set__", set(values))
+    _set(new, "__pydantic_private__", None)
+    return new
+
 
 _TOPICS: dict[str, type[Event]] = {}
 _NO_TIME = datetime.min.replace(tzinfo=UTC)
@@ -116,7 +153,8 @@ class Event(Frozen):
         version = max(state.version, self.originator_version)
         if self.occurred_at is not None:
             changes["folded_to"] = self.occurred_at.sort_key
-        return state.model_copy(update={**changes, "version": version})
+        changes["version"] = version
+        return copied(state, changes)
 
 
 def event_class(topic: str) -> type[Event]:
@@ -211,7 +249,8 @@ class EntryCorrected(Event):
         return f"correction of entry v{self.corrects_version}: {self.reason}"
 
     def apply(self, state: S) -> S:
-        correction = Correction(
+        correction = trusted(
+            Correction,
             version=self.originator_version,
             corrects_version=self.corrects_version,
             reason=self.reason,
@@ -317,9 +356,6 @@ def build(cls: type[E], **fields: Any) -> E:
     except ValidationError as error:
         loc = error.errors()[0]["loc"]
         raise InvalidError(describe_validation_error(error), field=str(loc[0]) if loc else None) from None
-
-
-M = TypeVar("M", bound=BaseModel)
 
 
 def build_value(cls: type[M], **fields: Any) -> M:

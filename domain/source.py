@@ -16,6 +16,7 @@ from domain.events import (
     next_fields,
     refuse_before,
     require_existing,
+    trusted,
 )
 from domain.refs import ActorRef
 from domain.worldtime import WorldTime
@@ -63,7 +64,8 @@ class SourceRegistered(Event):
         return f"{self.kind} published: {self.title}"
 
     def apply(self, state: None) -> SourceState:
-        return SourceState(
+        return trusted(
+            SourceState,
             ref=self.subject,
             version=self.originator_version,
             title=self.title,
@@ -87,7 +89,7 @@ class SourceArchived(Event):
         return f"archived at {self.url}"
 
     def apply(self, state: SourceState) -> SourceState:
-        capture = ArchiveCapture(url=self.url, captured_at=self.occurred_at, digest=self.digest)
+        capture = trusted(ArchiveCapture, url=self.url, captured_at=self.occurred_at, digest=self.digest)
         return self.evolve(state, archives=(*state.archives, capture))
 
 

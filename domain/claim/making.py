@@ -18,6 +18,7 @@ from domain.events import (
     next_fields,
     refuse_before,
     require_existing,
+    trusted,
 )
 from domain.refs import ActorRef, PostRef, Ref
 from domain.worldtime import WorldTime
@@ -54,7 +55,8 @@ class ClaimMade(Event):
         return f"claim made by {self.claimant} in {self.post}: “{self.text}”"
 
     def apply(self, state: None) -> ClaimState:
-        return ClaimState(
+        return trusted(
+            ClaimState,
             ref=self.subject,
             version=self.originator_version,
             text=self.text,
@@ -62,7 +64,7 @@ class ClaimMade(Event):
             post=self.post,
             about=self.about,
             made_at=self.occurred_at,
-            appearances=(Appearance(post=self.post, by=self.claimant, at=self.occurred_at),),
+            appearances=(trusted(Appearance, post=self.post, by=self.claimant, at=self.occurred_at),),
         )
 
 
@@ -86,7 +88,7 @@ class ClaimRepeated(Event):
         return f"claim repeated by {self.by} in {self.post}"
 
     def apply(self, state: ClaimState) -> ClaimState:
-        appearance = Appearance(post=self.post, by=self.by, at=self.occurred_at)
+        appearance = trusted(Appearance, post=self.post, by=self.by, at=self.occurred_at)
         return self.evolve(state, appearances=(*state.appearances, appearance))
 
 

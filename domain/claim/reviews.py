@@ -23,6 +23,7 @@ from domain.events import (
     next_fields,
     refuse_before,
     require_existing,
+    trusted,
 )
 from domain.refs import ActorRef
 from domain.worldtime import WorldTime
@@ -71,7 +72,8 @@ class Reviewed(Event):
 
     def review(self, stance: Stance) -> Review:
         """The review this event records."""
-        return Review(
+        return trusted(
+            Review,
             kind=self.KIND,
             version=self.originator_version,
             stance=stance,

@@ -11,7 +11,7 @@ from typing import ClassVar, Self
 from pydantic import model_validator
 
 from domain.errors import InvalidError
-from domain.events import Directory, Event, Provenance, Text, build, next_fields
+from domain.events import Directory, Event, Provenance, Text, build, next_fields, trusted
 from domain.post.history import after_publication, checked, while_gone, while_live
 from domain.post.state import (
     DeletedBy,
@@ -76,7 +76,8 @@ class PostArchived(Event):
         return f"archived at {self.url}" + (f" ({', '.join(shown)})" if shown else "")
 
     def apply(self, state: PostState) -> PostState:
-        capture = PostCapture(
+        capture = trusted(
+            PostCapture,
             url=self.url,
             captured_at=self.occurred_at,
             digest=self.digest,
@@ -107,7 +108,7 @@ class PostDeleted(Event):
             deleted_at=self.occurred_at,
             deleted_by=self.deleted_by,
             deletions=state.deletions + 1,
-            turns=(*state.turns, Turn(kind="deleted", at=self.occurred_at)),
+            turns=(*state.turns, trusted(Turn, kind="deleted", at=self.occurred_at)),
         )
 
 
@@ -126,7 +127,7 @@ class PostRestored(Event):
             state,
             status="live",
             restored_at=self.occurred_at,
-            turns=(*state.turns, Turn(kind="restored", at=self.occurred_at)),
+            turns=(*state.turns, trusted(Turn, kind="restored", at=self.occurred_at)),
         )
 
 

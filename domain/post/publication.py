@@ -16,6 +16,7 @@ from domain.events import (
     creation_fields,
     next_fields,
     require_existing,
+    trusted,
 )
 from domain.post.history import while_live
 from domain.post.state import (
@@ -74,7 +75,8 @@ class PostPublished(Event):
         return f"published on {self.platform}{reply}: {shown}"
 
     def apply(self, state: None) -> PostState:
-        return PostState(
+        return trusted(
+            PostState,
             ref=self.subject,
             version=self.originator_version,
             platform=self.platform,
@@ -84,7 +86,7 @@ class PostPublished(Event):
             published_at=self.occurred_at,
             texts=()
             if self.text is None or self.text_sha256 is None
-            else (TextVersion(text=self.text, sha256=self.text_sha256, since=self.occurred_at),),
+            else (trusted(TextVersion, text=self.text, sha256=self.text_sha256, since=self.occurred_at),),
         )
 
 
@@ -107,8 +109,12 @@ class PostMetricsObserved(Event):
         return "reach observed: " + ", ".join(counts)
 
     def apply(self, state: PostState) -> PostState:
-        observation = MetricsObservation(
-            observed_at=self.occurred_at, views=self.views, likes=self.likes, reposts=self.reposts
+        observation = trusted(
+            MetricsObservation,
+            observed_at=self.occurred_at,
+            views=self.views,
+            likes=self.likes,
+            reposts=self.reposts,
         )
         return self.evolve(state, metrics=(*state.metrics, observation))
 
@@ -131,7 +137,7 @@ class PostEdited(Event):
         return f"edited: “{clip(self.text)}”"
 
     def apply(self, state: PostState) -> PostState:
-        version = TextVersion(text=self.text, sha256=self.text_sha256, since=self.occurred_at)
+        version = trusted(TextVersion, text=self.text, sha256=self.text_sha256, since=self.occurred_at)
         return self.evolve(state, texts=(*state.texts, version), edits=state.edits + 1)
 
 
