@@ -249,6 +249,26 @@ class CompactRange:
         hashes.append(current)
         self.size += 1
 
+    def extend_digests(self, leaves: Iterable[bytes], digests: list[bytes]) -> None:
+        """As :meth:`push` for each leaf, appending to ``digests`` only the hash of each leaf and node.
+
+        They come in the order of their stored rows, ``(position, level)``: a leaf, then the nodes
+        it completes, which all end at its position, level by level. ``verify`` compares them with
+        the stored hashes in bulk; the loop of :meth:`push` without a key tuple per hash.
+        """
+        hashes, size = self._hashes, self.size
+        append, pop, sha256 = digests.append, hashes.pop, hashlib.sha256
+        for leaf in leaves:
+            append(leaf)
+            current, index = leaf, size
+            while index & 1:
+                current = sha256(b"\x01" + pop() + current).digest()
+                append(current)
+                index >>= 1
+            hashes.append(current)
+            size += 1
+        self.size = size
+
     @property
     def hashes(self) -> tuple[bytes, ...]:
         """The frontier: hashes of the perfect subtrees of the current tree, left to right."""
