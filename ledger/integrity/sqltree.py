@@ -32,14 +32,6 @@ BulkInsert = Callable[[Session, str, Sequence[TreeRow]], None]
 # The column is named recorded_at in the stored format; it holds microseconds since the epoch.
 _CHECKPOINT_COLUMNS = "seq, size, note, recorded_at"
 
-#: A key that is some node's: integers, a level a node can have, the position a multiple of 2**level.
-#: (SQLite keeps any type in any column, hence its type checks; PostgreSQL's columns are typed.)
-_VALID_KEY = {
-    "sqlite": "typeof(position) = 'integer' AND typeof(level) = 'integer' AND level BETWEEN 0 AND 62 "
-    "AND position % (1 << level) = 0",
-    "postgresql": "level BETWEEN 0 AND 62 AND mod(position, CAST(1 AS BIGINT) << level) = 0",
-}
-
 
 def insert_each(session: Session, table: str, rows: Sequence[TreeRow]) -> None:
     """The portable bulk insert: one ``executemany``."""
@@ -102,20 +94,6 @@ class SQLTreeStore(TreeRecorder):
             )
         # verify reads every row: rebuild only those whose hash is not bytes already (PostgreSQL's).
         return [row if type(row[2]) is bytes else (row[0], row[1], bytes(row[2])) for row in rows]
-
-    def select_tree_hashes(self, after: int, until: int) -> tuple[int, list[bytes]] | None:
-        # Only the hashes: no key tuple per row. The keys are checked in one count instead (see
-        # TreeRecorder.select_tree_hashes); verify falls back to select_tree_rows on any difference.
-        valid = _VALID_KEY.get(self._database.dialect.name)
-        if valid is None:
-            return None
-        where = f"FROM {self._nodes} WHERE (position, level) > (?, 64) AND position <= ?"
-        with self._database.transaction() as session:
-            session.plain_rows()
-            odd = session.one(f"SELECT COUNT(*) {where} AND NOT ({valid})", (after, until))
-            rows = session.query(f"SELECT hash {where} ORDER BY position, level", (after, until))
-        hashes = [row[0] if type(row[0]) is bytes else bytes(row[0]) for row in rows]
-        return (odd[0] if odd else 0), hashes
 
     def insert_checkpoint(self, note: str, size: int, *, after: int) -> StoredCheckpoint:
         stored = StoredCheckpoint(after + 1, size, note, now_micros())

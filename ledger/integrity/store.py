@@ -74,19 +74,6 @@ class TreeRecorder(ABC):
     def select_tree_rows(self, after: tuple[int, int], limit: int) -> Sequence[TreeRow]:
         """Up to ``limit`` stored rows with ``(position, level) > after``, in that order."""
 
-    def select_tree_hashes(self, after: int, until: int) -> tuple[int, list[bytes]] | None:
-        """The rows :meth:`select_tree_rows` gives from ``(after, 64)`` up to position ``until``, in bulk.
-
-        ``(odd, hashes)``: the hashes of the stored rows with ``(position, level) > (after, 64)`` and
-        ``position <= until``, in that order, and how many of those rows have a key that is no
-        node's (a position not a multiple of ``2**level``, say). With ``odd == 0`` and as many
-        hashes as nodes completed in positions ``after + 1 .. until``, the rows are exactly those
-        nodes, so comparing the hashes compares the rows (``verify``'s fast path). None where a
-        backend has no such query.
-        """
-        del after, until
-        return None
-
     @abstractmethod
     def insert_checkpoint(self, note: str, size: int, *, after: int) -> StoredCheckpoint:
         """Append a checkpoint, if the last one stored is still number ``after`` (else ConflictError)."""

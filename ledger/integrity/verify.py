@@ -224,7 +224,7 @@ class TreeReplay:
         """Replay the log; ``(size, root)`` at each size in ``stops``, once all before it has checked."""
         compact, tree, audit = self.compact, self._tree, self._audit
         # Plain rows in, a batch at a time: verify reads every entry, so nothing per entry that it
-        # does not need (see leaf_hashes, select_log_rows and select_tree_hashes).
+        # does not need (see leaf_hashes, select_log_rows and CompactRange.extend_rows).
         for batch in _batches(self._recorder, compact.size, self._until):
             start, count, failure = compact.size, len(batch), None
             # Positions come in increasing order, so they are dense if the first and last are right.
@@ -255,17 +255,18 @@ class TreeReplay:
                         failure = error
                         break
             end = start + len(leaves)
-            digests: list[bytes] = []
+            expected: list[TreeRow] = []
             reached: list[tuple[int, bytes]] = []
             done = 0
             for stop in sorted(size for size in stops if start < size <= end):
-                compact.extend_digests(leaves[done : stop - start], digests)
+                compact.extend_rows(leaves[done : stop - start], expected)
                 done = stop - start
                 reached.append((stop, compact.root()))
-            compact.extend_digests(leaves[done:] if done else leaves, digests)
+            compact.extend_rows(leaves[done:] if done else leaves, expected)
             # Earlier positions fail first: compare what was rebuilt before any failure above.
-            if digests:
-                _compare_nodes(tree, start, end, digests)
+            stored = tree.select_tree_rows((start, 64), len(expected)) if expected else []
+            if stored != expected:
+                raise _first_mismatch(expected, stored)
             if failure is not None:
                 raise failure
             yield from reached
@@ -276,23 +277,6 @@ class TreeReplay:
                 f"while its tree goes on to position {extra[0][0]} (the log was truncated)",
                 position=size + 1,
             )
-
-
-def _compare_nodes(tree: TreeRecorder, start: int, end: int, digests: list[bytes]) -> None:
-    """Compare the hashes rebuilt for positions ``start + 1 .. end`` with the stored rows; raise at the first
-    that differs. In bulk (the hashes alone) when the store can; row by row when that finds a difference."""
-    fast = tree.select_tree_hashes(start, end)
-    if fast is not None and fast[0] == 0 and fast[1] == digests:
-        return
-    expected: list[TreeRow] = []
-    hashes = iter(digests)
-    for position in range(start + 1, end + 1):
-        # A leaf, then each node that ends at its position: levels 0 .. its trailing zero bits.
-        for level in range((position & -position).bit_length()):
-            expected.append((position, level, next(hashes)))
-    stored = tree.select_tree_rows((start, 64), len(expected))
-    if stored != expected:
-        raise _first_mismatch(expected, stored)
 
 
 def _check_root(target: _Target, root: bytes, targets: Sequence[_Target]) -> None:
