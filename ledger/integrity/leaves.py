@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import hashlib
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -154,6 +155,45 @@ def leaf_hash_of(row: LeafRow) -> bytes:
             ) from None
         data = (_V1_PREFIX, middle, topic_bytes, _LENGTH.pack(len(state)), state, tail)
     return _sha256(b"".join(data)).digest()
+
+
+_REDACTED_MARK, _SALT_MARK, _SALT_SUFFIX = content.REDACTED_MARK, content.SALT_MARK, content._SALT_SUFFIX
+
+
+def leaf_hashes(rows: Sequence[LeafRow], leaves: list[bytes], marked: list[int]) -> int | None:
+    """Append the leaf hash of each row to ``leaves``, as :func:`leaf_hash_of` would, in order.
+
+    Stops at the first row that has no leaf and gives its index (None when every row has one).
+    The index of each row whose state carries the redaction mark is appended to ``marked``
+    (so that verify scans each state for it once). One loop, no call per entry (verify's path).
+    """
+    append, mark = leaves.append, marked.append
+    split, sha256 = content.split, _sha256
+    middle_of, v2_tail, v1_tail, length = _MIDDLE.pack, _V2_TAIL.pack, _TAIL.pack, _LENGTH.pack
+    for i, (position, stream, version, topic, state, recorded_us) in enumerate(rows):
+        try:
+            redacted = _REDACTED_MARK in state
+            if redacted:
+                mark(i)
+            if len(stream) != 16:
+                return i
+            topic_bytes = topic.encode()
+            middle = middle_of(position, 16, stream, 8, version, len(topic_bytes))
+            if state.endswith(b"}") and (
+                redacted or state.find(_SALT_MARK, max(len(state) - _SALT_SUFFIX, 0)) >= 0
+            ):
+                parts = split(state)
+                structure = parts.structure
+                data = (
+                    _V2_PREFIX, middle, topic_bytes, length(len(structure)), structure,
+                    v2_tail(32, parts.digest, 8, recorded_us),
+                )  # fmt: skip
+            else:
+                data = (_V1_PREFIX, middle, topic_bytes, length(len(state)), state, v1_tail(8, recorded_us))
+        except (InvalidError, ValueError, TypeError, AttributeError, struct.error):
+            return i
+        append(sha256(b"".join(data)).digest())
+    return None
 
 
 def record_leaf_hash(record: LogRecord) -> bytes:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -29,7 +30,7 @@ from domain.errors import InvalidError, NotFoundError, StorageError, Verificatio
 from domain.events import EntryRedacted, Provenance, redact
 from domain.refs import parse_ref, subject_id
 from ledger.integrity import content
-from ledger.storage.records import LogRecord, LogRecorder
+from ledger.storage.records import LeafRow, LogRecord, LogRecorder
 
 
 def placeholder(when: datetime, by: str, reason: str) -> str:
@@ -202,6 +203,17 @@ _REDACTED_MARK = content.REDACTED_MARK
 def concerns_redaction(topic: str, state: bytes) -> bool:
     """Whether :meth:`RedactionAudit.see` has anything to check in an entry of this type and state."""
     return topic == EntryRedacted.TOPIC or _REDACTED_MARK in state
+
+
+def rows_concerning_redaction(rows: Sequence[LeafRow], marked: Iterable[int], count: int) -> list[int]:
+    """The indexes, below ``count``, of the rows :func:`concerns_redaction`, in order.
+
+    ``marked`` holds the indexes of the rows whose state carries the redaction mark, found already.
+    """
+    topic = EntryRedacted.TOPIC
+    found = {i for i in marked if i < count}
+    found.update(i for i in range(count) if rows[i][3] == topic)
+    return sorted(found)
 
 
 @dataclass

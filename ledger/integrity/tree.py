@@ -249,6 +249,28 @@ class CompactRange:
         hashes.append(current)
         self.size += 1
 
+    def extend_rows(self, leaves: Iterable[bytes], rows: list[tuple[int, int, bytes]]) -> None:
+        """As :meth:`push` for each leaf, appending to ``rows`` each leaf and node as its stored row.
+
+        A row is ``(position, level, hash)``, where a store keeps it (see
+        :mod:`~ledger.integrity.store`): a leaf, then the nodes it completes, all ending at its
+        position, level by level; so in ``(position, level)`` order. ``verify`` compares them with
+        the stored rows as they are: the loop of :meth:`push` without a second tuple per node.
+        """
+        hashes, size = self._hashes, self.size
+        append, pop, sha256 = rows.append, hashes.pop, hashlib.sha256
+        for leaf in leaves:
+            size += 1
+            append((size, 0, leaf))
+            current, index, level = leaf, size - 1, 0
+            while index & 1:
+                current = sha256(b"\x01" + pop() + current).digest()
+                level += 1
+                append((size, level, current))
+                index >>= 1
+            hashes.append(current)
+        self.size = size
+
     @property
     def hashes(self) -> tuple[bytes, ...]:
         """The frontier: hashes of the perfect subtrees of the current tree, left to right."""

@@ -23,8 +23,7 @@ names that checkpoint and the positions it could be.
 from __future__ import annotations
 
 import gc
-import struct
-from collections.abc import Container, Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,9 +33,9 @@ from domain.errors import InvalidError, UnreadableEntryError, VerificationError
 from ledger import progress
 from ledger.formats.wording import counted
 from ledger.integrity.checkpoint import Checkpoint, open_checkpoint, parse_checkpoint
-from ledger.integrity.leaves import leaf_hash_of
+from ledger.integrity.leaves import leaf_hashes
 from ledger.integrity.note import Verifier, encode_base64
-from ledger.integrity.redaction import RedactionAudit, concerns_redaction
+from ledger.integrity.redaction import RedactionAudit, rows_concerning_redaction
 from ledger.integrity.store import StoredCheckpoint, TreeRecorder, TreeRow
 from ledger.integrity.tree import EMPTY_ROOT, CompactRange
 from ledger.storage.records import LeafRow, LogRecord, LogRecorder
@@ -221,45 +220,50 @@ class TreeReplay:
             for _ in self.roots():
                 pass
 
-    def roots(self, stops: Container[int] = ()) -> Iterator[tuple[int, bytes]]:
+    def roots(self, stops: Collection[int] = ()) -> Iterator[tuple[int, bytes]]:
         """Replay the log; ``(size, root)`` at each size in ``stops``, once all before it has checked."""
         compact, tree, audit = self.compact, self._tree, self._audit
-        # Plain rows in, plain tuples out: verify reads every entry, so nothing per entry that
-        # it does not need (see leaf_hash_of and select_log_rows).
+        # Plain rows in, a batch at a time: verify reads every entry, so nothing per entry that it
+        # does not need (see leaf_hashes, select_log_rows and CompactRange.extend_rows).
         for batch in _batches(self._recorder, compact.size, self._until):
-            start = compact.size
-            computed: list[tuple[int, int, bytes]] = []
-            reached: list[tuple[int, bytes]] = []
-            failure = None
-            push = compact.push
-            for row in batch:
-                position = compact.size + 1
-                if row[0] != position:
-                    failure = VerificationError(
-                        f"position {position}: the entry is missing from the log "
-                        f"(the next one is at {row[0]})",
-                        position=position,
-                    )
-                    break
-                try:
-                    leaf = leaf_hash_of(row)
-                except (InvalidError, ValueError, TypeError, AttributeError, struct.error):
-                    failure = VerificationError(
-                        f"position {position}: the stored entry is malformed and has no leaf",
-                        position=position,
-                    )
-                    break
-                push(leaf, computed)
-                if audit is not None and concerns_redaction(row[3], row[4]):
+            start, count, failure = compact.size, len(batch), None
+            # Positions come in increasing order, so they are dense if the first and last are right.
+            if batch[0][0] != start + 1 or batch[-1][0] != start + count:
+                count = next(i for i, row in enumerate(batch) if row[0] != start + 1 + i)
+                failure = VerificationError(
+                    f"position {start + count + 1}: the entry is missing from the log "
+                    f"(the next one is at {batch[count][0]})",
+                    position=start + count + 1,
+                )
+            leaves: list[bytes] = []
+            marked: list[int] = []
+            malformed = leaf_hashes(batch[:count] if failure else batch, leaves, marked)
+            if malformed is not None:
+                count = malformed
+                failure = VerificationError(
+                    f"position {start + count + 1}: the stored entry is malformed and has no leaf",
+                    position=start + count + 1,
+                )
+            if audit is not None:
+                for i in rows_concerning_redaction(batch, marked, count):
+                    row = batch[i]
                     try:
-                        audit.see(LogRecord(position, UUID(bytes=row[1]), *row[2:]))
+                        audit.see(LogRecord(row[0], UUID(bytes=row[1]), *row[2:]))
                     except VerificationError as error:
+                        # Its leaf was pushed before it was seen: the tree is compared up to it.
+                        del leaves[i + 1 :]
                         failure = error
                         break
-                if position in stops:
-                    reached.append((position, compact.root()))
+            end = start + len(leaves)
+            expected: list[TreeRow] = []
+            reached: list[tuple[int, bytes]] = []
+            done = 0
+            for stop in sorted(size for size in stops if start < size <= end):
+                compact.extend_rows(leaves[done : stop - start], expected)
+                done = stop - start
+                reached.append((stop, compact.root()))
+            compact.extend_rows(leaves[done:] if done else leaves, expected)
             # Earlier positions fail first: compare what was rebuilt before any failure above.
-            expected = [((index + 1) << level, level, digest) for level, index, digest in computed]
             stored = tree.select_tree_rows((start, 64), len(expected)) if expected else []
             if stored != expected:
                 raise _first_mismatch(expected, stored)

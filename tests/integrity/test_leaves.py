@@ -10,8 +10,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.errors import InvalidError
-from ledger.integrity.content import add_salt, is_v2
-from ledger.integrity.leaves import TAG, TAG_V2, decode_leaf, encode_leaf, record_leaf_hash
+from ledger.integrity.content import add_salt, is_v2, redact
+from ledger.integrity.leaves import (
+    TAG,
+    TAG_V2,
+    decode_leaf,
+    encode_leaf,
+    leaf_hash_of,
+    leaf_hashes,
+    record_leaf_hash,
+)
 from ledger.integrity.tree import leaf_hash
 from ledger.storage.records import LogRecord
 
@@ -82,3 +90,51 @@ def test_malformed_leaves_are_refused(data: bytes, reason: str) -> None:
 def test_values_out_of_range_are_refused() -> None:
     with pytest.raises(InvalidError, match="position -1"):
         encode_leaf(dataclasses.replace(RECORD, position=-1))
+
+
+def _row(record: LogRecord) -> tuple[int, bytes, int, str, bytes, int]:
+    return (
+        record.position,
+        record.originator_id.bytes,
+        record.originator_version,
+        record.topic,
+        record.state,
+        record.recorded_us,
+    )
+
+
+@given(records, st.sampled_from(["v1", "salted", "redacted"]))
+def test_verify_s_batch_of_leaves_is_the_leaf_hash_of_each_row(record: LogRecord, kind: str) -> None:
+    # verify hashes a batch of rows in one loop (leaf_hashes): the same leaves as leaf_hash_of.
+    if kind == "salted":
+        record = dataclasses.replace(record, state=add_salt(b'{"text":"t","n":[1]}', bytes(range(32))))
+    if kind == "redacted":
+        record = dataclasses.replace(record, state=redact(add_salt(b'{"text":"t"}', bytes(32)), "[gone]"))
+    rows = [_row(record), _row(dataclasses.replace(record, position=record.position - 1 or 2))]
+    leaves: list[bytes] = []
+    marked: list[int] = []
+    assert leaf_hashes(rows, leaves, marked) is None
+    assert leaves == [leaf_hash_of(row) for row in rows]
+    assert marked == ([0, 1] if kind == "redacted" else [])
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"originator_id": b"short"},
+        {"originator_version": -1},
+        {"recorded_us": 2**64},
+        {"topic": None},
+        {"state": add_salt(b'{"a":1}', bytes(32)).replace(b"_salt", b"_solt")[:-2] + b',"_redacted":{}}'},
+        {"state": "text, not bytes"},
+    ],
+)
+def test_verify_s_batch_of_leaves_stops_at_the_first_row_without_one(bad: dict[str, object]) -> None:
+    good = _row(RECORD)
+    fields = ["position", "originator_id", "originator_version", "topic", "state", "recorded_us"]
+    broken = tuple(bad.get(name, value) for name, value in zip(fields, good, strict=True))
+    with pytest.raises((InvalidError, ValueError, TypeError, AttributeError)):
+        leaf_hash_of(broken)  # type: ignore[arg-type]
+    leaves: list[bytes] = []
+    assert leaf_hashes([good, broken, good], leaves, []) == 1  # type: ignore[list-item]
+    assert leaves == [leaf_hash_of(good)]
