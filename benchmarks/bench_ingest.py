@@ -115,7 +115,7 @@ def _case_files(ctx: Context, size: int, es: Sequence[float]) -> list[Figure]:
         remove_database(path)
     for file in files:
         file.unlink()
-    return [Figure("ingest", name, size, "events/s", ours, ES_SAVE, list(es), Target("ratio", ">=", 0.7))]
+    return [Figure("ingest", name, size, "events/s", ours, ES_SAVE, list(es), Target("ratio", ">=", 0.8))]
 
 
 def _batched(ctx: Context, size: int) -> list[Figure]:
@@ -150,7 +150,7 @@ def _batched(ctx: Context, size: int) -> list[Figure]:
             remove_database(path)
     name = f"Ledger.batch(), {ctx.batch:,} commands per transaction"
     return [
-        Figure("ingest", name, size, "events/s", ours, ES_SAVE, es, Target("ratio", ">=", 0.7)),
+        Figure("ingest", name, size, "events/s", ours, ES_SAVE, es, Target("ratio", ">=", 0.8)),
         Figure("ingest", name, size, "events/s", ours, RAW_INSERT, raw),
     ]
 
@@ -203,7 +203,7 @@ def _single(ctx: Context, size: int) -> list[Figure]:
             ours,
             ES_SAVE.replace("Application.save", "one save"),
             es,
-            Target("ratio", ">=", 0.7),
+            Target("ratio", ">=", 0.8),
             events=events,
         ),
         Figure(

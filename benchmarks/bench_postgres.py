@@ -44,7 +44,7 @@ from benchmarks.baselines import BareApplication, Row, entry_of, read_notificati
 from benchmarks.context import Context, apply, batches, remove_database
 from benchmarks.generator import Command
 from benchmarks.measure import Stopwatch, rate
-from benchmarks.results import Figure
+from benchmarks.results import Figure, Target
 from ledger import Ledger
 from ledger.storage.backends import PostgresSettings, parse_postgres_url
 from ledger.storage.postgres import connect
@@ -176,13 +176,28 @@ def _at_size(ctx: Context, settings: PostgresSettings, size: int) -> list[Figure
     batched = f"PostgreSQL: Ledger.batch(), {ctx.batch:,} commands per transaction"
     one = f"PostgreSQL: single commands, one transaction each ({events} appended)"
     log = "PostgreSQL: Ledger.log(), read + decode"
+    replay = "PostgreSQL: Ledger.replay(): every entry with its subject's state"
+    catch_up = "PostgreSQL: catch-up: every view rebuilt from the whole log"
+    es_log = f"{ES_PG}, read + decode"
     return [
-        _figure(batched, size, runs["pg"], ES_PG, runs["es"]),
+        _figure(batched, size, runs["pg"], ES_PG, runs["es"], target=Target("ratio", ">=", 0.8)),
         _figure(batched, size, runs["pg"], "the same commands on SQLite", runs["sq"]),
-        _figure(one, size, runs["pg1"], f"{ES_PG}, one save each", runs["es1"], events=events),
+        _figure(
+            one,
+            size,
+            runs["pg1"],
+            f"{ES_PG}, one save each",
+            runs["es1"],
+            events=events,
+            target=Target("ratio", ">=", 0.8),
+        ),
         _figure(one, size, runs["pg1"], "the same commands on SQLite", runs["sq1"], events=events),
         _figure("PostgreSQL: Ledger.import_export()", size, runs["pg_import"], "SQLite", runs["sq_import"]),
-        _figure(log, size, runs["pg_log"], f"{ES_PG}, read + decode", runs["es_log"]),
+        _figure(log, size, runs["pg_log"], es_log, runs["es_log"]),
+        _figure(replay, size, runs["pg_replay"], es_log, runs["es_log"], target=Target("ratio", ">=", 0.7)),
+        _figure(
+            catch_up, size, runs["pg_catch_up"], es_log, runs["es_log"], target=Target("ratio", ">=", 0.5)
+        ),
         _figure(log, size, runs["pg_log"], "SQLite", runs["sq_log"]),
     ]
 
@@ -200,6 +215,10 @@ def _ingest_all(ctx: Context, size: int, *, url: str, path: Path, bare: Postgres
         counts = ingest(ledger, ctx, size, watch)
         runs.setdefault("pg", []).append(rate(size, watch.elapsed))
         _time(runs, "pg_log", lambda: sum(1 for _ in ledger.log()))
+        _time(runs, "pg_replay", lambda: sum(1 for _ in ledger.replay()))
+        views = ledger._projections()  # emptied untimed, then rebuilt from the whole log
+        views.reset()
+        _time(runs, "pg_catch_up", views.catch_up)
         out = io.StringIO()
         ledger.export(out)
     watch = Stopwatch()

@@ -33,6 +33,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from benchmarks.baselines import BareApplication, read_notifications
 from ledger import Ledger
 
 _WORDS = [
@@ -243,7 +244,7 @@ def timed(action: Callable[[], Any]) -> tuple[float, float]:
 
 
 def raw_log_read(ledger: Ledger) -> int:
-    """Read and decode the whole log with eventsourcing alone: the baseline of catch-up."""
+    """Read and decode the whole log with the ledger's own recorder and mapper alone."""
     app = ledger._app
     count, start = 0, 1
     while True:
@@ -256,18 +257,33 @@ def raw_log_read(ledger: Ledger) -> int:
         start = notifications[-1].id + 1
 
 
-def catch_up_figures(ledger: Ledger, repeat: int) -> dict[str, float]:
-    """Catch-up of every view over the whole log against the raw read, interleaved, per event."""
+def bare_log_read(bare: Path) -> int:
+    """Read and decode the same log recorded by a bare eventsourcing application: the baseline."""
+    app = BareApplication.at(bare)
+    try:
+        return read_notifications(app)
+    finally:
+        app.close()
+
+
+def catch_up_figures(ledger: Ledger, repeat: int, bare: Path | None = None) -> dict[str, float]:
+    """Catch-up of every view over the whole log against the raw reads, interleaved, per event.
+
+    ``bare`` is the same log recorded by a bare eventsourcing application (the target's
+    baseline, as for replay); without it only the ledger's own read + decode is measured.
+    """
     views = ledger._projections()  # the views' own handle: emptied untimed before each catch-up
-    catch_up, raw = [], []
+    catch_up, raw, es = [], [], []
     for _ in range(repeat):
         views.reset()
         catch_up.append(timed(views.catch_up))
         raw.append(timed(lambda: raw_log_read(ledger)))
+        if bare is not None:
+            es.append(timed(partial(bare_log_read, bare)))
     per_event = 1e6 / ledger.head
     wall, cpu = (statistics.median(t[i] for t in catch_up) for i in (0, 1))
     raw_wall, raw_cpu = (statistics.median(t[i] for t in raw) for i in (0, 1))
-    return {
+    found = {
         "catch_up_us_per_event": wall * per_event,
         "raw_log_read_us_per_event": raw_wall * per_event,
         "catch_up_speed_vs_raw_log": raw_wall / wall,
@@ -275,6 +291,14 @@ def catch_up_figures(ledger: Ledger, repeat: int) -> dict[str, float]:
         "raw_log_read_cpu_us_per_event": raw_cpu * per_event,
         "catch_up_cpu_speed_vs_raw_log": raw_cpu / cpu,
     }
+    if es:
+        es_wall, es_cpu = (statistics.median(t[i] for t in es) for i in (0, 1))
+        found |= {
+            "es_log_read_us_per_event": es_wall * per_event,
+            "catch_up_speed_vs_es_log": es_wall / wall,
+            "es_log_read_cpu_us_per_event": es_cpu * per_event,
+        }
+    return found
 
 
 def timeline_figures(ledger: Ledger, seed: int, repeat: int) -> dict[str, float]:
@@ -293,8 +317,11 @@ def timeline_figures(ledger: Ledger, seed: int, repeat: int) -> dict[str, float]
     }
 
 
-def run(events: int, seed: int, repeat: int, db: Path) -> dict[str, float]:
-    """Measure on the ledger at ``db``, recording the workload there first when it is short."""
+def run(events: int, seed: int, repeat: int, db: Path, bare: Path | None = None) -> dict[str, float]:
+    """Measure on the ledger at ``db``, recording the workload there first when it is short.
+
+    ``bare`` is the same log in a bare eventsourcing application, the catch-up's baseline.
+    """
     results: dict[str, float] = {"events": events}
     with Ledger.open(db, recorded_by="bench") as ledger:
         if ledger.head < events:
@@ -302,7 +329,7 @@ def run(events: int, seed: int, repeat: int, db: Path) -> dict[str, float]:
             record(ledger, events, seed)
             results["record_s"] = time.perf_counter() - started
         results["events"] = ledger.head
-        results.update(catch_up_figures(ledger, repeat))
+        results.update(catch_up_figures(ledger, repeat, bare))
         results.update(timeline_figures(ledger, seed, repeat))
     return results
 
