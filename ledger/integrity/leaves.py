@@ -198,16 +198,7 @@ def leaf_hashes(rows: Sequence[LeafRow], leaves: list[bytes], marked: list[int])
 
 def record_leaf_hash(record: LogRecord) -> bytes:
     """The Merkle leaf hash of one stored event: ``SHA-256(0x00 || leaf bytes)``."""
-    return leaf_hash_of(
-        (
-            record.position,
-            record.originator_id.bytes,
-            record.originator_version,
-            record.topic,
-            record.state,
-            record.recorded_us,
-        )
-    )
+    return leaf_hash_of(record.leaf_row())
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,17 @@ class LogRecord:
     recorded_us: int
     """Record time, in microseconds since the Unix epoch (UTC); ``LogEntry.recorded_at`` is its datetime."""
 
+    def leaf_row(self) -> LeafRow:
+        """This record as the plain :data:`LeafRow` values a Merkle leaf is made of."""
+        return (
+            self.position,
+            self.originator_id.bytes,
+            self.originator_version,
+            self.topic,
+            self.state,
+            self.recorded_us,
+        )
+
 
 LeafRow = tuple[int, bytes, int, str, bytes, int]
 """A stored event as plain values: position, the 16 bytes of the stream id, version, topic, state,
@@ -81,10 +92,7 @@ class LogRecorder(ApplicationRecorder, ABC):
 
     def select_log_rows(self, after: int, limit: int, until: int | None = None) -> Sequence[LeafRow]:
         """:meth:`select_log` as plain :data:`LeafRow` tuples, what ``verify`` hashes (same checks)."""
-        return [
-            (r.position, r.originator_id.bytes, r.originator_version, r.topic, r.state, r.recorded_us)
-            for r in self.select_log(after, limit, until)
-        ]
+        return [r.leaf_row() for r in self.select_log(after, limit, until)]
 
     @abstractmethod
     def select_stream(self, originator_id: UUID, lte: int | None = None) -> Sequence[LogRecord]:

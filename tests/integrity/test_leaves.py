@@ -92,17 +92,6 @@ def test_values_out_of_range_are_refused() -> None:
         encode_leaf(dataclasses.replace(RECORD, position=-1))
 
 
-def _row(record: LogRecord) -> tuple[int, bytes, int, str, bytes, int]:
-    return (
-        record.position,
-        record.originator_id.bytes,
-        record.originator_version,
-        record.topic,
-        record.state,
-        record.recorded_us,
-    )
-
-
 @given(records, st.sampled_from(["v1", "salted", "redacted"]))
 def test_verify_s_batch_of_leaves_is_the_leaf_hash_of_each_row(record: LogRecord, kind: str) -> None:
     # verify hashes a batch of rows in one loop (leaf_hashes): the same leaves as leaf_hash_of.
@@ -110,7 +99,7 @@ def test_verify_s_batch_of_leaves_is_the_leaf_hash_of_each_row(record: LogRecord
         record = dataclasses.replace(record, state=add_salt(b'{"text":"t","n":[1]}', bytes(range(32))))
     if kind == "redacted":
         record = dataclasses.replace(record, state=redact(add_salt(b'{"text":"t"}', bytes(32)), "[gone]"))
-    rows = [_row(record), _row(dataclasses.replace(record, position=record.position - 1 or 2))]
+    rows = [record.leaf_row(), dataclasses.replace(record, position=record.position - 1 or 2).leaf_row()]
     leaves: list[bytes] = []
     marked: list[int] = []
     assert leaf_hashes(rows, leaves, marked) is None
@@ -130,7 +119,7 @@ def test_verify_s_batch_of_leaves_is_the_leaf_hash_of_each_row(record: LogRecord
     ],
 )
 def test_verify_s_batch_of_leaves_stops_at_the_first_row_without_one(bad: dict[str, object]) -> None:
-    good = _row(RECORD)
+    good = RECORD.leaf_row()
     fields = ["position", "originator_id", "originator_version", "topic", "state", "recorded_us"]
     broken = tuple(bad.get(name, value) for name, value in zip(fields, good, strict=True))
     with pytest.raises((InvalidError, ValueError, TypeError, AttributeError)):
