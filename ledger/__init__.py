@@ -6,7 +6,9 @@
 
 # Imported on first use (PEP 562): ``from ledger.formats.safe_text import printable`` or the
 # CLI's help need not build the whole Ledger, its domain models and its storage.
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ledger.delegation import lazy_exports
 
 if TYPE_CHECKING:
     from domain.errors import (
@@ -50,14 +52,7 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _WHERE:
-        raise AttributeError(f"module 'ledger' has no attribute {name!r}")
-    import importlib  # noqa: PLC0415
-
-    value = getattr(importlib.import_module(_WHERE[name]), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _WHERE, globals())
 
 
 __all__ = [

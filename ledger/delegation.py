@@ -82,6 +82,24 @@ def later_module(name: str) -> Any:
     return _LaterModule(name)
 
 
+def lazy_exports(package: str, where: dict[str, str], names: dict[str, Any]) -> Callable[[str], Any]:
+    """A package's module ``__getattr__`` (PEP 562) loading each exported name on first use.
+
+    ``where`` maps a name to the module defining it; ``names`` is the package's ``globals()``,
+    where a loaded name is kept so later uses are plain look-ups. Raises ``AttributeError``
+    for a name not in ``where``.
+    """
+
+    def load(name: str) -> Any:
+        if name not in where:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(where[name]), name)
+        names[name] = value
+        return value
+
+    return load
+
+
 def _resolved(method: Any) -> Any:
     return method.resolve() if isinstance(method, Later) else method
 

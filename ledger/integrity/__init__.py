@@ -14,7 +14,9 @@
 
 # Imported on first use (PEP 562): reading an entry needs ledger.integrity.content alone, and a
 # package's __init__ runs before any of its modules (issue #16: start-up).
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ledger.delegation import lazy_exports
 
 if TYPE_CHECKING:
     from ledger.integrity.api import TreeHead
@@ -36,14 +38,7 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _WHERE:
-        raise AttributeError(f"module 'ledger.integrity' has no attribute {name!r}")
-    import importlib  # noqa: PLC0415
-
-    value = getattr(importlib.import_module(_WHERE[name]), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _WHERE, globals())
 
 
 __all__ = [
