@@ -14,7 +14,7 @@ import calendar
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from pydantic import (
     AwareDatetime,
@@ -49,8 +49,15 @@ class Precision(StrEnum):
 OPEN_START = datetime(1, 1, 1, tzinfo=UTC)
 OPEN_END = datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
 
-#: Precisions that name one whole period, shown as that period.
-_PERIODS = frozenset({Precision.MINUTE, Precision.DAY, Precision.MONTH, Precision.YEAR})
+_P_INSTANT, _P_MINUTE, _P_DAY, _P_MONTH, _P_YEAR, _P_WINDOW = (
+    Precision.INSTANT,
+    Precision.MINUTE,
+    Precision.DAY,
+    Precision.MONTH,
+    Precision.YEAR,
+    Precision.WINDOW,
+)
+_NO_OFFSET = timedelta(0)
 
 
 class WorldTime(BaseModel):
@@ -63,6 +70,11 @@ class WorldTime(BaseModel):
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    DECODED_CHECK: ClassVar[str] = "_bounds_in_order"
+    """What :meth:`_checked` checks of a world time built from stored JSON whose offsets are
+    whole minutes (nothing to move to UTC): the name of the method that a fast decoder
+    (:mod:`ledger.decoding`) calls instead."""
 
     earliest: AwareDatetime
     latest: AwareDatetime
@@ -87,22 +99,24 @@ class WorldTime(BaseModel):
         return made._bounds_in_order()
 
     def _bounds_in_order(self) -> Self:
-        if self.latest < self.earliest:
+        # Every stored world time is checked here when read: the precisions are module constants
+        # (a class attribute of an enum costs more than the comparison).
+        fields = self.__dict__
+        earliest, latest, precision = fields["earliest"], fields["latest"], fields["precision"]
+        if latest < earliest:
             raise ValueError(
-                f"the end of a world time ({_format_instant(self.latest)}) is "
-                f"before its start ({_format_instant(self.earliest)})"
+                f"the end of a world time ({_format_instant(latest)}) is "
+                f"before its start ({_format_instant(earliest)})"
             )
-        if self.precision is Precision.INSTANT and self.latest != self.earliest:
-            raise ValueError("an instant must have equal bounds")
-        if self.precision in _PERIODS and (
-            not _starts_period(self.earliest, self.precision)
-            or self.latest != _last_moment(self.earliest, self.precision)
+        if precision is _P_INSTANT:
+            if latest != earliest:
+                raise ValueError("an instant must have equal bounds")
+        elif precision is not _P_WINDOW and (
+            not _starts_period(earliest, precision) or not _ends_period(earliest, latest, precision)
         ):
             # The display shows only the period, so the bounds must be exactly that period.
-            utc = "" if self.precision is Precision.MINUTE else "UTC "
-            raise ValueError(
-                f"a world time of precision {self.precision} must span exactly one {utc}{self.precision}"
-            )
+            utc = "" if precision is _P_MINUTE else "UTC "
+            raise ValueError(f"a world time of precision {precision} must span exactly one {utc}{precision}")
         return self
 
     # -- construction -------------------------------------------------------
@@ -326,26 +340,42 @@ def _starts_period(moment: datetime, precision: Precision) -> bool:
     """True when ``moment`` is the first moment of a period of ``precision``."""
     if moment.second or moment.microsecond:
         return False
-    if precision is Precision.MINUTE:
+    if precision is _P_MINUTE:
         return True
-    if moment.utcoffset() != timedelta(0) or moment.hour or moment.minute:
+    if moment.hour or moment.minute or moment.utcoffset() != _NO_OFFSET:
         return False
-    if precision is Precision.DAY:
+    if precision is _P_DAY:
         return True
-    return moment.day == 1 and (precision is Precision.MONTH or moment.month == 1)
+    return moment.day == 1 and (precision is _P_MONTH or moment.month == 1)
+
+
+_MINUTE_SPAN = timedelta(minutes=1, microseconds=-1)
+_DAY_SPAN = timedelta(days=1, microseconds=-1)
+
+
+def _ends_period(start: datetime, end: datetime, precision: Precision) -> bool:
+    """True when ``end`` is the last moment of the period of ``precision`` that ``start`` begins.
+
+    ``end == _last_moment(start, precision)``: for a minute or a day, as ``end - start``, which is
+    that period's length less a microsecond (datetime.replace is slow before Python 3.12).
+    """
+    if precision is _P_MINUTE:
+        return end - start == _MINUTE_SPAN
+    if precision is _P_DAY:
+        return end - start == _DAY_SPAN
+    return end == _last_moment(start, precision)
 
 
 def _last_moment(start: datetime, precision: Precision) -> datetime:
     """The last microsecond of the period of ``precision`` that ``start`` begins."""
-    end = start.replace(second=59, microsecond=999999)
-    if precision is Precision.MINUTE:
-        return end
-    end = end.replace(hour=23, minute=59)
-    if precision is Precision.YEAR:
-        end = end.replace(month=12)
-    if precision in (Precision.MONTH, Precision.YEAR):
-        end = end.replace(day=calendar.monthrange(end.year, end.month)[1])
-    return end
+    if precision is _P_MINUTE:
+        return start.replace(second=59, microsecond=999999)
+    if precision is _P_MONTH:
+        day = calendar.monthrange(start.year, start.month)[1]
+        return start.replace(day=day, hour=23, minute=59, second=59, microsecond=999999)
+    if precision is _P_YEAR:
+        return start.replace(month=12, day=31, hour=23, minute=59, second=59, microsecond=999999)
+    return start.replace(hour=23, minute=59, second=59, microsecond=999999)
 
 
 def _format_minute(moment: datetime) -> str:
