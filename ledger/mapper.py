@@ -9,6 +9,10 @@ Each new entry gets a random salt, stored as the last member of its JSON
 (``"_salt"``): its leaf commits to the salted digest of its content, so the
 content can later be erased without breaking a proof (see
 :mod:`ledger.integrity.content`). Decoding drops that member again.
+
+Decoding tries the fast decoder of the event's class first (:mod:`ledger.decoding`: msgspec,
+generated from the same pydantic model, the checks in C), and pydantic when that refuses the
+payload: pydantic then reads it as it always did, or refuses it with its message.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ from eventsourcing.persistence import Mapper, StoredEvent
 from pydantic import ValidationError
 
 from domain.errors import UnreadableEntryError
-from domain.events import Event, event_class
+from domain.events import Event, describe_validation_error, event_class
+from ledger.decoding import Decode, RefusedError, event_decoder
 from ledger.integrity.content import add_salt, new_salt, strip_extras
 
 
@@ -61,14 +66,14 @@ class PydanticMapper(Mapper[UUID]):
             state = self.cipher.decrypt(state)
         if self.compressor:
             state = self.compressor.decompress(state)
+        decode = _DECODERS.get(topic)
+        if decode is None:
+            decode = _decoder(topic)
         try:
-            event = event_class(topic).model_validate_json(strip_extras(state))
-        except (ValidationError, ValueError, LookupError, TypeError) as error:
-            # pydantic's message spans several lines: only its first, as the reason.
-            reason = str(error).splitlines()[0][:200]
-            raise UnreadableEntryError(
-                f"stored event {originator_id} v{version} ({str(topic)[:80]}) cannot be read: {reason}"
-            ) from None
+            event = decode(strip_extras(state))
+        except (RefusedError, TypeError, ValueError, AttributeError):
+            # RefusedError by the fast decoder (or not bytes at all): pydantic's answer is the one given.
+            event = self._validated(topic, state, originator_id, version)
         # Compare ids as UUIDs first: formatting both as text costs more than the rest of the check.
         same_id = event.originator_id == originator_id or str(event.originator_id) == str(originator_id)
         if not same_id or event.originator_version != version:
@@ -77,3 +82,35 @@ class PydanticMapper(Mapper[UUID]):
                 f"{event.originator_id} v{event.originator_version}"
             )
         return event
+
+    @staticmethod
+    def _validated(topic: str, state: bytes, originator_id: Any, version: int) -> Event:
+        """The event pydantic reads from ``state``, or why it cannot be read."""
+        try:
+            return event_class(topic).model_validate_json(strip_extras(state))
+        except (ValidationError, ValueError, LookupError, TypeError) as error:
+            # pydantic's message spans several lines and names the field on its second: the
+            # first problem, its field named, on one line, as the reason.
+            described = describe_validation_error(error) if isinstance(error, ValidationError) else str(error)
+            reason = (described.splitlines() or [""])[0][:200]
+            raise UnreadableEntryError(
+                f"stored event {originator_id} v{version} ({str(topic)[:80]}) cannot be read: {reason}"
+            ) from None
+
+
+_DECODERS: dict[str, Decode] = {}
+
+
+def _decoder(topic: str) -> Decode:
+    """The fast decoder of events stored under ``topic``; for an unknown topic, one that
+    refuses everything (pydantic's path then says the topic is unknown)."""
+    try:
+        cls = event_class(topic)
+    except (LookupError, ValueError, TypeError):
+        return _refuse_all
+    decode = _DECODERS[topic] = event_decoder(cls)
+    return decode
+
+
+def _refuse_all(payload: bytes) -> Event:
+    raise RefusedError("unknown topic")
