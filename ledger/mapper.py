@@ -26,7 +26,7 @@ from pydantic import ValidationError
 
 from domain.errors import UnreadableEntryError
 from domain.events import Event, describe_validation_error, event_class
-from ledger.decoding import Decode, RefusedError, event_decoder
+from ledger.decoding import REFUSALS, Decode, event_decoder
 from ledger.integrity.content import add_salt, new_salt, strip_extras
 
 
@@ -71,11 +71,16 @@ class PydanticMapper(Mapper[UUID]):
             decode = _decoder(topic)
         try:
             event = decode(strip_extras(state))
-        except (RefusedError, TypeError, ValueError, AttributeError):
-            # RefusedError by the fast decoder (or not bytes at all): pydantic's answer is the one given.
+        except _NOT_DECODED:
+            # Refused by the fast decoder (or not bytes at all): pydantic's answer is the one given.
             event = self._validated(topic, state, originator_id, version)
-        # Compare ids as UUIDs first: formatting both as text costs more than the rest of the check.
-        same_id = event.originator_id == originator_id or str(event.originator_id) == str(originator_id)
+        # Compare ids as UUIDs first (as numbers: UUID.__eq__ is Python), formatting both as text
+        # costs more than the rest of the check.
+        stored_id = event.originator_id
+        if type(originator_id) is UUID and type(stored_id) is UUID:
+            same_id = stored_id.int == originator_id.int
+        else:
+            same_id = stored_id == originator_id or str(stored_id) == str(originator_id)
         if not same_id or event.originator_version != version:
             raise UnreadableEntryError(
                 f"stored event {originator_id} v{version} holds the payload of "
@@ -99,6 +104,7 @@ class PydanticMapper(Mapper[UUID]):
 
 
 _DECODERS: dict[str, Decode] = {}
+_NOT_DECODED: tuple[type[Exception], ...] = (*REFUSALS, AttributeError)
 
 
 def _decoder(topic: str) -> Decode:
@@ -113,4 +119,4 @@ def _decoder(topic: str) -> Decode:
 
 
 def _refuse_all(payload: bytes) -> Event:
-    raise RefusedError("unknown topic")
+    raise ValueError("unknown topic")
