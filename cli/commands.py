@@ -60,7 +60,7 @@ _WHERE = {
     "correct": "cli.record:correct",
     "claim": "cli.claims:claim",
     "comment": "cli.claims:comment",
-    "timeline": "cli.read:timeline",
+    "timeline": "cli.timeline:timeline",
     "show": "cli.read:show",
     "list": "cli.read:list_group",
     "log": "cli.read:log",
