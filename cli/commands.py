@@ -63,7 +63,7 @@ _WHERE = {
     "timeline": "cli.timeline:timeline",
     "show": "cli.read:show",
     "list": "cli.read:list_group",
-    "log": "cli.read:log",
+    "log": "cli.log:log",
     "replay": "cli.read:replay",
     "projections": "cli.views:projections",
     "report": "cli.report:report",

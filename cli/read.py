@@ -7,18 +7,16 @@ from __future__ import annotations
 
 import functools
 from datetime import datetime
-from itertools import islice
 from typing import TypeVar
 
 import click
 
 from cli.options import clock_options, open_ledger
 from cli.render import Format, echo_json, emit, output_options, say
-from cli.tables import list_table, log_lines, replay_lines, state_table
+from cli.tables import list_table, replay_lines, state_table
 from cli.views import state_at_table
 from domain.worldtime import WorldTime
 from ledger.formats.shapes import (
-    entry_json,
     replayed_json,
     row_json,
     state_at_json,
@@ -106,22 +104,6 @@ def _listing(name: str, kind: str, example: str) -> click.Command:
 
 for _name, (_kind, _example) in LISTINGS.items():
     _listing(_name, _kind, _example)
-
-
-@click.command("log")
-@click.option("--after", type=click.IntRange(min=0), default=0, metavar="POSITION", help="Start after it.")
-@click.option("--limit", type=click.IntRange(min=1), metavar="N", help="At most N entries.")
-@output_options()
-def log(after: int, limit: int | None, fmt: Format) -> None:
-    """Print the raw event log in order, streamed, with positions and record times.
-
-    \b
-    Example:
-      ledger log --after 30 --limit 5
-      ledger log --nl
-    """
-    entries = open_ledger().log(after)
-    emit(entries if limit is None else islice(entries, limit), fmt, to_json=entry_json, table=log_lines)
 
 
 @click.command()

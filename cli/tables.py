@@ -190,25 +190,48 @@ def list_table(kind: str, states: Iterable[Any], *, at: bool = False) -> Iterato
     yield from table([header for header, _ in columns], rows, wrap=wrap)
 
 
+LOG_HEADER = f"{'POSITION':>8}  {'RECORDED':<20}  {'TYPE':<21} SUBJECT AND SUMMARY"
+
+
 def log_lines(entries: Iterable[LogEntry]) -> Iterator[str]:
     """The log, one entry a line, streamed: position, record time, type, subject and version, summary."""
-    yield f"{'POSITION':>8}  {'RECORDED':<20}  {'TYPE':<21} SUBJECT AND SUMMARY"
+    yield LOG_HEADER
     for entry in entries:
         yield _log_line(entry)
 
 
-def _log_line(entry: LogEntry) -> str:
+class LogLine(Protocol):
+    """What a line of the log shows of an entry (besides its summary)."""
+
+    @property
+    def position(self) -> int: ...
+    @property
+    def recorded_at(self) -> datetime: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+
+
+def log_line(entry: LogLine, summary: str) -> str:
+    """One entry of the log as a line (a decoded entry, or one read from its stored JSON: ``cli.log``)."""
     return (
         f"{entry.position:>8}  {record_time(entry.recorded_at):<20}  {entry.type:<21} "
-        f"{entry.subject} v{entry.version}: {entry.event.summary()}"
+        f"{entry.subject} v{entry.version}: {summary}"
     )
+
+
+def _log_line(entry: LogEntry) -> str:
+    return log_line(entry, entry.event.summary())
 
 
 def replay_lines(replayed: Iterable[tuple[LogEntry, State]]) -> Iterator[str]:
     """The replay, streamed: each log line, then the state it produced as compact JSON."""
     from ledger.formats.shapes import state_json  # noqa: PLC0415
 
-    yield f"{'POSITION':>8}  {'RECORDED':<20}  {'TYPE':<21} SUBJECT AND SUMMARY / STATE AFTER"
+    yield f"{LOG_HEADER} / STATE AFTER"
     for entry, state in replayed:
         yield _log_line(entry)
         yield f"{'':>8}  = {json.dumps(state_json(state), ensure_ascii=False)}"

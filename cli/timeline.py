@@ -15,16 +15,15 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from cli.options import clock_options, open_ledger, settings
+from cli.options import clock_options, open_ledger
 from cli.render import Format, emit, output_options, say
+from cli.stored import UNSURE, stored_ledger
 from cli.tables import timeline_table
-from ledger.storage.backends import backend_for, resolve_url
-from projections.stored_timeline import StoredTimelineEntry, StoredTimelines, UnsureError
+from projections.stored_timeline import StoredTimelineEntry, StoredTimelines
 
 if TYPE_CHECKING:
     from domain.worldtime import WorldTime
@@ -69,23 +68,15 @@ def timeline(ref: str, at: WorldTime | None, as_of: int | datetime | None, fmt: 
 
 def stored_timeline(ref: str, db: str | None = None) -> list[StoredTimelineEntry] | None:
     """The timeline of ``ref`` read from an up-to-date SQLite ledger's views alone; None when the ledger
-    must answer (PostgreSQL, in memory, read-only, views behind, or anything unexpected).
-
-    The ledger's file is checked as opening it checks it, so a missing file or
-    one that is not a ledger fails with the same error either way.
-    """
-    url = resolve_url(db if db is not None else settings().db)
-    if url in {":memory:", "sqlite:///:memory:"} or ("://" in url and not url.startswith("sqlite:///")):
+    must answer (see :func:`cli.stored.stored_ledger`, views behind, or anything unexpected)."""
+    connection = stored_ledger(db)
+    if connection is None:
         return None
-    backend = backend_for(url, create=False)
-    if backend.read_only or backend.path is None:
-        return None  # the ledger says so on stderr, and answers from the log
-    uri = Path(backend.path).resolve().as_uri() + "?mode=rw"
     try:
-        with closing(sqlite3.connect(uri, uri=True, isolation_level=None)) as db_connection:
-            db_connection.execute("BEGIN")  # one snapshot: the head and the rows read agree
-            read = StoredTimelines(db_connection).timeline(ref)
-    except (sqlite3.Error, UnsureError, ValueError, KeyError, TypeError):
+        with closing(connection):
+            connection.execute("BEGIN")  # one snapshot: the head and the rows read agree
+            read = StoredTimelines(connection).timeline(ref)
+    except (sqlite3.Error, *UNSURE):
         return None
     return None if read is None else read[1]
 

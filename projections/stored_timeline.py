@@ -351,9 +351,35 @@ def stored_entry(row: tuple[int, int, str, str, int, bytes]) -> StoredTimelineEn
     )
 
 
-# -- the timeline ---------------------------------------------------------------------------------
-
 _COLUMNS = "notification_id, recorded_at, topic, originator_id, originator_version, state"
+
+
+def stored_log(db: sqlite3.Connection, after: int) -> Iterator[StoredTimelineEntry]:
+    """Every entry after log position ``after``, in log order, read in batches as the ledger reads them.
+
+    Raises :class:`UnsureError` (or ``sqlite3.Error``, ``ValueError``...) at an entry it cannot read:
+    the caller hands the rest over to the ledger, which raises its own error there.
+    """
+    while True:
+        rows = db.execute(
+            f"SELECT {_COLUMNS} FROM stored_events WHERE notification_id > ? "
+            "ORDER BY notification_id LIMIT ?",
+            (after, _CHUNK),
+        ).fetchall()
+        for row in rows:
+            yield stored_entry(row)
+        if len(rows) < _CHUNK:
+            return
+        after = rows[-1][0]
+
+
+def log_head(db: sqlite3.Connection) -> int:
+    """The position of the last entry in the log (0 when empty)."""
+    (head,) = db.execute("SELECT coalesce(max(notification_id), 0) FROM stored_events").fetchone()
+    return int(head)
+
+
+# -- the timeline ---------------------------------------------------------------------------------
 
 
 class StoredTimelines:
@@ -364,7 +390,7 @@ class StoredTimelines:
 
     def head(self) -> int | None:
         """The head of the log when every view is up to it and the timeline view's schema is current."""
-        (head,) = self.db.execute("SELECT coalesce(max(notification_id), 0) FROM stored_events").fetchone()
+        head = log_head(self.db)
         views = self.db.execute("SELECT view_name, position, schema_hash FROM view_tracking").fetchall()
         tracked = {name: (position, digest) for name, position, digest in views}
         timeline = tracked.get("timeline")

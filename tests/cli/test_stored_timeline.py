@@ -19,6 +19,7 @@ from cli_helpers import assert_one_error_line
 from click.testing import CliRunner, Result
 from test_cli_terminal_safety import HOSTILE, TEXT, assert_printable
 
+import cli.log
 import cli.timeline
 from cli.main import ledger as ledger_command
 from domain.events import event_class
@@ -237,3 +238,46 @@ def test_errors_are_the_ledgers_own(runner: CliRunner, every_event: Path, tmp_pa
         assert light.exit_code != 0
         assert len(light.stderr.splitlines()) == 1
     assert not (tmp_path / "missing.db").exists()
+
+
+def both_logs(runner: CliRunner, db: Path, *args: str) -> tuple[Result, Result]:
+    """``ledger log ARGS`` from the stored JSON, then from the ledger alone."""
+    light = runner.invoke(ledger_command, ["--db", str(db), "log", *args])
+    saved = cli.log.stored_ledger
+    cli.log.stored_ledger = lambda db=None: None  # type: ignore[assignment]
+    try:
+        full = runner.invoke(ledger_command, ["--db", str(db), "log", *args])
+    finally:
+        cli.log.stored_ledger = saved
+    return light, full
+
+
+@pytest.mark.parametrize(
+    "args", [(), ("--after", "5", "--limit", "7"), ("--limit", "1"), ("--after", "70"), ("--after", "700")]
+)
+def test_the_log_from_stored_json_is_the_ledgers(
+    runner: CliRunner, every_event: Path, args: tuple[str, ...]
+) -> None:
+    light, full = both_logs(runner, every_event, *args)
+    assert (light.exit_code, light.stdout, light.stderr) == (full.exit_code, full.stdout, full.stderr)
+    assert_printable(light.stdout)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        'UPDATE stored_events SET state = \'{"not": "an event"}\' WHERE notification_id = 30',
+        "UPDATE stored_events SET topic = 'ledger.Unknown.v1' WHERE notification_id = 30",
+        "UPDATE stored_events SET state=json_set(state, '$.originator_version', 9) WHERE notification_id=30",
+    ],
+)
+@pytest.mark.parametrize("args", [(), ("--after", "20", "--limit", "10"), ("--limit", "29")])
+def test_the_log_hands_over_to_the_ledger_at_an_entry_it_cannot_read(
+    runner: CliRunner, story: Path, statement: str, args: tuple[str, ...]
+) -> None:
+    with sqlite3.connect(story) as connection:
+        connection.execute(statement)
+    light, full = both_logs(runner, story, *args)
+    assert (light.exit_code, light.stdout, light.stderr) == (full.exit_code, full.stdout, full.stderr)
+    assert light.exit_code == (0 if args == ("--limit", "29") else 3), light.stderr
+    assert len(light.stdout.splitlines()) == 30 if args != ("--after", "20", "--limit", "10") else 10
