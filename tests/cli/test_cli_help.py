@@ -175,3 +175,16 @@ def test_a_timeline_and_the_log_read_without_the_ledger(tmp_path: Path) -> None:
         }
         ours = {name for name in loaded if name.split(".")[0] in {"domain", "ledger", "projections"}}
         assert ours <= light, (args, sorted(ours - light))
+
+
+def test_a_report_imports_no_command_model(tmp_path: Path) -> None:
+    """``ledger report`` reads a timeline: the case-file format and every command's model stay unloaded."""
+    from ledger import Ledger  # noqa: PLC0415
+
+    db = str(tmp_path / "story.db")
+    with Ledger.open(db, recorded_by="desk") as ledger:
+        ledger.register_actor("actor/ada", name="Ada", kind="person")
+        ledger.publish_post("post/p", author="actor/ada", platform="x", text="text", at="2024-10-14T09:00Z")
+    loaded = loaded_modules("--db", db, "report", "post/p", "--output", str(tmp_path / "p.html"))
+    assert "ledger.formats.report" in loaded  # the probe sees what it should
+    assert not {"ledger.commands", "ledger.formats.casefile", "ledger.formats.exchange"} & loaded
