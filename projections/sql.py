@@ -99,7 +99,10 @@ class Session:
     def query(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """The rows a query returns."""
         self.execute(statement, params)
-        return [_plain(row) for row in self._cursor.fetchall()]
+        rows: list[tuple[Any, ...]] = self._cursor.fetchall()
+        if rows and type(rows[0]) is tuple:
+            return rows  # plain tuples already (see plain_rows): no call per row
+        return [_plain(row) for row in rows]
 
     def plain_rows(self) -> None:
         """Have the driver give plain tuples from here on (SQLite's ``sqlite3.Row`` costs more per row)."""
