@@ -126,10 +126,9 @@ def is_v2(state: bytes) -> bool:
     That is, it ends with ``}`` and has ``,"_salt":"`` in its last bytes (where
     :func:`add_salt` puts it) or ``,"_redacted":{`` anywhere.
     """
-    # find() from an offset, not `in` a slice: no copy (verify asks this of every entry).
-    return state.endswith(b"}") and (
-        state.find(SALT_MARK, max(len(state) - _SALT_SUFFIX, 0)) >= 0 or REDACTED_MARK in state
-    )
+    # find() from an offset, not `in` a slice: no copy (verify asks this of every entry). A negative
+    # offset counts from the end as a slice does (from 0 in a shorter state): no len() nor max().
+    return state.endswith(b"}") and (state.find(SALT_MARK, -_SALT_SUFFIX) >= 0 or REDACTED_MARK in state)
 
 
 def _null_dict(value: dict[str, Any], path: str, found: list[list[Any]]) -> None:

@@ -180,9 +180,7 @@ def leaf_hashes(rows: Sequence[LeafRow], leaves: list[bytes], marked: list[int])
                 return i
             topic_bytes = topic.encode()
             middle = middle_of(position, 16, stream, 8, version, len(topic_bytes))
-            if state.endswith(b"}") and (
-                redacted or state.find(_SALT_MARK, max(len(state) - _SALT_SUFFIX, 0)) >= 0
-            ):
+            if state.endswith(b"}") and (redacted or state.find(_SALT_MARK, -_SALT_SUFFIX) >= 0):
                 parts = split(state)
                 structure = parts.structure
                 data = (
