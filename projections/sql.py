@@ -99,13 +99,24 @@ class Session:
     def query(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """The rows a query returns."""
         self.execute(statement, params)
-        return [_plain(row) for row in self._cursor.fetchall()]
+        rows: list[tuple[Any, ...]] = self._cursor.fetchall()
+        if rows and type(rows[0]) is tuple:
+            return rows  # plain tuples already (see plain_rows): no call per row
+        return [_plain(row) for row in rows]
 
     def plain_rows(self) -> None:
-        """Have the driver give plain tuples from here on (SQLite's ``sqlite3.Row`` costs more per row)."""
+        """Have the driver give plain tuples from here on (``sqlite3.Row`` and psycopg's dicts cost more
+        per row)."""
         raw = getattr(self._cursor, "sqlite_cursor", None)
         if raw is not None:
             raw.row_factory = None
+        elif type(self._cursor).__module__.startswith("psycopg"):
+            # eventsourcing's psycopg rows are dicts (a Python call per row); its cursor is this
+            # transaction's own, so the factory goes with it.
+            from psycopg.rows import tuple_row  # noqa: PLC0415  # only with PostgreSQL installed
+
+            cursor: Any = self._cursor
+            cursor.row_factory = tuple_row
 
     def one(self, statement: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         """The first row a query returns, or None."""
