@@ -178,9 +178,21 @@ MEMO_SIZE = 1 << 16
 sources and actors appear in entry after entry); forgotten all at once when this many."""
 
 
+_VALIDATED: dict[Callable[[Any], Any], Callable[[Any], Any]] = {}
+
+
 def _validated(func: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """``func`` (a pydantic ``AfterValidator``'s function: a function of its value) remembering
-    the values it accepted unchanged (``check.accepted``, tested inline by the builder)."""
+    the values it accepted unchanged (``check.accepted``, tested inline by the builder). One per
+    validator, shared by every field it checks: a post's reference, once accepted as one event's
+    subject, is accepted as the next one's, and as the post a claim is made in."""
+    check = _VALIDATED.get(func)
+    if check is None:
+        check = _VALIDATED[func] = _remembering(func)
+    return check
+
+
+def _remembering(func: Callable[[Any], Any]) -> Callable[[Any], Any]:
     accepted: set[Any] = set()
 
     def check(value: Any) -> Any:
