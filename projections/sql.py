@@ -98,21 +98,34 @@ class Session:
             self._cursor.executemany(self._dialect.sql(statement), rows)
 
     def insert_rows(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
-        """:meth:`executemany`, but a plain ``INSERT ... VALUES`` on PostgreSQL is one ``COPY``.
+        """:meth:`executemany`, but an ``INSERT ... VALUES`` on PostgreSQL sends its rows in one ``COPY``.
 
         ``COPY`` sends the rows as one stream, parsed once by the server: a catch-up's inserts
-        took about 40% less time than with ``executemany`` (measured at 10,000 events).
+        took about 40% less time than with ``executemany`` (measured at 10,000 events). An
+        insert with an ``ON CONFLICT`` clause copies its rows into a temporary table first,
+        then inserts them from there with that clause, in one statement.
         """
         copy = getattr(self._cursor, "copy", None)
-        plain = _PLAIN_INSERT.fullmatch(statement) if self._dialect.name == "postgresql" else None
-        if copy is None or plain is None:
+        insert = _INSERT.fullmatch(statement) if self._dialect.name == "postgresql" else None
+        if copy is None or insert is None:
             self.executemany(statement, rows)
             return
-        if rows:
-            columns = f" ({plain['columns']})" if plain["columns"] else ""
-            with copy(f"COPY {plain['table']}{columns} FROM STDIN") as stream:
-                for row in rows:
-                    stream.write_row(row)
+        if not rows:
+            return
+        table, columns, clause = insert["table"], insert["columns"], insert["clause"]
+        listed = f" ({columns})" if columns else ""
+        target = table
+        if clause:
+            # Made from the table as it is, and dropped, in each transaction.
+            target = f"pg_temp.{_STAGING}"
+            self.execute(f"CREATE TEMP TABLE {target} (LIKE {table}) ON COMMIT DROP")
+        with copy(f"COPY {target}{listed} FROM STDIN") as stream:
+            for row in rows:
+                stream.write_row(row)
+        if clause:
+            selected = columns or "*"
+            self.execute(f"INSERT INTO {table}{listed} SELECT {selected} FROM {target} {clause}")
+            self.execute(f"DROP TABLE {target}")
 
     def query(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """The rows a query returns."""
@@ -153,8 +166,12 @@ class Database:
             yield Session(cursor, self.dialect)
 
 
-_PLAIN_INSERT = re.compile(r"INSERT INTO (?P<table>\S+)(?: \((?P<columns>[^()]*)\))? VALUES \([?,]+\)")
-"""An ``INSERT`` of rows of values and nothing else (no ``ON CONFLICT``, no ``RETURNING``)."""
+_INSERT = re.compile(
+    r"INSERT INTO (?P<table>\S+)(?: \((?P<columns>[^()]*)\))? VALUES \([?,]+\)"
+    r"(?: (?P<clause>ON CONFLICT(?: \([^()]*\))? DO NOTHING))?"
+)
+"""An ``INSERT`` of rows of values, with at most an ``ON CONFLICT ... DO NOTHING`` (no ``RETURNING``)."""
+_STAGING = "view_rows_staging"
 
 
 def placeholders(count: int) -> str:
