@@ -125,6 +125,21 @@ def per_event(action: Callable[[], Any], events: int, repeat: int) -> tuple[floa
     return tuple(statistics.median(run[i] for run in runs) * 1e6 / events for i in (0, 1))  # type: ignore[return-value]
 
 
+def sqlite_per_event(db: Path, work_dir: Path, repeat: int) -> float:
+    """The sqlite3 floor of catching up the views of the ledger ``db``: median wall µs per event
+    of ``repeat`` runs, each into fresh tables in ``work_dir`` (removed after)."""
+    with tempfile.TemporaryDirectory(dir=work_dir) as folder:
+        events, batches, ddl = capture(db, Path(folder) / "copy.db")
+        path = Path(folder) / "floor.db"
+
+        def fresh_sqlite() -> None:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            sqlite_floor(batches, ddl, path)
+
+        return per_event(fresh_sqlite, events, repeat)[0]
+
+
 def main(argv: list[str] | None = None) -> None:
     """Measure and print the floor, per event."""
     title = __doc__.split("\n")[0]
