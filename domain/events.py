@@ -23,6 +23,7 @@ from pydantic_core import ErrorDetails
 
 from domain.errors import AlreadyExistsError, InvalidError, NotFoundError
 from domain.refs import Ref, SourceRef, parse_ref, subject_id
+from domain.trail import Trail, appended
 from domain.worldtime import WorldTime
 
 MAX_TEXT = 1_000_000
@@ -55,7 +56,7 @@ class SubjectState(Frozen):
 
     ref: Ref
     version: Version
-    corrections: tuple[Correction, ...] = ()
+    corrections: Trail[Correction] = Trail()
     folded_to: tuple[datetime, datetime] | None = Field(default=None, exclude=True, repr=False)
     """The world time (earliest, latest) of the last entry folded in: a later-found earlier
     entry needs the whole history folded again (see :func:`fold`). Not part of the state shown."""
@@ -72,14 +73,22 @@ def copied(state: M, changes: dict[str, Any]) -> M:
     attributes, in a quarter of the time: replay copies a state per event."""
     cls = type(state)
     new = cls.__new__(cls)
-    _set(new, "__dict__", {**state.__dict__, **changes})
+    values = state.__dict__.copy()
+    values.update(changes)
+    fields_set = state.__pydantic_fields_set__
+    _set(new, "__dict__", values)
     _set(new, "__pydantic_extra__", None)
-    _set(new, "__pydantic_fields_set__", state.__pydantic_fields_set__ | changes.keys())
+    # The set is never changed in place (the models are frozen): share it when nothing is added.
+    _set(
+        new,
+        "__pydantic_fields_set__",
+        fields_set if fields_set.issuperset(changes) else fields_set | changes.keys(),
+    )
     _set(new, "__pydantic_private__", None)
     return new
 
 
-_FIELDS: dict[type[BaseModel], tuple[tuple[str, Any], ...]] = {}
+_DEFAULTS: dict[type[BaseModel], dict[str, Any]] = {}
 
 
 def trusted(cls: type[M], **values: Any) -> M:
@@ -89,11 +98,14 @@ def trusted(cls: type[M], **values: Any) -> M:
 
     Fields left out take their defaults (none of these models has a default factory).
     """
-    fields = _FIELDS.get(cls)
-    if fields is None:
-        fields = _FIELDS[cls] = tuple((name, field.default) for name, field in cls.model_fields.items())
+    defaults = _DEFAULTS.get(cls)
+    if defaults is None:
+        defaults = _DEFAULTS[cls] = {name: field.default for name, field in cls.model_fields.items()}
+    if not defaults.keys() >= values.keys():
+        unknown = ", ".join(sorted(values.keys() - defaults.keys()))
+        raise TypeError(f"{cls.__name__} has no field {unknown}")
     new = cls.__new__(cls)
-    _set(new, "__dict__", {name: values.get(name, default) for name, default in fields})
+    _set(new, "__dict__", {**defaults, **values})
     _set(new, "__pydantic_extra__", None)
     _set(new, "__pydantic_fields_set__", set(values))
     _set(new, "__pydantic_private__", None)
@@ -150,10 +162,11 @@ class Event(Frozen):
 
     def evolve(self, state: S, **changes: Any) -> S:
         """A copy of ``state`` with ``changes`` made, at the highest version folded so far."""
-        version = max(state.version, self.originator_version)
-        if self.occurred_at is not None:
-            changes["folded_to"] = self.occurred_at.sort_key
-        changes["version"] = version
+        version = self.originator_version
+        changes["version"] = version if version > state.version else state.version
+        occurred_at = self.occurred_at
+        if occurred_at is not None:
+            changes["folded_to"] = (occurred_at.earliest, occurred_at.latest)
         return copied(state, changes)
 
 
@@ -256,7 +269,7 @@ class EntryCorrected(Event):
             reason=self.reason,
             recorded_by=self.recorded_by,
         )
-        return self.evolve(state, corrections=(*state.corrections, correction))
+        return self.evolve(state, corrections=appended(state.corrections, correction))
 
 
 class EntryRedacted(Event):
