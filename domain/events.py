@@ -231,21 +231,28 @@ def fold(state: Any, events: Iterable[Event]) -> Any:
     if state is None:
         events = in_world_order(events)
     for event in events:
-        last = None if state is None else state.folded_to
-        if last is not None and event.occurred_at is not None and event.occurred_at.sort_key < last:
+        state = fold_one(state, event)
+    return state
+
+
+def fold_one(state: Any, event: Event) -> Any:
+    """``fold(state, [event])``, without the list: replay folds one event at a time."""
+    if state is not None:
+        last = state.folded_to
+        at = event.occurred_at
+        if last is not None and at is not None and (at.earliest, at.latest) < last:
             raise OutOfOrderError(
                 f"{event.subject} v{event.originator_version} lands before v{state.version}"
             )
-        # A creation folds first whatever its world time, so it sets no place to keep after.
-        state = event.apply(state)
-    return state
+    # A creation folds first whatever its world time, so it sets no place to keep after.
+    return event.apply(state)
 
 
 def apply_in_world_order(state: Any, event: Event, history: Callable[[], Iterable[Event]]) -> Any:
     """The state after ``event``: applied to ``state`` when it comes last in world order,
     else the whole ``history`` (every earlier event of the subject) folded again with it."""
     try:
-        return fold(state, [event])
+        return fold_one(state, event)
     except OutOfOrderError:
         return fold(None, [*history(), event])
 

@@ -27,6 +27,9 @@ T = TypeVar("T")
 __all__ = ["Trail", "appended"]
 
 
+_new = object.__new__
+
+
 class Trail(Sequence[T]):
     """The first ``size`` items of a list that is only ever appended to."""
 
@@ -39,22 +42,19 @@ class Trail(Sequence[T]):
         self._items = list(items)
         self._size = len(self._items)
 
-    @classmethod
-    def _view(cls, items: list[T], size: int) -> Trail[T]:
-        trail: Trail[T] = cls.__new__(cls)
-        trail._items = items
-        trail._size = size
-        return trail
-
     def plus(self, item: T) -> Trail[T]:
         """This trail with ``item`` added at its end (this one is unchanged)."""
         items, size = self._items, self._size
+        trail: Trail[T] = _new(Trail)
+        trail._size = size + 1
         if size and len(items) == size:
             items.append(item)
             # Appended at our end unless another trail of this list was added to meanwhile.
             if items[size] is item:
-                return self._view(items, size + 1)
-        return self._view([*islice(items, size), item], size + 1)
+                trail._items = items
+                return trail
+        trail._items = [*islice(items, size), item]
+        return trail
 
     def __len__(self) -> int:
         return self._size
@@ -120,6 +120,6 @@ class Trail(Sequence[T]):
 
 def appended(values: Sequence[T], item: T) -> Trail[T]:
     """``values`` with ``item`` added at the end, as a trail (in constant time when ``values`` is one)."""
-    if isinstance(values, Trail):
+    if type(values) is Trail:  # an ABC's isinstance is slow
         return values.plus(item)
     return Trail((*values, item))
