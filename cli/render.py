@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from cli.width import display_width, pad
 from cli.width import wrap as wrap_line
+from domain.trail import Trail
 from domain.worldtime import WorldTime
 from ledger.formats.safe_text import printable
 
@@ -146,7 +147,7 @@ def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
             if info.exclude:
                 continue  # bookkeeping, not part of what the value says
             yield from flatten(getattr(value, name), f"{prefix}.{name}" if prefix else name)
-    elif isinstance(value, tuple | list):
+    elif isinstance(value, tuple | list | Trail):
         if not value:
             yield prefix, "(none)"
         for index, item in enumerate(value, start=1):

@@ -9,6 +9,7 @@ from typing import Any
 from cli.render import flatten, record_time, table, world_time
 from domain import State
 from domain.events import LogEntry
+from domain.trail import Trail
 from domain.worldtime import WorldTime
 from ledger.formats.shapes import state_json
 from ledger.formats.wording import counted
@@ -49,7 +50,7 @@ def _text(value: Any) -> str:
         return "-"
     if isinstance(value, WorldTime):
         return world_time(value)
-    if isinstance(value, tuple | list):
+    if isinstance(value, tuple | list | Trail):
         return ", ".join(_text(item) for item in value) or "(none)"
     return str(value)
 
