@@ -102,7 +102,8 @@ def trusted(cls: type[M], **values: Any) -> M:
     defaults = _DEFAULTS.get(cls)
     if defaults is None:
         defaults = _DEFAULTS[cls] = {name: field.default for name, field in cls.model_fields.items()}
-    if not defaults.keys() >= values.keys():
+    fields = {**defaults, **values}
+    if len(fields) != len(defaults):
         unknown = ", ".join(sorted(values.keys() - defaults.keys()))
         raise TypeError(f"{cls.__name__} has no field {unknown}")
     key = (cls, *values)
@@ -110,7 +111,7 @@ def trusted(cls: type[M], **values: Any) -> M:
     if fields_set is None:
         fields_set = _FIELDS_SETS[key] = set(values)
     new = cls.__new__(cls)
-    _set(new, "__dict__", {**defaults, **values})
+    _set(new, "__dict__", fields)
     _set(new, "__pydantic_extra__", None)
     # One set for every value built from the same fields: the models are frozen, so pydantic
     # never changes it in place (``model_copy`` copies it first), and a set weighs 200 bytes.
