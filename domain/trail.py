@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
-from typing import Any, TypeVar, get_args, overload
+from typing import TYPE_CHECKING, Any, TypeVar, get_args, overload
 
-from pydantic import GetCoreSchemaHandler
-from pydantic_core import core_schema
+if TYPE_CHECKING:
+    from pydantic import GetCoreSchemaHandler
+    from pydantic_core import CoreSchema
 
 T = TypeVar("T")
 
@@ -105,10 +106,11 @@ class Trail(Sequence[T]):
         return (type(self), (tuple(self),))
 
     @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
         """Validated as a tuple of the items' type, then made a trail; serialised as that tuple."""
+        # Imported here: the CLI reads trails without loading pydantic (see cli.render.flatten).
+        from pydantic_core import core_schema  # noqa: PLC0415
+
         args = get_args(source)
         items = handler.generate_schema(tuple[args[0], ...] if args else tuple[Any, ...])  # type: ignore[valid-type]
         return core_schema.no_info_after_validator_function(
