@@ -150,6 +150,7 @@ def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
     # Imported here: timelines are printed without pydantic (see projections.stored_timeline).
     from pydantic import BaseModel  # noqa: PLC0415
 
+    from domain.trail import Trail  # noqa: PLC0415
     from domain.worldtime import WorldTime  # noqa: PLC0415
 
     if isinstance(value, WorldTime):
@@ -159,7 +160,7 @@ def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
             if info.exclude:
                 continue  # bookkeeping, not part of what the value says
             yield from flatten(getattr(value, name), f"{prefix}.{name}" if prefix else name)
-    elif isinstance(value, tuple | list):
+    elif isinstance(value, tuple | list | Trail):
         if not value:
             yield prefix, "(none)"
         for index, item in enumerate(value, start=1):

@@ -84,13 +84,14 @@ def state_table(state: State) -> Iterator[str]:
 
 
 def _text(value: Any) -> str:
+    from domain.trail import Trail  # noqa: PLC0415
     from domain.worldtime import WorldTime  # noqa: PLC0415
 
     if value is None:
         return "-"
     if isinstance(value, WorldTime):
         return world_time(value)
-    if isinstance(value, tuple | list):
+    if isinstance(value, tuple | list | Trail):
         return ", ".join(_text(item) for item in value) or "(none)"
     return str(value)
 
