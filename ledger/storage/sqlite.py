@@ -25,7 +25,7 @@ from eventsourcing.sqlite import (
 
 from domain.errors import InvalidError, UnreadableEntryError
 from domain.instants import now_micros
-from ledger.integrity.sqltree import SQLTreeStore
+from ledger.integrity.sqltree import Frontier, SQLTreeStore
 from ledger.integrity.store import StoredCheckpoint
 from ledger.storage.records import LeafRow, LogRecord, LogRecorder, chunked
 from ledger.storage.seam import SQLITE_LOCK_SIGNS, StorageKind
@@ -116,15 +116,19 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         with write_transaction(self.datastore) as c:
-            return self._insert_events(c, stored_events, **kwargs)
+            positions, frontier = self._append_events(c, stored_events, None, **kwargs)
+        self.tree.committed(frontier)
+        return positions
 
     def insert_event_chunks(self, chunks: Iterable[Sequence[StoredEvent]]) -> Sequence[int]:
         first = last = 0
+        frontier: Frontier | None = None
         with write_transaction(self.datastore) as c:
             for chunk in chunks:
-                positions = self._insert_events(c, chunk)
+                positions, frontier = self._append_events(c, chunk, frontier)
                 if positions:
                     first, last = first or positions[0], positions[-1]
+        self.tree.committed(frontier)
         return range(first, last + 1) if first else range(0)
 
     def stream_ids(self) -> Iterator[UUID]:
@@ -181,9 +185,11 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
         c.execute(insert, ("format", FORMAT))
         c.execute(insert, ("origin", f"provenance-ledger/{uuid.uuid4()}"))
 
-    def _insert_events(
-        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
+    def _append_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], known: Frontier | None, **kwargs: Any
+    ) -> tuple[list[int], Frontier | None]:
+        """Insert the events after the log's last entry; their positions, and the tree's frontier
+        after them (see :meth:`SQLTreeStore.append_tree`), to hand to the tree once committed."""
         c.execute(self._select_last)
         last = c.fetchone()
         last_position, last_recorded = (last[0], last[1]) if last else (0, 0)
@@ -208,8 +214,8 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
             [(r.originator_id.hex, r.originator_version, r.topic, r.state, r.recorded_us) for r in records],
         )
         # The Merkle tree grows in the same transaction: log and tree never disagree.
-        self.tree.append_tree(c, records)
-        return [r.position for r in records]
+        frontier = self.tree.append_tree(c, records, head=(last_position, last_recorded), known=known)
+        return [r.position for r in records], frontier
 
     def select_notifications(
         self,
