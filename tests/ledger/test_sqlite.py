@@ -212,49 +212,6 @@ def test_positions_survive_vacuum(tmp_path: Path) -> None:
 # -- the tree's frontier, kept between appends -------------------------------------------------------
 
 
-def _frontier_reads(ledger: Ledger, record: Callable[[], object]) -> int:
-    """How many times the tree's frontier is read from the database while ``record`` runs."""
-    tree: Any = ledger._recorder.tree  # type: ignore[attr-defined]
-    reads = 0
-    select = tree._select_nodes
-
-    def counted(*args: Any) -> Any:
-        nonlocal reads
-        reads += 1
-        return select(*args)
-
-    tree._select_nodes = counted
-    try:
-        record()
-    finally:
-        del tree._select_nodes
-    return reads
-
-
-def test_appends_in_a_row_read_the_tree_frontier_once(tmp_path: Path) -> None:
-    with Ledger.open(tmp_path / "ledger.db", recorded_by="tester") as ledger:
-
-        def record() -> None:
-            for i in range(5):
-                ledger.register_actor(f"actor/a-{i}", name=f"A {i}", kind="person")
-
-        assert _frontier_reads(ledger, record) == 1
-        assert ledger.verify().events == 5
-
-
-def test_appends_after_another_writer_build_on_its_entries(tmp_path: Path) -> None:
-    path = tmp_path / "ledger.db"
-    with Ledger.open(path, recorded_by="one") as one, Ledger.open(path, recorded_by="two") as two:
-        for i in range(4):
-            one.register_actor(f"actor/one-{i}", name=f"One {i}", kind="person")
-            with two.batch():
-                two.register_actor(f"actor/two-{i}", name=f"Two {i}", kind="person")
-                two.register_actor(f"actor/two-{i}-b", name=f"Two {i} b", kind="person")
-        assert one.verify().events == two.verify().events == 12
-    with Ledger.open(path) as ledger:
-        assert ledger.verify().events == 12
-
-
 def test_an_append_after_a_rolled_back_one_builds_on_what_was_committed(tmp_path: Path) -> None:
     path = tmp_path / "ledger.db"
     with Ledger.open(path, recorded_by="tester") as ledger:
