@@ -9,6 +9,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from benchmarks.context import Context
 from benchmarks.meta import run_meta
@@ -82,18 +83,43 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--render", type=Path, metavar="JSON", help="measure nothing: write the Markdown of a JSON report"
     )
+    p.add_argument(
+        "--growth-from",
+        type=Path,
+        metavar="JSON",
+        help="add the sizes of another JSON report to the growth table (e.g. docs/benchmarks.json)",
+    )
     return p
 
 
-def render(source: Path, output_dir: Path) -> int:
-    """Write the Markdown report again from a JSON report (after a change of layout)."""
+def _read_report(source: Path) -> tuple[dict[str, Any], list[Figure], list[Figure]]:
+    """A JSON report's document, figures and growth figures of another report.
+
+    Raises OSError, ValueError, KeyError or TypeError when it is not such a report.
+    """
+    document = json.loads(source.read_text(encoding="utf-8"))
+    if not isinstance(document, dict):
+        raise TypeError("not a JSON object")
+    figures = [Figure.from_dict(f) for f in document["figures"]]
+    earlier = [Figure.from_dict(f) for f in document.get("growth_from_figures", ())]
+    return document, figures, earlier
+
+
+def render(source: Path, output_dir: Path, growth_from: Path | None = None) -> int:
+    """Write the Markdown report again from a JSON report (after a change of layout), with the
+    sizes of the report ``growth_from`` in its growth table when given."""
     try:
-        document = json.loads(source.read_text(encoding="utf-8"))
-        figures = [Figure.from_dict(f) for f in document["figures"]]
+        document, figures, earlier = _read_report(source)
+        meta = dict(document["meta"])
+        if growth_from is not None:
+            other, earlier, _ = _read_report(growth_from)
+            sizes = {f.size for f in figures}
+            earlier = [f for f in earlier if f.size not in sizes]
+            meta.update(growth_from=str(growth_from), growth_from_date=other["meta"].get("date"))
     except (OSError, ValueError, KeyError, TypeError) as error:
         print(f"cannot render {source}: {error}", file=sys.stderr)
         return 1
-    report, data = write(output_dir, figures, document["meta"], document.get("raw_outputs", {}))
+    report, data = write(output_dir, figures, meta, document.get("raw_outputs", {}), earlier)
     print(f"wrote {report} and {data}", file=sys.stderr)
     return 0
 
@@ -102,8 +128,19 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks; 0 when every module ran, 1 when one failed (the report says which)."""
     args = parser().parse_args(argv)
     if args.render is not None:
-        return render(args.render, args.output_dir)
+        return render(args.render, args.output_dir, args.growth_from)
     sizes = tuple(sorted({*args.sizes, *((LARGE_SIZE,) if args.large else ())}))
+    earlier: list[Figure] = []
+    earlier_meta: dict[str, Any] = {}
+    if args.growth_from is not None:
+        # Read before measuring: a bad path should not cost a whole run.
+        try:
+            document, earlier, _ = _read_report(args.growth_from)
+            earlier_meta = dict(document["meta"])
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            print(f"cannot read --growth-from {args.growth_from}: {error}", file=sys.stderr)
+            return 2
+        earlier = [f for f in earlier if f.size not in sizes]
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="ledger-bench-") as scratch:
         work_dir = args.work_dir or Path(scratch)
@@ -120,7 +157,9 @@ def main(argv: list[str] | None = None) -> int:
         outcome = run_modules(ctx, args.only)
     command = "python -m benchmarks " + shlex.join(argv if argv is not None else sys.argv[1:])
     meta = run_meta(ctx, command=command.strip(), seconds=time.perf_counter() - started)
-    report, data = write(args.output_dir, outcome.figures, meta, outcome.raw_outputs)
+    if args.growth_from is not None:
+        meta = {**meta, "growth_from": str(args.growth_from), "growth_from_date": earlier_meta.get("date")}
+    report, data = write(args.output_dir, outcome.figures, meta, outcome.raw_outputs, earlier)
     print(f"wrote {report} and {data}", file=sys.stderr)
     for failure in outcome.failures:
         print(f"benchmark failed: {failure}", file=sys.stderr)

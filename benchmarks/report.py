@@ -75,29 +75,52 @@ def _table(figures: Sequence[Figure]) -> list[str]:
     return lines
 
 
-def _growth(figures: Sequence[Figure], sizes: Sequence[int]) -> list[str]:
-    """Per-event cost of every measurement at every size, and how it grew from the smallest."""
-    rows: dict[tuple[str, str], dict[int, float]] = {}
-    for f in figures:
+def _growth(figures: Sequence[Figure], sizes: Sequence[int], earlier: Sequence[Figure] = ()) -> list[str]:
+    """Per-event cost of every measurement at every size, how it grew from the smallest, and how
+    its baseline's cost grew over the same sizes in the same run (a path that grows no faster
+    than its baseline grows with the store or the machine, not with the ledger's own code).
+
+    ``earlier`` are figures of another report (``--growth-from``) whose sizes this run lacks,
+    so the 1,000,000-event report can show growth from the default sizes.
+    """
+    rows: dict[tuple[str, str], dict[int, tuple[float, float | None]]] = {}
+    for f in [*earlier, *figures]:
         cost = f.per_event_us
         if f.size is not None and cost is not None:
-            rows.setdefault((f.group, f.name), {})[f.size] = cost
+            rows.setdefault((f.group, f.name), {})[f.size] = (cost, f.baseline_per_event_us)
     if not rows:
         return []
+    every = sorted({size for costs in rows.values() for size in costs} | set(sizes))
     lines = [
-        "| Benchmark | Measured | " + " | ".join(f"{s:,}" for s in sizes) + " | Largest ÷ smallest |",
-        "| --- | --- | " + " | ".join("---:" for _ in sizes) + " | ---: |",
+        "| Benchmark | Measured | "
+        + " | ".join(f"{s:,}" for s in every)
+        + " | Largest ÷ smallest | Baseline's largest ÷ smallest |",
+        "| --- | --- | " + " | ".join("---:" for _ in every) + " | ---: | ---: |",
     ]
     for (group, name), costs in rows.items():
-        cells = [f"{costs[s]:,.1f} µs" if s in costs else "–" for s in sizes]
-        known = [costs[s] for s in sizes if s in costs]
-        growth = f"{known[-1] / known[0]:.2f}×" if len(known) > 1 and known[0] else "–"
-        lines.append(f"| {group} | {name} | {' | '.join(cells)} | {growth} |")
+        if not any(s in costs for s in sizes):
+            continue
+        cells = [f"{costs[s][0]:,.1f} µs" if s in costs else "–" for s in every]
+        known = [costs[s] for s in every if s in costs]
+        growth = f"{known[-1][0] / known[0][0]:.2f}×" if len(known) > 1 and known[0][0] else "–"
+        first, last = known[0][1], known[-1][1]
+        base = f"{last / first:.2f}×" if len(known) > 1 and first and last else "–"
+        lines.append(f"| {group} | {name} | {' | '.join(cells)} | {growth} | {base} |")
     return lines
 
 
-def markdown(figures: Sequence[Figure], meta: Mapping[str, Any], raw_outputs: Mapping[str, str]) -> str:
-    """The whole report as Markdown."""
+def earlier_date(meta: Mapping[str, Any]) -> str:
+    """When the report named by ``growth_from`` was run, as it says."""
+    return str(meta.get("growth_from_date") or "an earlier date")
+
+
+def markdown(
+    figures: Sequence[Figure],
+    meta: Mapping[str, Any],
+    raw_outputs: Mapping[str, str],
+    growth_from: Sequence[Figure] = (),
+) -> str:
+    """The whole report as Markdown; ``growth_from`` adds another report's sizes to the growth table."""
     sizes = list(meta["sizes"])
     ok = [f for f in figures if f.status == "ok"]
     lines = [
@@ -155,24 +178,43 @@ def markdown(figures: Sequence[Figure], meta: Mapping[str, Any], raw_outputs: Ma
                 "```",
                 "",
             ]
-    growth = _growth(ok, sizes)
+    earlier = [f for f in growth_from if f.status == "ok"]
+    growth = _growth(ok, sizes, earlier)
     if growth:
-        lines += ["## Growth: cost per event by ledger size", "", *growth, ""]
+        source = meta.get("growth_from")
+        lines += ["## Growth: cost per event by ledger size", ""]
+        if source and earlier:
+            lines += [
+                f"Sizes this run did not measure are taken from `{source}` "
+                f"(run on {earlier_date(meta)}): the ratios across runs carry both runs' noise.",
+                "",
+            ]
+        lines += [*growth, ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
 def write(
-    output_dir: Path, figures: Sequence[Figure], meta: Mapping[str, Any], raw_outputs: Mapping[str, str]
+    output_dir: Path,
+    figures: Sequence[Figure],
+    meta: Mapping[str, Any],
+    raw_outputs: Mapping[str, str],
+    growth_from: Sequence[Figure] = (),
 ) -> tuple[Path, Path]:
-    """Write ``benchmarks.md`` and ``benchmarks.json`` into ``output_dir``; their paths."""
+    """Write ``benchmarks.md`` and ``benchmarks.json`` into ``output_dir``; their paths.
+
+    ``growth_from`` (figures of another report) is kept in the JSON, so ``--render`` rebuilds
+    the same growth table.
+    """
     output_dir.mkdir(parents=True, exist_ok=True)
     report = output_dir / "benchmarks.md"
     data = output_dir / "benchmarks.json"
-    report.write_text(markdown(figures, meta, raw_outputs), encoding="utf-8")
-    document = {
+    report.write_text(markdown(figures, meta, raw_outputs, growth_from), encoding="utf-8")
+    document: dict[str, Any] = {
         "meta": dict(meta),
         "figures": [f.to_dict() for f in figures],
         "raw_outputs": dict(raw_outputs),
     }
+    if growth_from:
+        document["growth_from_figures"] = [f.to_dict() for f in growth_from]
     data.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return report, data

@@ -90,7 +90,14 @@ class Figure:
     @property
     def per_event_us(self) -> float | None:
         """Microseconds per event, for throughputs and whole-log times."""
-        value = self.value
+        return self._per_event(self.value)
+
+    @property
+    def baseline_per_event_us(self) -> float | None:
+        """The baseline's microseconds per event, on the same events (None where it has none)."""
+        return self._per_event(self.baseline_value)
+
+    def _per_event(self, value: float | None) -> float | None:
         events = self.events if self.events is not None else self.size
         if value is None or not value:
             return None

@@ -10,6 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from benchmarks.report import write
+from benchmarks.results import Figure
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -104,3 +107,63 @@ def test_render_writes_the_same_report_again_from_the_json(tmp_path: Path) -> No
     assert (again / "benchmarks.md").read_text(encoding="utf-8") == (out / "benchmarks.md").read_text(
         encoding="utf-8"
     )
+
+
+def _report(path: Path, size: int, ours: float, baseline: float) -> Path:
+    """A one-figure JSON report: ``ours`` and ``baseline`` in events/s at ``size`` events."""
+    figure = Figure("replay", "Ledger.replay()", size, "events/s", [ours], "bare", [baseline])
+    meta = {
+        "command": "python -m benchmarks",
+        "date": f"run of {size}",
+        "commit": "c0ffee",
+        "machine": "test",
+        "python": "3.11",
+        "sqlite": "3",
+        "eventsourcing": "9",
+        "pydantic": "2",
+        "sizes": [size],
+        "repeat": 1,
+        "seed": 1,
+        "batch": 1,
+        "single": 1,
+        "seconds": 1.0,
+    }
+    write(path, [figure], meta, {})
+    return path / "benchmarks.json"
+
+
+def test_growth_takes_sizes_from_another_report_and_shows_the_baselines_growth(tmp_path: Path) -> None:
+    small = _report(tmp_path / "small", 10_000, ours=20_000, baseline=50_000)  # 50 µs, baseline 20 µs
+    large = _report(tmp_path / "large", 1_000_000, ours=10_000, baseline=40_000)  # 100 µs, baseline 25 µs
+    out = tmp_path / "out"
+    argv = [sys.executable, "-m", "benchmarks", "--render", str(large), "--growth-from", str(small)]
+    completed = subprocess.run(
+        [*argv, "--output-dir", str(out)], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    assert completed.returncode == 0, completed.stderr
+
+    report = (out / "benchmarks.md").read_text(encoding="utf-8")
+    assert f"taken from `{small}` (run on run of 10000)" in report
+    header = "| Measured | 10,000 | 1,000,000 | Largest ÷ smallest | Baseline's largest ÷ smallest |"
+    assert header in report
+    assert "| replay | Ledger.replay() | 50.0 µs | 100.0 µs | 2.00× | 1.25× |" in report
+    # The JSON keeps the other report's figures: rendering it again gives the same report.
+    again = tmp_path / "again"
+    argv = [sys.executable, "-m", "benchmarks", "--render", str(out / "benchmarks.json")]
+    completed = subprocess.run(
+        [*argv, "--output-dir", str(again)], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert (again / "benchmarks.md").read_text(encoding="utf-8") == report
+
+
+def test_a_growth_report_that_cannot_be_read_is_refused_before_measuring(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2]", encoding="utf-8")
+    argv = [sys.executable, "-m", "benchmarks", "--sizes", "100", "--growth-from", str(bad)]
+    completed = subprocess.run(
+        [*argv, "--output-dir", str(tmp_path / "out")], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    assert completed.returncode == 2
+    assert completed.stderr.strip() == f"cannot read --growth-from {bad}: not a JSON object"
+    assert not (tmp_path / "out").exists()
