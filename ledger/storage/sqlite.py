@@ -79,6 +79,9 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
             f"SELECT notification_id, recorded_at FROM {table} ORDER BY notification_id DESC LIMIT 1"
         )
         self._select_exists = f"SELECT 1 FROM {table} WHERE originator_id=? LIMIT 1"
+        self._select_events = (
+            f"SELECT originator_id, originator_version, topic, state FROM {table} WHERE originator_id=?"
+        )
         self._select_ids = f"SELECT originator_id FROM {table} WHERE originator_version=1"
         self._import_statement = (
             f"INSERT INTO {table} "
@@ -146,6 +149,44 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
                 return cursor.fetchone() is not None
             finally:
                 cursor.close()
+
+    def select_events(
+        self,
+        originator_id: UUID | str,
+        *,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> Sequence[StoredEvent]:
+        """A stream's events, as eventsourcing's recorder reads them, in one statement in autocommit
+        mode (a consistent read by itself): no BEGIN and ROLLBACK around it, one command in two
+        reads a stream."""
+        statement = self._select_events
+        params: list[Any] = [originator_id.hex if isinstance(originator_id, UUID) else originator_id]
+        if gt is not None:
+            statement += " AND originator_version>?"
+            params.append(gt)
+        if lte is not None:
+            statement += " AND originator_version<=?"
+            params.append(lte)
+        statement += " ORDER BY originator_version DESC" if desc else " ORDER BY originator_version ASC"
+        if limit is not None:
+            statement += " LIMIT ?"
+            params.append(limit)
+        with self.datastore.get_connection(commit=False) as connection:
+            cursor = connection.cursor().sqlite_cursor
+            try:
+                cursor.row_factory = None
+                cursor.execute(statement, params)
+                rows = cursor.fetchall()
+            finally:
+                cursor.close()
+        convert = self.convert_originator_id
+        return [
+            StoredEvent(originator_id=convert(stream), originator_version=version, topic=topic, state=state)
+            for stream, version, topic, state in rows
+        ]
 
     def import_log(
         self, records: Iterable[LogRecord], *, origin: str, checkpoints: Iterable[StoredCheckpoint] = ()
