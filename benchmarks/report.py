@@ -84,10 +84,14 @@ def _growth(figures: Sequence[Figure], sizes: Sequence[int], earlier: Sequence[F
     so the 1,000,000-event report can show growth from the default sizes.
     """
     rows: dict[tuple[str, str], dict[int, tuple[float, float | None]]] = {}
+    # Where several figures measure the same thing against different baselines, the baseline's
+    # growth shown is the target's baseline (else the first's).
     for f in [*earlier, *figures]:
         cost = f.per_event_us
         if f.size is not None and cost is not None:
-            rows.setdefault((f.group, f.name), {})[f.size] = (cost, f.baseline_per_event_us)
+            costs = rows.setdefault((f.group, f.name), {})
+            if f.size not in costs or f.target is not None:
+                costs[f.size] = (cost, f.baseline_per_event_us)
     if not rows:
         return []
     every = sorted({size for costs in rows.values() for size in costs} | set(sizes))

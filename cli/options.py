@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from cli.settings import WHEN_HELP, Settings
 from domain.errors import InvalidError
-from domain.worldtime import WorldTime
-from ledger import Ledger
-from ledger.asof import parse_record_time
+
+if TYPE_CHECKING:
+    from domain.worldtime import WorldTime
+    from ledger import Ledger
 
 __all__ = [
     "WHEN_HELP",
@@ -37,6 +38,9 @@ def open_ledger(*, create: bool = False, db: str | None = None) -> Ledger:
 
     Reading commands pass ``create=False`` so that they never create a file.
     """
+    # Imported here: ``ledger timeline`` on caught-up views reads without the ledger (cli.timeline).
+    from ledger import Ledger  # noqa: PLC0415
+
     given = settings()
     ledger = Ledger.open(db or given.db, recorded_by=given.by, create=create)
     if ledger.read_only:
@@ -48,6 +52,8 @@ def parse_when(ctx: click.Context, param: click.Parameter, value: str | None) ->
     """Read a world time option; a time without a zone is read as UTC."""
     if value is None:
         return None
+    from domain.worldtime import WorldTime  # noqa: PLC0415
+
     try:
         return WorldTime.parse(value, assume_utc=True)
     except InvalidError as error:
@@ -77,6 +83,8 @@ def parse_as_of(ctx: click.Context, param: click.Parameter, value: str | None) -
     text = value.strip()
     if text.isdigit():
         return int(text)
+    from ledger.asof import parse_record_time  # noqa: PLC0415
+
     try:
         return parse_record_time(text, assume_utc=True)
     except InvalidError as error:

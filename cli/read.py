@@ -6,66 +6,26 @@ None of them creates a ledger: they open an existing one or fail.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
-from itertools import islice
 from typing import TypeVar
 
 import click
 
 from cli.options import clock_options, open_ledger
 from cli.render import Format, echo_json, emit, output_options, say
-from cli.tables import list_table, log_lines, replay_lines, state_table, timeline_table
-from cli.views import clock_lines, state_at_table
+from cli.tables import list_table, replay_lines, state_table
+from cli.views import state_at_table
 from domain.worldtime import WorldTime
 from ledger.formats.shapes import (
-    entry_json,
     replayed_json,
     row_json,
     state_at_json,
     state_json,
-    timeline_entry_json,
 )
 from projections.listing import SUBJECT_FILTERS
 from projections.queries import status_choices
 
 T = TypeVar("T")
-
-
-@click.command()
-@click.argument("ref")
-@clock_options
-@output_options()
-def timeline(ref: str, at: WorldTime | None, as_of: int | datetime | None, fmt: Format) -> None:
-    """Print the timeline of REF: its entries and those of subjects pointing at it.
-
-    Entries are ordered by world time (earliest possible moment first), then
-    by the order they were recorded; acts of the ledger itself (registering,
-    linking) have no world time and are placed at their record time.
-    --as-of shows it as the ledger knew it then; --at keeps what may have
-    happened by that world time and says where REF stood.
-
-    \b
-    Example:
-      ledger timeline post/labour-linkedin-invite
-      ledger timeline comment/newsweek-to-labour-press --json
-      ledger timeline post/labour-linkedin-invite --at 2024-10-16 --as-of 30
-    """
-    result = open_ledger().timeline(ref, at=at, as_of=as_of)
-    table = functools.partial(timeline_table, result.subject)
-    if at is not None or as_of is not None:
-        table = functools.partial(_on_clocks, table, clock_lines(result, as_of=as_of is not None))
-    emit(result.entries, fmt, to_json=timeline_entry_json, table=table)
-
-
-def _on_clocks(
-    table: Callable[[Iterable[T]], Iterator[str]], clocks: list[str], items: Iterable[T]
-) -> Iterator[str]:
-    """A table whose title is followed by what the clocks were set to."""
-    lines = iter(table(items))
-    yield next(lines)
-    yield from clocks
-    yield from lines
 
 
 @click.command()
@@ -144,22 +104,6 @@ def _listing(name: str, kind: str, example: str) -> click.Command:
 
 for _name, (_kind, _example) in LISTINGS.items():
     _listing(_name, _kind, _example)
-
-
-@click.command("log")
-@click.option("--after", type=click.IntRange(min=0), default=0, metavar="POSITION", help="Start after it.")
-@click.option("--limit", type=click.IntRange(min=1), metavar="N", help="At most N entries.")
-@output_options()
-def log(after: int, limit: int | None, fmt: Format) -> None:
-    """Print the raw event log in order, streamed, with positions and record times.
-
-    \b
-    Example:
-      ledger log --after 30 --limit 5
-      ledger log --nl
-    """
-    entries = open_ledger().log(after)
-    emit(entries if limit is None else islice(entries, limit), fmt, to_json=entry_json, table=log_lines)
 
 
 @click.command()

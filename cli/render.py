@@ -14,19 +14,26 @@ import json
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 import click
-from pydantic import BaseModel
 
 from cli.width import display_width, pad
 from cli.width import wrap as wrap_line
-from domain.worldtime import WorldTime
 from ledger.formats.safe_text import printable
 
 Format = Literal["table", "json", "nl"]
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Shown(Protocol):
+    """A world time as printed: a :class:`~domain.worldtime.WorldTime`, or one read from stored JSON
+    (:class:`~projections.stored_timeline.StoredWorldTime`), so that reading commands need no pydantic."""
+
+    @property
+    def precision(self) -> str: ...
+
 
 GAP = "  "
 MIN_WRAP = 30
@@ -90,9 +97,10 @@ def echo_json(value: Any) -> None:
 # -- text -----------------------------------------------------------------------------------------
 
 
-def world_time(value: WorldTime | None) -> str:
+def world_time(value: Shown | None) -> str:
     """A world time with its precision: ``2024-10-14..2024-10-17 (window)``."""
-    return "" if value is None else f"{value} ({value.precision.value})"
+    # The precision is a str (a StrEnum in the model): formatted, it is its value.
+    return "" if value is None else f"{value} ({value.precision})"
 
 
 def record_time(moment: datetime) -> str:
@@ -139,6 +147,12 @@ def _line(values: Sequence[str], widths: Sequence[int]) -> str:
 
 def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
     """``(key, text)`` pairs of a state for reading: nested values under dotted keys."""
+    # Imported here: timelines are printed without pydantic (see projections.stored_timeline).
+    from pydantic import BaseModel  # noqa: PLC0415
+
+    from domain.trail import Trail  # noqa: PLC0415
+    from domain.worldtime import WorldTime  # noqa: PLC0415
+
     if isinstance(value, WorldTime):
         yield prefix, world_time(value)
     elif isinstance(value, BaseModel):
@@ -146,7 +160,7 @@ def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
             if info.exclude:
                 continue  # bookkeeping, not part of what the value says
             yield from flatten(getattr(value, name), f"{prefix}.{name}" if prefix else name)
-    elif isinstance(value, tuple | list):
+    elif isinstance(value, tuple | list | Trail):
         if not value:
             yield prefix, "(none)"
         for index, item in enumerate(value, start=1):

@@ -3,21 +3,58 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
-from cli.render import flatten, record_time, table, world_time
-from domain import State
-from domain.events import LogEntry
-from domain.worldtime import WorldTime
-from ledger.formats.shapes import state_json
+from cli.render import Shown, flatten, record_time, table, world_time
 from ledger.formats.wording import counted
-from projections.timeline import TimelineEntry
+
+if TYPE_CHECKING:
+    from domain import State
+    from domain.events import LogEntry
 
 TIMELINE_HEADERS = ("WHEN", "WHAT", "WHO / SOURCES", "RECORDED")
 
 
-def timeline_table(subject: str, entries: Iterable[TimelineEntry]) -> Iterator[str]:
+class Correction(Protocol):
+    """What a timeline shows of a correction."""
+
+    @property
+    def version(self) -> int: ...
+    @property
+    def reason(self) -> str: ...
+
+
+class TimelineLine(Protocol):
+    """What a timeline shows of an entry: a :class:`~projections.timeline.TimelineEntry`, or a
+    :class:`~projections.stored_timeline.StoredTimelineEntry` read without the domain's models."""
+
+    @property
+    def occurred_at(self) -> Shown | None: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def note(self) -> str | None: ...
+    @property
+    def corrections(self) -> Sequence[Correction]: ...
+    @property
+    def actor(self) -> str | None: ...
+    @property
+    def sources(self) -> Sequence[str]: ...
+    @property
+    def recorded_at(self) -> datetime: ...
+    @property
+    def recorded_by(self) -> str: ...
+
+
+def timeline_table(subject: str, entries: Iterable[TimelineLine]) -> Iterator[str]:
     """A timeline as an aligned table: world time and precision, what, who and how we know, record time."""
     rows = [_timeline_row(entry) for entry in entries]
     yield f"Timeline of {subject}: {counted(len(rows), 'entry')}"
@@ -25,7 +62,7 @@ def timeline_table(subject: str, entries: Iterable[TimelineEntry]) -> Iterator[s
     yield from table(TIMELINE_HEADERS, rows, wrap=1, spaced=True)
 
 
-def _timeline_row(entry: TimelineEntry) -> tuple[str, str, str, str]:
+def _timeline_row(entry: TimelineLine) -> tuple[str, str, str, str]:
     # Acts of the ledger itself have no world time: they are placed at their record time.
     when = "(ledger act)" if entry.occurred_at is None else world_time(entry.occurred_at).replace(" ", "\n")
     what = [f"{entry.subject} v{entry.version} {entry.type}", entry.summary]
@@ -39,17 +76,22 @@ def _timeline_row(entry: TimelineEntry) -> tuple[str, str, str, str]:
 
 def state_table(state: State) -> Iterator[str]:
     """A subject's state, one field a line (nested values under dotted keys)."""
+    from ledger.formats.shapes import state_json  # noqa: PLC0415
+
     derived = {k: v for k, v in state_json(state).items() if k not in type(state).model_fields}
     rows = [*flatten(state), *((name, _text(value)) for name, value in derived.items())]
     yield from table(("FIELD", "VALUE"), rows, wrap=1)
 
 
 def _text(value: Any) -> str:
+    from domain.trail import Trail  # noqa: PLC0415
+    from domain.worldtime import WorldTime  # noqa: PLC0415
+
     if value is None:
         return "-"
     if isinstance(value, WorldTime):
         return world_time(value)
-    if isinstance(value, tuple | list):
+    if isinstance(value, tuple | list | Trail):
         return ", ".join(_text(item) for item in value) or "(none)"
     return str(value)
 
@@ -149,23 +191,48 @@ def list_table(kind: str, states: Iterable[Any], *, at: bool = False) -> Iterato
     yield from table([header for header, _ in columns], rows, wrap=wrap)
 
 
+LOG_HEADER = f"{'POSITION':>8}  {'RECORDED':<20}  {'TYPE':<21} SUBJECT AND SUMMARY"
+
+
 def log_lines(entries: Iterable[LogEntry]) -> Iterator[str]:
     """The log, one entry a line, streamed: position, record time, type, subject and version, summary."""
-    yield f"{'POSITION':>8}  {'RECORDED':<20}  {'TYPE':<21} SUBJECT AND SUMMARY"
+    yield LOG_HEADER
     for entry in entries:
         yield _log_line(entry)
 
 
-def _log_line(entry: LogEntry) -> str:
+class LogLine(Protocol):
+    """What a line of the log shows of an entry (besides its summary)."""
+
+    @property
+    def position(self) -> int: ...
+    @property
+    def recorded_at(self) -> datetime: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+
+
+def log_line(entry: LogLine, summary: str) -> str:
+    """One entry of the log as a line (a decoded entry, or one read from its stored JSON: ``cli.log``)."""
     return (
         f"{entry.position:>8}  {record_time(entry.recorded_at):<20}  {entry.type:<21} "
-        f"{entry.subject} v{entry.version}: {entry.event.summary()}"
+        f"{entry.subject} v{entry.version}: {summary}"
     )
+
+
+def _log_line(entry: LogEntry) -> str:
+    return log_line(entry, entry.event.summary())
 
 
 def replay_lines(replayed: Iterable[tuple[LogEntry, State]]) -> Iterator[str]:
     """The replay, streamed: each log line, then the state it produced as compact JSON."""
-    yield f"{'POSITION':>8}  {'RECORDED':<20}  {'TYPE':<21} SUBJECT AND SUMMARY / STATE AFTER"
+    from ledger.formats.shapes import state_json  # noqa: PLC0415
+
+    yield f"{LOG_HEADER} / STATE AFTER"
     for entry, state in replayed:
         yield _log_line(entry)
         yield f"{'':>8}  = {json.dumps(state_json(state), ensure_ascii=False)}"

@@ -19,6 +19,7 @@ from domain.events import (
     trusted,
 )
 from domain.refs import Ref
+from domain.trail import Trail, appended
 from domain.worldtime import WorldTime
 
 
@@ -35,8 +36,8 @@ class CaseState(SubjectState):
 
     title: str
     description: str | None = None
-    subjects: tuple[str, ...] = ()
-    notes: tuple[CaseNote, ...] = ()
+    subjects: Trail[str] = Trail()
+    notes: Trail[CaseNote] = Trail()
 
 
 class CaseOpened(Event):
@@ -74,7 +75,7 @@ class SubjectLinked(Event):
         return f"linked {self.linked}"
 
     def apply(self, state: CaseState) -> CaseState:
-        return self.evolve(state, subjects=(*state.subjects, self.linked))
+        return self.evolve(state, subjects=appended(state.subjects, self.linked))
 
 
 class NoteAdded(Event):
@@ -90,7 +91,7 @@ class NoteAdded(Event):
 
     def apply(self, state: CaseState) -> CaseState:
         note = trusted(CaseNote, version=self.originator_version, text=self.text, at=self.occurred_at)
-        return self.evolve(state, notes=(*state.notes, note))
+        return self.evolve(state, notes=appended(state.notes, note))
 
 
 def open_case(

@@ -19,6 +19,7 @@ from domain.events import (
     trusted,
 )
 from domain.refs import ActorRef
+from domain.trail import Trail, appended
 from domain.worldtime import WorldTime
 
 SourceKind = Literal["article", "regulation", "statement", "social-post", "screenshot", "other"]
@@ -40,7 +41,7 @@ class SourceState(SubjectState):
     url: str | None = None
     publisher: str | None = None
     published_at: WorldTime | None = None
-    archives: tuple[ArchiveCapture, ...] = ()
+    archives: Trail[ArchiveCapture] = Trail()
 
 
 class SourceRegistered(Event):
@@ -90,7 +91,7 @@ class SourceArchived(Event):
 
     def apply(self, state: SourceState) -> SourceState:
         capture = trusted(ArchiveCapture, url=self.url, captured_at=self.occurred_at, digest=self.digest)
-        return self.evolve(state, archives=(*state.archives, capture))
+        return self.evolve(state, archives=appended(state.archives, capture))
 
 
 def register(

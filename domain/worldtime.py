@@ -13,7 +13,6 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import UTC, date, datetime, time, timedelta
-from enum import StrEnum
 from typing import Any, Self
 
 from pydantic import (
@@ -25,6 +24,16 @@ from pydantic import (
 )
 
 from domain.errors import InvalidError
+from domain.worldtime_text import (
+    OPEN_END,
+    OPEN_START,
+    Precision,
+    _format_instant,
+    _starts_period,
+    world_time_text,
+)
+
+__all__ = ["OPEN_END", "OPEN_START", "Precision", "When", "WorldTime"]
 
 _YEAR = re.compile(r"\d{4}")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
@@ -33,21 +42,6 @@ _MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
 _WAYBACK = re.compile(r"\d{14}")
 _ZONE = re.compile(r"(Z|[+-]\d{2}(:?\d{2}(:?\d{2}(\.\d+)?)?)?)$", re.IGNORECASE)
 
-
-class Precision(StrEnum):
-    """How a world time was given: its granularity, or an explicit window."""
-
-    INSTANT = "instant"
-    MINUTE = "minute"
-    DAY = "day"
-    MONTH = "month"
-    YEAR = "year"
-    WINDOW = "window"
-
-
-#: The open ends of a window known on one side only (``..2024-10-16T10:00Z``, ``2024-10-16..``).
-OPEN_START = datetime(1, 1, 1, tzinfo=UTC)
-OPEN_END = datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
 
 #: Precisions that name one whole period, shown as that period.
 _PERIODS = frozenset({Precision.MINUTE, Precision.DAY, Precision.MONTH, Precision.YEAR})
@@ -271,21 +265,7 @@ class WorldTime(BaseModel):
     # -- display ----------------------------------------------------------------
 
     def __str__(self) -> str:
-        match self.precision:
-            case Precision.INSTANT:
-                return _format_instant(self.earliest)
-            case Precision.MINUTE:
-                return _format_minute(self.earliest)
-            case Precision.DAY:
-                return self.earliest.date().isoformat()
-            case Precision.MONTH:
-                return f"{self.earliest.year:04d}-{self.earliest.month:02d}"
-            case Precision.YEAR:
-                return f"{self.earliest.year:04d}"
-            case _:
-                start = "" if self.earliest == OPEN_START else _format_start(self.earliest)
-                end = "" if self.latest == OPEN_END else _format_end(self.latest)
-                return f"{start}..{end}"
+        return world_time_text(self.earliest, self.latest, self.precision)
 
     @property
     def open_start(self) -> bool:
@@ -314,27 +294,6 @@ def _whole_minute_offset(moment: datetime) -> datetime:
     return moment.astimezone(UTC) if offset is not None and offset % timedelta(minutes=1) else moment
 
 
-def _zone(moment: datetime) -> str:
-    offset = moment.utcoffset()
-    if not offset:
-        return "Z"
-    text = moment.strftime("%z")
-    return f"{text[:3]}:{text[3:]}"
-
-
-def _starts_period(moment: datetime, precision: Precision) -> bool:
-    """True when ``moment`` is the first moment of a period of ``precision``."""
-    if moment.second or moment.microsecond:
-        return False
-    if precision is Precision.MINUTE:
-        return True
-    if moment.utcoffset() != timedelta(0) or moment.hour or moment.minute:
-        return False
-    if precision is Precision.DAY:
-        return True
-    return moment.day == 1 and (precision is Precision.MONTH or moment.month == 1)
-
-
 def _last_moment(start: datetime, precision: Precision) -> datetime:
     """The last microsecond of the period of ``precision`` that ``start`` begins."""
     end = start.replace(second=59, microsecond=999999)
@@ -346,36 +305,6 @@ def _last_moment(start: datetime, precision: Precision) -> datetime:
     if precision in (Precision.MONTH, Precision.YEAR):
         end = end.replace(day=calendar.monthrange(end.year, end.month)[1])
     return end
-
-
-def _format_minute(moment: datetime) -> str:
-    return f"{moment.date().isoformat()}T{moment.hour:02d}:{moment.minute:02d}{_zone(moment)}"
-
-
-def _format_instant(moment: datetime) -> str:
-    # isoformat pads years below 1000 to four digits (strftime does not, on glibc).
-    text = f"{moment.date().isoformat()}T{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
-    if moment.microsecond:
-        text += f".{moment.microsecond:06d}".rstrip("0")
-    return text + _zone(moment)
-
-
-def _format_start(moment: datetime) -> str:
-    """The start of a window, as briefly as parsing it back gives the same earliest moment."""
-    if _starts_period(moment, Precision.DAY):
-        return moment.date().isoformat()
-    if _starts_period(moment, Precision.MINUTE):
-        return _format_minute(moment)
-    return _format_instant(moment)
-
-
-def _format_end(moment: datetime) -> str:
-    """The end of a window, as briefly as parsing it back gives the same latest moment."""
-    if moment.utcoffset() == timedelta(0) and moment.time() == time.max:
-        return moment.date().isoformat()
-    if moment.second == 59 and moment.microsecond == 999999:
-        return _format_minute(moment)
-    return _format_instant(moment)
 
 
 When = WorldTime | datetime | str

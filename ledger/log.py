@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, cast
 
 from domain.errors import DamagedStoreError, InvalidError, NotFoundError, UnreadableEntryError
-from domain.events import Event, LogEntry, OutOfOrderError, fold
+from domain.events import Event, LogEntry, OutOfOrderError, fold, fold_one
 from domain.instants import from_micros
 from domain.refs import parse_ref, subject_id
 from ledger.mapper import PydanticMapper
@@ -111,7 +111,7 @@ class LogReader:
                 if previous is None and entry.version > 1:
                     previous = state_at_version(entry.subject, entry.version - 1)
                 try:
-                    state = cast("State", fold(previous, [entry.event]))
+                    state = cast("State", fold_one(previous, entry.event))
                 except OutOfOrderError:
                     if events is None:
                         events = [e.event for e in self.history(entry.subject)[: entry.version - 1]]

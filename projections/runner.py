@@ -329,7 +329,7 @@ class Projections:
                 if moved is None:
                     raise ViewMovedError(f"{name} is no longer at position {position}")
             for statement, rows in plan.statements:
-                session.executemany(statement, rows)
+                session.write_rows(statement, rows)
 
     def _remember(self, rows: Mapping[str, Known]) -> None:
         # A subject's row at a version never changes, so the cache needs no invalidation, only a

@@ -21,6 +21,7 @@ from domain.events import (
     trusted,
 )
 from domain.refs import ActorRef, PostRef, Ref
+from domain.trail import Trail, appended
 from domain.worldtime import WorldTime
 
 __all__ = [
@@ -64,7 +65,7 @@ class ClaimMade(Event):
             post=self.post,
             about=self.about,
             made_at=self.occurred_at,
-            appearances=(trusted(Appearance, post=self.post, by=self.claimant, at=self.occurred_at),),
+            appearances=Trail((trusted(Appearance, post=self.post, by=self.claimant, at=self.occurred_at),)),
         )
 
 
@@ -89,7 +90,7 @@ class ClaimRepeated(Event):
 
     def apply(self, state: ClaimState) -> ClaimState:
         appearance = trusted(Appearance, post=self.post, by=self.by, at=self.occurred_at)
-        return self.evolve(state, appearances=(*state.appearances, appearance))
+        return self.evolve(state, appearances=appended(state.appearances, appearance))
 
 
 class ClaimRetracted(Event):

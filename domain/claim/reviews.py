@@ -26,6 +26,7 @@ from domain.events import (
     trusted,
 )
 from domain.refs import ActorRef
+from domain.trail import appended
 from domain.worldtime import WorldTime
 
 __all__ = [
@@ -93,7 +94,7 @@ class ClaimRebutted(Reviewed):
     VERB: ClassVar[str] = "rebutted"
 
     def apply(self, state: ClaimState) -> ClaimState:
-        return self.evolve(state, reviews=(*state.reviews, self.review("rebutted")))
+        return self.evolve(state, reviews=appended(state.reviews, self.review("rebutted")))
 
 
 class ClaimSupported(Reviewed):
@@ -104,7 +105,7 @@ class ClaimSupported(Reviewed):
     VERB: ClassVar[str] = "supported"
 
     def apply(self, state: ClaimState) -> ClaimState:
-        return self.evolve(state, reviews=(*state.reviews, self.review("supported")))
+        return self.evolve(state, reviews=appended(state.reviews, self.review("supported")))
 
 
 class ClaimRated(Reviewed):
@@ -115,7 +116,7 @@ class ClaimRated(Reviewed):
     VERB: ClassVar[str] = "rated"
 
     def apply(self, state: ClaimState) -> ClaimState:
-        return self.evolve(state, reviews=(*state.reviews, self.review("unrated")))
+        return self.evolve(state, reviews=appended(state.reviews, self.review("unrated")))
 
 
 class VerdictRevised(Reviewed):
@@ -129,7 +130,7 @@ class VerdictRevised(Reviewed):
 
     def apply(self, state: ClaimState) -> ClaimState:
         return self.evolve(
-            state, reviews=(*state.reviews, self.review(self.stance or kept_stance(state, self)))
+            state, reviews=appended(state.reviews, self.review(self.stance or kept_stance(state, self)))
         )
 
 

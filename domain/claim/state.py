@@ -7,6 +7,7 @@ from typing import Literal
 from domain.errors import InvalidError
 from domain.events import Frozen, SubjectState, Text, build_value
 from domain.refs import SourceRef, parse_ref
+from domain.trail import Trail
 from domain.worldtime import WorldTime
 
 __all__ = [
@@ -70,8 +71,8 @@ class ClaimState(SubjectState):
     post: str
     about: tuple[str, ...]
     made_at: WorldTime
-    appearances: tuple[Appearance, ...]
-    reviews: tuple[Review, ...] = ()
+    appearances: Trail[Appearance]
+    reviews: Trail[Review] = Trail()
     retracted_at: WorldTime | None = None
     retracted_by: str | None = None
 

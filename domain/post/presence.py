@@ -26,6 +26,7 @@ from domain.post.state import (
     shows_presence,
     text_sha256,
 )
+from domain.trail import appended
 from domain.worldtime import WorldTime
 
 __all__ = [
@@ -86,7 +87,7 @@ class PostArchived(Event):
             text=self.text,
             text_sha256=self.text_sha256,
         )
-        return self.evolve(state, archives=(*state.archives, capture))
+        return self.evolve(state, archives=appended(state.archives, capture))
 
 
 class PostDeleted(Event):
@@ -108,7 +109,7 @@ class PostDeleted(Event):
             deleted_at=self.occurred_at,
             deleted_by=self.deleted_by,
             deletions=state.deletions + 1,
-            turns=(*state.turns, trusted(Turn, kind="deleted", at=self.occurred_at)),
+            turns=appended(state.turns, trusted(Turn, kind="deleted", at=self.occurred_at)),
         )
 
 
@@ -127,7 +128,7 @@ class PostRestored(Event):
             state,
             status="live",
             restored_at=self.occurred_at,
-            turns=(*state.turns, trusted(Turn, kind="restored", at=self.occurred_at)),
+            turns=appended(state.turns, trusted(Turn, kind="restored", at=self.occurred_at)),
         )
 
 

@@ -31,6 +31,7 @@ from domain.post.state import (
     text_sha256,
 )
 from domain.refs import ActorRef, PostRef
+from domain.trail import Trail, appended
 from domain.worldtime import WorldTime
 
 __all__ = [
@@ -84,9 +85,11 @@ class PostPublished(Event):
             url=self.url,
             in_reply_to=self.in_reply_to,
             published_at=self.occurred_at,
-            texts=()
+            texts=Trail()
             if self.text is None or self.text_sha256 is None
-            else (trusted(TextVersion, text=self.text, sha256=self.text_sha256, since=self.occurred_at),),
+            else Trail(
+                (trusted(TextVersion, text=self.text, sha256=self.text_sha256, since=self.occurred_at),)
+            ),
         )
 
 
@@ -116,7 +119,7 @@ class PostMetricsObserved(Event):
             likes=self.likes,
             reposts=self.reposts,
         )
-        return self.evolve(state, metrics=(*state.metrics, observation))
+        return self.evolve(state, metrics=appended(state.metrics, observation))
 
 
 class PostEdited(Event):
@@ -138,7 +141,7 @@ class PostEdited(Event):
 
     def apply(self, state: PostState) -> PostState:
         version = trusted(TextVersion, text=self.text, sha256=self.text_sha256, since=self.occurred_at)
-        return self.evolve(state, texts=(*state.texts, version), edits=state.edits + 1)
+        return self.evolve(state, texts=appended(state.texts, version), edits=state.edits + 1)
 
 
 def publish(

@@ -14,6 +14,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 from domain.errors import InvalidError
 from domain.events import Frozen, SubjectState, Text, describe_validation_error
 from domain.source import ArchiveCapture
+from domain.trail import Trail
 from domain.worldtime import WorldTime
 
 __all__ = [
@@ -141,16 +142,16 @@ class PostState(SubjectState):
     url: str | None = None
     in_reply_to: str | None = None
     published_at: WorldTime
-    texts: tuple[TextVersion, ...]
+    texts: Trail[TextVersion]
     status: PostStatus = "live"
     deleted_at: WorldTime | None = None
     deleted_by: DeletedBy | None = None
     restored_at: WorldTime | None = None
     deletions: int = 0
     edits: int = 0
-    turns: tuple[Turn, ...] = ()
-    metrics: tuple[MetricsObservation, ...] = ()
-    archives: tuple[PostCapture, ...] = ()
+    turns: Trail[Turn] = Trail()
+    metrics: Trail[MetricsObservation] = Trail()
+    archives: Trail[PostCapture] = Trail()
 
     @property
     def text(self) -> str | None:

@@ -12,15 +12,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
 from domain.worldtime import When
-from ledger.formats.casefile import ImportResult, import_case_file
-from ledger.formats.exchange import ExchangeSummary, import_log
-from ledger.formats.exchange_out import export_log
 from ledger.mapper import PydanticMapper
 from ledger.queries import AsOf
 from ledger.storage.records import LogRecorder
 
 if TYPE_CHECKING:
     from ledger.facade import Ledger
+    from ledger.formats.casefile import ImportResult
+    from ledger.formats.exchange import ExchangeSummary
 
 
 class NativeFormats:
@@ -55,6 +54,8 @@ class NativeFormats:
         1
         """
         # A store's own errors become ledger errors in translate_storage_errors, as for every method.
+        from ledger.formats.exchange_out import export_log  # noqa: PLC0415 - not for a report
+
         return export_log(self.recorder, target)
 
     def import_export(
@@ -68,6 +69,8 @@ class NativeFormats:
         leaf (a new root; the old checkpoints are not carried): see
         docs/auditing.md.
         """
+        from ledger.formats.exchange import import_log  # noqa: PLC0415 - not for a report
+
         summary = import_log(self.recorder, self.mapper, source, upgrade_leaves=upgrade_leaves)
         self.forget_subjects()
         return summary
@@ -79,6 +82,9 @@ class NativeFormats:
         the field. With ``dry_run``, everything is checked and nothing written.
         See :mod:`ledger.formats.casefile` for the format.
         """
+        # The case-file format imports every command's model: not for a report or an export.
+        from ledger.formats.casefile import import_case_file  # noqa: PLC0415
+
         return import_case_file(self.ledger, path, dry_run=dry_run)
 
     def report(

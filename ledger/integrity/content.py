@@ -126,10 +126,9 @@ def is_v2(state: bytes) -> bool:
     That is, it ends with ``}`` and has ``,"_salt":"`` in its last bytes (where
     :func:`add_salt` puts it) or ``,"_redacted":{`` anywhere.
     """
-    # find() from an offset, not `in` a slice: no copy (verify asks this of every entry).
-    return state.endswith(b"}") and (
-        state.find(SALT_MARK, max(len(state) - _SALT_SUFFIX, 0)) >= 0 or REDACTED_MARK in state
-    )
+    # find() from an offset, not `in` a slice: no copy (verify asks this of every entry). A negative
+    # offset counts from the end as a slice does (from 0 in a shorter state): no len() nor max().
+    return state.endswith(b"}") and (state.find(SALT_MARK, -_SALT_SUFFIX) >= 0 or REDACTED_MARK in state)
 
 
 def _null_dict(value: dict[str, Any], path: str, found: list[list[Any]]) -> None:
@@ -163,6 +162,12 @@ def _null_list(items: list[Any], path: str, found: list[list[Any]], content: boo
 
 def split(state: bytes) -> Split:
     """Split a v2 entry's stored JSON; :class:`InvalidError` if it is not one."""
+    return Split._make(split_parts(state))
+
+
+def split_parts(state: bytes) -> tuple[bytes, bytes, bytes | None, bytes | None]:
+    """:func:`split` as a plain tuple, with the same checks: verify splits every salted entry, and
+    a named tuple cost it ~0.3 us each (more than a tenth of the split)."""
     try:
         data = orjson.loads(state)
     except orjson.JSONDecodeError:
@@ -179,11 +184,10 @@ def split(state: bytes) -> Split:
     if salt_text is not None:
         salt = _decode(salt_text, "salt", SALT_SIZE)
         content = orjson.dumps(found)
-        digest = _sha256(_DIGEST_TAG + salt + content).digest()
-        return Split(structure, digest, salt, content)
+        return structure, _sha256(_DIGEST_TAG + salt + content).digest(), salt, content
     if type(redacted) is not dict or len(redacted) != 1 or "content_sha256" not in redacted:
         raise InvalidError("the stored entry's redaction is malformed")
-    return Split(structure, _decode(redacted["content_sha256"], "content digest", 32), None, None)
+    return structure, _decode(redacted["content_sha256"], "content digest", 32), None, None
 
 
 def _decode(text: Any, what: str, size: int) -> bytes:

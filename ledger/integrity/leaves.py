@@ -168,25 +168,23 @@ def leaf_hashes(rows: Sequence[LeafRow], leaves: list[bytes], marked: list[int])
     (so that verify scans each state for it once). One loop, no call per entry (verify's path).
     """
     append, mark = leaves.append, marked.append
-    split, sha256 = content.split, _sha256
+    split, sha256 = content.split_parts, _sha256
     middle_of, v2_tail, v1_tail, length = _MIDDLE.pack, _V2_TAIL.pack, _TAIL.pack, _LENGTH.pack
     for i, (position, stream, version, topic, state, recorded_us) in enumerate(rows):
         try:
-            redacted = _REDACTED_MARK in state
+            # The mark holds a "{" past the first byte: most states have none, found by memchr.
+            redacted = state.find(b"{", 1) >= 0 and _REDACTED_MARK in state
             if redacted:
                 mark(i)
             if len(stream) != 16:
                 return i
             topic_bytes = topic.encode()
             middle = middle_of(position, 16, stream, 8, version, len(topic_bytes))
-            if state.endswith(b"}") and (
-                redacted or state.find(_SALT_MARK, max(len(state) - _SALT_SUFFIX, 0)) >= 0
-            ):
-                parts = split(state)
-                structure = parts.structure
+            if state.endswith(b"}") and (redacted or state.find(_SALT_MARK, -_SALT_SUFFIX) >= 0):
+                structure, digest, _, _ = split(state)
                 data = (
                     _V2_PREFIX, middle, topic_bytes, length(len(structure)), structure,
-                    v2_tail(32, parts.digest, 8, recorded_us),
+                    v2_tail(32, digest, 8, recorded_us),
                 )  # fmt: skip
             else:
                 data = (_V1_PREFIX, middle, topic_bytes, length(len(state)), state, v1_tail(8, recorded_us))

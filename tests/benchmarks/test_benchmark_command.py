@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from benchmarks.report import write
-from benchmarks.results import Figure
+from benchmarks.results import Figure, Target
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -167,3 +167,19 @@ def test_a_growth_report_that_cannot_be_read_is_refused_before_measuring(tmp_pat
     assert completed.returncode == 2
     assert completed.stderr.strip() == f"cannot read --growth-from {bad}: not a JSON object"
     assert not (tmp_path / "out").exists()
+
+
+def test_the_baselines_growth_is_that_of_the_targets_baseline(tmp_path: Path) -> None:
+    target = Target("ratio", ">=", 0.5)
+    figures = [
+        Figure("views", "catch-up", 10_000, "events/s", [10_000], "es", [50_000], target),
+        Figure("views", "catch-up", 10_000, "events/s", [10_000], "floor", [20_000]),
+        Figure("views", "catch-up", 100_000, "events/s", [5_000], "floor", [10_000]),
+        Figure("views", "catch-up", 100_000, "events/s", [5_000], "es", [40_000], target),
+    ]
+    meta = json.loads(_report(tmp_path / "meta", 10_000, 1, 1).read_text(encoding="utf-8"))["meta"]
+    meta["sizes"] = [10_000, 100_000]
+    write(tmp_path / "out", figures, meta, {})
+    report = (tmp_path / "out" / "benchmarks.md").read_text(encoding="utf-8")
+    # es: 20 -> 25 µs an event (1.25x); the floor would say 50 -> 100 (2.00x).
+    assert "| views | catch-up | 100.0 µs | 200.0 µs | 2.00× | 1.25× |" in report
