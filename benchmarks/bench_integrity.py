@@ -71,8 +71,8 @@ DESCRIPTION = (
 class NoTree(SQLTreeStore):
     """A tree store that stores nothing on append."""
 
-    def append_tree(self, cursor: Any, records: Sequence[LogRecord]) -> None:
-        del cursor, records
+    def append_tree(self, cursor: Any, records: Sequence[LogRecord], **known: Any) -> None:
+        del cursor, records, known
 
 
 class NoTreeRecorder(SQLiteLogRecorder):

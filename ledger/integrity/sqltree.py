@@ -9,11 +9,21 @@ queue, run first in a checkpoint's transaction; none on SQLite, whose write
 transactions already exclude each other). The recorder calls
 :meth:`SQLTreeStore.append_tree` inside its insert transaction, with the
 cursor of that transaction, so the log and its tree never disagree.
+
+The frontier (the hashes an append builds on) is read from the database at
+most once per writer: :meth:`SQLTreeStore.append_tree` returns the frontier
+after the append, tagged with the log's head it belongs to, and the recorder
+hands it back to :meth:`SQLTreeStore.committed` once its transaction has
+committed (never after a rollback). The next append uses it only if the head
+the recorder reads in its own transaction (under the write lock) is the
+same: another writer's appends change the head, and the frontier is read
+again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
@@ -21,7 +31,8 @@ from eventsourcing.persistence import PersistenceError
 
 from domain.errors import ConflictError, LedgerError, StorageError
 from domain.instants import now_micros
-from ledger.integrity.store import StoredCheckpoint, TreeRecorder, TreeRow, row_key, tree_rows
+from ledger.integrity.leaves import record_leaf_hash
+from ledger.integrity.store import StoredCheckpoint, TreeRecorder, TreeRow, row_key
 from ledger.integrity.tree import CompactRange, NodeKey
 from ledger.storage.records import LogRecord
 from ledger.storage.tables import CHECKPOINTS_TABLE, NODES_TABLE
@@ -42,6 +53,18 @@ def insert_each(session: Session, table: str, rows: Sequence[TreeRow]) -> None:
     session.executemany(f"INSERT INTO {table} (position, level, hash) VALUES (?,?,?)", rows)
 
 
+LogHead = tuple[int, int]
+"""The log's last entry as its writer reads it: (position, record time in microseconds)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Frontier:
+    """The frontier hashes of the tree of a log whose last entry is ``head``."""
+
+    head: LogHead
+    hashes: tuple[bytes, ...]
+
+
 class SQLTreeStore(TreeRecorder):
     """Stores tree nodes and checkpoints in two tables of the ledger's database (see :mod:`.store`)."""
 
@@ -59,6 +82,7 @@ class SQLTreeStore(TreeRecorder):
         self._checkpoints = database.table(CHECKPOINTS_TABLE)
         self._serialise = None if serialise is None else serialise.format(table=self._checkpoints)
         self._is_lock_error = is_lock_error
+        self._committed: Frontier | None = None
 
     def session(self, cursor: Cursor) -> Session:
         """The store's view of a cursor of the recorder's own transaction."""
@@ -66,14 +90,50 @@ class SQLTreeStore(TreeRecorder):
 
     # -- written with the log, in its transaction ------------------------------------------------
 
-    def append_tree(self, cursor: Any, records: Sequence[LogRecord]) -> None:
-        """Store the tree nodes that ``records`` (just inserted through ``cursor``) complete."""
+    def append_tree(
+        self,
+        cursor: Any,
+        records: Sequence[LogRecord],
+        *,
+        head: LogHead | None = None,
+        known: Frontier | None = None,
+    ) -> Frontier | None:
+        """Store the tree nodes that ``records`` (just inserted through ``cursor``) complete.
+
+        ``head`` is the log's last entry before ``records``, as read in this
+        transaction: with it, the frontier is not read again when it is the
+        one last committed (:meth:`committed`) or ``known`` (the return of an
+        earlier append in the same transaction) for that head. Returns the
+        frontier after ``records`` (None without ``head``), for the same uses.
+        """
         if not records:
-            return
+            return known if known is not None and known.head == head else None
         session = self.session(cursor)
         size = records[0].position - 1
-        frontier = self._select_nodes(session, CompactRange.frontier(size))
-        self._insert_rows(session, self._nodes, tree_rows(size, frontier, records))
+        hashes: Sequence[bytes] | None = None
+        if head is not None and head[0] == size:
+            for candidate in (known, self._committed):
+                if candidate is not None and candidate.head == head:
+                    hashes = candidate.hashes
+                    break
+        if hashes is None:
+            hashes = self._select_nodes(session, CompactRange.frontier(size))
+        compact = CompactRange(size, hashes)
+        completed: list[tuple[int, int, bytes]] = []
+        for record in records:
+            if record.position != compact.size + 1:
+                raise StorageError(f"position {record.position} does not follow position {compact.size}")
+            compact.push(record_leaf_hash(record), completed)
+        rows = [((index + 1) << level, level, digest) for level, index, digest in completed]
+        self._insert_rows(session, self._nodes, rows)
+        if head is None:
+            return None
+        last = records[-1]
+        return Frontier((last.position, last.recorded_us), compact.hashes)
+
+    def committed(self, frontier: Frontier | None) -> None:
+        """After a commit: ``frontier`` (an append's return) is the tree's, for the next append."""
+        self._committed = frontier
 
     def insert_checkpoints(self, cursor: Any, checkpoints: Iterable[StoredCheckpoint]) -> None:
         """Insert checkpoints exactly as given (numbers and record times included), as an import does."""

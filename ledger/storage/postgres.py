@@ -23,7 +23,7 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composed, Identifier
 
 from domain.errors import InvalidError, StorageError
-from ledger.integrity.sqltree import SQLTreeStore
+from ledger.integrity.sqltree import Frontier, SQLTreeStore
 from ledger.integrity.store import StoredCheckpoint, TreeRow
 from ledger.storage.backends import POSTGRES_DEFAULTS, PostgresSettings
 from ledger.storage.damage import add_driver_errors
@@ -138,7 +138,8 @@ class PostgresLogRecorder(PostgresApplicationRecorder, LogRecorder):
             "FROM base, unnest(%s::uuid[], %s::bigint[], %s::text[], %s::bytea[]) WITH ORDINALITY "
             "AS e(originator_id, originator_version, topic, state, n) "
             "ORDER BY e.n "
-            "RETURNING notification_id, recorded_at"
+            # The record time of the entry before: the head the tree's kept frontier is checked against.
+            "RETURNING notification_id, recorded_at, COALESCE((SELECT recorded_at FROM last), 0) AS before"
         ).format(table=table)
         self._select_log = SQL(
             "SELECT {columns} FROM {table} WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
@@ -201,25 +202,35 @@ class PostgresLogRecorder(PostgresApplicationRecorder, LogRecorder):
         with self.datastore.transaction(commit=True) as curs:
             self._lock_table(curs)
             self._notify_channel(curs)
-            return self._insert_chunk(curs, stored_events, kwargs.get("recorded_us"))
+            positions, frontier = self._insert_chunk(curs, stored_events, kwargs.get("recorded_us"), None)
+        self.tree.committed(frontier)
+        return positions
 
     # No retry: the chunks are read once, as they are written.
     def insert_event_chunks(self, chunks: Iterable[Sequence[StoredEvent]]) -> Sequence[int]:
         first = last = 0
+        frontier: Frontier | None = None
         with self.datastore.transaction(commit=True) as curs:
             self._lock_table(curs)
             self._notify_channel(curs)
             for chunk in chunks:
-                positions = self._insert_chunk(curs, chunk, None)
+                positions, frontier = self._insert_chunk(curs, chunk, None, frontier)
                 if positions:
                     first, last = first or positions[0], positions[-1]
+        self.tree.committed(frontier)
         return range(first, last + 1) if first else range(0)
 
     def _insert_chunk(
-        self, curs: Any, stored_events: Sequence[StoredEvent], given: Sequence[int] | None
-    ) -> Sequence[int]:
+        self,
+        curs: Any,
+        stored_events: Sequence[StoredEvent],
+        given: Sequence[int] | None,
+        known: Frontier | None,
+    ) -> tuple[list[int], Frontier | None]:
+        """Insert the events after the log's last entry; their positions, and the tree's frontier
+        after them (see :meth:`SQLTreeStore.append_tree`), to hand to the tree once committed."""
         if not stored_events:
-            return []
+            return [], known
         curs.execute(
             self.insert_events_statement,
             (
@@ -232,14 +243,16 @@ class PostgresLogRecorder(PostgresApplicationRecorder, LogRecorder):
             prepare=True,
         )
         # Positions are max+1, max+2, ... in the order of the events given.
-        stored = sorted((row["notification_id"], row["recorded_at"]) for row in curs.fetchall())
+        rows = curs.fetchall()
+        stored = sorted((row["notification_id"], row["recorded_at"]) for row in rows)
         records = [
             LogRecord(position, _uuid(s.originator_id), s.originator_version, s.topic, s.state, stamp)
             for (position, stamp), s in zip(stored, stored_events, strict=True)
         ]
         # The Merkle tree grows in the same transaction: log and tree never disagree.
-        self.tree.append_tree(curs, records)
-        return [r.position for r in records]
+        head = (records[0].position - 1, rows[0]["before"])
+        frontier = self.tree.append_tree(curs, records, head=head, known=known)
+        return [r.position for r in records], frontier
 
     def import_log(
         self, records: Iterable[LogRecord], *, origin: str, checkpoints: Iterable[StoredCheckpoint] = ()

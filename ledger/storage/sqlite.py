@@ -25,7 +25,7 @@ from eventsourcing.sqlite import (
 
 from domain.errors import InvalidError, UnreadableEntryError
 from domain.instants import now_micros
-from ledger.integrity.sqltree import SQLTreeStore
+from ledger.integrity.sqltree import Frontier, SQLTreeStore
 from ledger.integrity.store import StoredCheckpoint
 from ledger.storage.records import LeafRow, LogRecord, LogRecorder, chunked
 from ledger.storage.seam import SQLITE_LOCK_SIGNS, StorageKind
@@ -79,6 +79,9 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
             f"SELECT notification_id, recorded_at FROM {table} ORDER BY notification_id DESC LIMIT 1"
         )
         self._select_exists = f"SELECT 1 FROM {table} WHERE originator_id=? LIMIT 1"
+        self._select_events = (
+            f"SELECT originator_id, originator_version, topic, state FROM {table} WHERE originator_id=?"
+        )
         self._select_ids = f"SELECT originator_id FROM {table} WHERE originator_version=1"
         self._import_statement = (
             f"INSERT INTO {table} "
@@ -116,15 +119,19 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         with write_transaction(self.datastore) as c:
-            return self._insert_events(c, stored_events, **kwargs)
+            positions, frontier = self._append_events(c, stored_events, None, **kwargs)
+        self.tree.committed(frontier)
+        return positions
 
     def insert_event_chunks(self, chunks: Iterable[Sequence[StoredEvent]]) -> Sequence[int]:
         first = last = 0
+        frontier: Frontier | None = None
         with write_transaction(self.datastore) as c:
             for chunk in chunks:
-                positions = self._insert_events(c, chunk)
+                positions, frontier = self._append_events(c, chunk, frontier)
                 if positions:
                     first, last = first or positions[0], positions[-1]
+        self.tree.committed(frontier)
         return range(first, last + 1) if first else range(0)
 
     def stream_ids(self) -> Iterator[UUID]:
@@ -142,6 +149,44 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
                 return cursor.fetchone() is not None
             finally:
                 cursor.close()
+
+    def select_events(
+        self,
+        originator_id: UUID | str,
+        *,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> Sequence[StoredEvent]:
+        """A stream's events, as eventsourcing's recorder reads them, in one statement in autocommit
+        mode (a consistent read by itself): no BEGIN and ROLLBACK around it, one command in two
+        reads a stream."""
+        statement = self._select_events
+        params: list[Any] = [originator_id.hex if isinstance(originator_id, UUID) else originator_id]
+        if gt is not None:
+            statement += " AND originator_version>?"
+            params.append(gt)
+        if lte is not None:
+            statement += " AND originator_version<=?"
+            params.append(lte)
+        statement += " ORDER BY originator_version DESC" if desc else " ORDER BY originator_version ASC"
+        if limit is not None:
+            statement += " LIMIT ?"
+            params.append(limit)
+        with self.datastore.get_connection(commit=False) as connection:
+            cursor = connection.cursor().sqlite_cursor
+            try:
+                cursor.row_factory = None
+                cursor.execute(statement, params)
+                rows = cursor.fetchall()
+            finally:
+                cursor.close()
+        convert = self.convert_originator_id
+        return [
+            StoredEvent(originator_id=convert(stream), originator_version=version, topic=topic, state=state)
+            for stream, version, topic, state in rows
+        ]
 
     def import_log(
         self, records: Iterable[LogRecord], *, origin: str, checkpoints: Iterable[StoredCheckpoint] = ()
@@ -181,9 +226,11 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
         c.execute(insert, ("format", FORMAT))
         c.execute(insert, ("origin", f"provenance-ledger/{uuid.uuid4()}"))
 
-    def _insert_events(
-        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
+    def _append_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], known: Frontier | None, **kwargs: Any
+    ) -> tuple[list[int], Frontier | None]:
+        """Insert the events after the log's last entry; their positions, and the tree's frontier
+        after them (see :meth:`SQLTreeStore.append_tree`), to hand to the tree once committed."""
         c.execute(self._select_last)
         last = c.fetchone()
         last_position, last_recorded = (last[0], last[1]) if last else (0, 0)
@@ -208,8 +255,8 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder, LogRecorder):
             [(r.originator_id.hex, r.originator_version, r.topic, r.state, r.recorded_us) for r in records],
         )
         # The Merkle tree grows in the same transaction: log and tree never disagree.
-        self.tree.append_tree(c, records)
-        return [r.position for r in records]
+        frontier = self.tree.append_tree(c, records, head=(last_position, last_recorded), known=known)
+        return [r.position for r in records], frontier
 
     def select_notifications(
         self,

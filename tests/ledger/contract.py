@@ -14,6 +14,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -732,6 +733,31 @@ class LedgerContract(ABC):
             assert world.head == head + 1
             assert world.get("actor/cy").name == "Cy, the other"
             assert not world.exists("actor/dee")
+
+    def test_appends_in_a_row_read_the_tree_frontier_once(self, ledger: Ledger) -> None:
+        tree: Any = ledger._recorder.tree  # type: ignore[attr-defined]
+        select, reads = tree._select_nodes, []
+        tree._select_nodes = lambda *args: reads.append(1) or select(*args)
+        try:
+            for i in range(5):
+                ledger.register_actor(f"actor/a-{i}", name=f"A {i}", kind="person")
+            with ledger.batch():
+                ledger.register_actor("actor/b", name="B", kind="person")
+        finally:
+            del tree._select_nodes
+        assert len(reads) == 1
+        assert ledger.verify().events == 6
+
+    def test_appends_after_another_writers_build_on_its_entries(self, ledger: Ledger) -> None:
+        with self.open_again(ledger) as other:
+            for i in range(4):
+                ledger.register_actor(f"actor/one-{i}", name=f"One {i}", kind="person")
+                with other.batch():
+                    other.register_actor(f"actor/two-{i}", name=f"Two {i}", kind="person")
+                    other.register_actor(f"actor/two-{i}-b", name=f"Two {i} b", kind="person")
+            assert ledger.verify().events == other.verify().events == 12
+        with self.open_again(ledger) as reopened:
+            assert reopened.verify().events == 12
 
     def test_a_kept_state_is_read_again_after_another_writer_changed_it(self, world: Ledger) -> None:
         with self.open_again(world) as other:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from domain.instants import micros as datetime_to_micros
-from ledger import Ledger, StorageError
+from ledger import Ledger, LedgerError, StorageError
 from tests.ledger.contract import LedgerContract
 
 
@@ -207,3 +207,22 @@ def test_positions_survive_vacuum(tmp_path: Path) -> None:
         assert [(e.position, e.subject) for e in ledger.log()] == [(n + 1, f"actor/a{n}") for n in range(5)]
         notifications = ledger._app.recorder.select_notifications(start=2, limit=2)
         assert [n.id for n in notifications] == [2, 3]
+
+
+# -- the tree's frontier, kept between appends -------------------------------------------------------
+
+
+def test_an_append_after_a_rolled_back_one_builds_on_what_was_committed(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.db"
+    with Ledger.open(path, recorded_by="tester") as ledger:
+        ledger.register_actor("actor/first", name="First", kind="person")
+        with closing(sqlite3.connect(path)) as db, db:
+            # A stray leaf where the next entry's leaf belongs: the next append rolls back.
+            db.execute("INSERT INTO merkle_nodes VALUES (2, 0, ?)", (bytes(32),))
+        with pytest.raises(LedgerError):
+            ledger.register_actor("actor/second", name="Second", kind="person")
+        with closing(sqlite3.connect(path)) as db, db:
+            db.execute("DELETE FROM merkle_nodes WHERE position=2")
+        ledger.register_actor("actor/second", name="Second", kind="person")
+        ledger.register_actor("actor/third", name="Third", kind="person")
+        assert ledger.verify().events == 3
