@@ -31,8 +31,7 @@ from eventsourcing.persistence import PersistenceError
 
 from domain.errors import ConflictError, LedgerError, StorageError
 from domain.instants import now_micros
-from ledger.integrity.leaves import record_leaf_hash
-from ledger.integrity.store import StoredCheckpoint, TreeRecorder, TreeRow, row_key
+from ledger.integrity.store import StoredCheckpoint, TreeRecorder, TreeRow, appended_tree, row_key
 from ledger.integrity.tree import CompactRange, NodeKey
 from ledger.storage.records import LogRecord
 from ledger.storage.tables import CHECKPOINTS_TABLE, NODES_TABLE
@@ -118,13 +117,7 @@ class SQLTreeStore(TreeRecorder):
                     break
         if hashes is None:
             hashes = self._select_nodes(session, CompactRange.frontier(size))
-        compact = CompactRange(size, hashes)
-        completed: list[tuple[int, int, bytes]] = []
-        for record in records:
-            if record.position != compact.size + 1:
-                raise StorageError(f"position {record.position} does not follow position {compact.size}")
-            compact.push(record_leaf_hash(record), completed)
-        rows = [((index + 1) << level, level, digest) for level, index, digest in completed]
+        rows, compact = appended_tree(size, hashes, records)
         self._insert_rows(session, self._nodes, rows)
         if head is None:
             return None

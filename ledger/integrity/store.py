@@ -41,15 +41,24 @@ def tree_rows(size: int, frontier: Sequence[bytes], records: Sequence[LogRecord]
     """The rows to store when ``records`` are appended to a log of ``size`` entries.
 
     ``frontier`` holds the stored hashes of ``CompactRange.frontier(size)``;
-    the records must continue the log densely from position ``size + 1``.
+    the records must continue the log densely from position ``size + 1``
+    (else :class:`StorageError`).
     """
+    return appended_tree(size, frontier, records)[0]
+
+
+def appended_tree(
+    size: int, frontier: Sequence[bytes], records: Sequence[LogRecord]
+) -> tuple[list[TreeRow], CompactRange]:
+    """:func:`tree_rows`, and the compact range of the tree after ``records`` (whose
+    ``hashes`` are the next append's frontier)."""
     compact = CompactRange(size, frontier)
     completed: list[tuple[int, int, bytes]] = []
     for record in records:
         if record.position != compact.size + 1:
             raise StorageError(f"position {record.position} does not follow position {compact.size}")
         compact.push(record_leaf_hash(record), completed)
-    return [((index + 1) << level, level, digest) for level, index, digest in completed]
+    return [((index + 1) << level, level, digest) for level, index, digest in completed], compact
 
 
 @dataclass(frozen=True)
