@@ -119,7 +119,10 @@ class LogReader:
                 try:
                     state = cast("State", fold_one(previous, entry.event))
                 except OutOfOrderError:
-                    events = [e.event for e in self.history(entry.subject)[: entry.version - 1]]
+                    # Only the entries before this one: a subject's later entries are in the store
+                    # too (replay reads a log already written), and decoding them was a waste.
+                    earlier = self.recorder.select_stream(subject_id(entry.subject), lte=entry.version - 1)
+                    events = [self.entry(record).event for record in earlier]
                     state = cast("State", fold(None, [*events, entry.event]))
                 if entry.position >= len(last) or not last[entry.position]:
                     states[entry.subject] = state
