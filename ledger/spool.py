@@ -33,6 +33,9 @@ _STATE_CLASSES: dict[str, type[SubjectState]] = {cls.__name__: cls for cls in ge
 KEEP = 4096
 """States a spooled unit keeps in memory (the subjects used last)."""
 
+EVENTS_OF = "SELECT version, topic, state FROM events WHERE originator_id = ? ORDER BY n"
+"""A subject's spooled events, in the order they were added (by the index ``events_by_subject``)."""
+
 CREATED_KEPT = 100_000
 """New subjects whose ids a spooled unit keeps for the ledger's index of subjects; beyond, none."""
 
@@ -78,6 +81,10 @@ class SpooledUnitOfWork(UnitOfWork):
                     n INTEGER PRIMARY KEY, originator_id BLOB NOT NULL, version INTEGER NOT NULL,
                     topic TEXT NOT NULL, state BLOB NOT NULL
                 );
+                -- events_of (an entry landing out of world order folds its subject again) looks a
+                -- subject's events up: without this, each look-up read every spooled event, and a
+                -- one-file import of n entries cost O(n) per refold (40k entries: 245 us/event, 10k: 147).
+                CREATE INDEX events_by_subject ON events (originator_id, n);
                 BEGIN;
                 """
             )
@@ -190,10 +197,7 @@ class SpooledUnitOfWork(UnitOfWork):
         if not self._spooling:
             return super().events_of(ref)
         self._write_events()
-        rows = self._scratch.execute(
-            "SELECT version, topic, state FROM events WHERE originator_id = ? ORDER BY n",
-            (subject_id(ref).bytes,),
-        ).fetchall()
+        rows = self._scratch.execute(EVENTS_OF, (subject_id(ref).bytes,)).fetchall()
         pending = [
             cast(
                 Event,

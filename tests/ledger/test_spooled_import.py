@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
 from ledger import CaseFileError, Ledger, NotFoundError
-from ledger.spool import KEEP
+from ledger.spool import EVENTS_OF, KEEP, SpooledUnitOfWork
 
 ACTORS = KEEP + 500  # more subjects than a spooled unit keeps in memory
 
@@ -79,3 +80,34 @@ def test_a_large_case_file_imports_all_or_nothing(tmp_path: Path) -> None:
         result = ledger.import_file(case_file)
         assert (result.entries, result.positions) == (len(lines), (1, len(lines)))
         assert ledger.get("post/p0").author == "actor/a0"
+
+
+def test_a_subject_folded_again_in_a_spooled_batch_is_read_back_by_its_index(tmp_path: Path) -> None:
+    """An entry landing before one already folded makes the unit read its subject's spooled
+    events again: the same states as an ordinary batch, through an index, not a scan of every
+    spooled event (which made a one-file import of n entries cost O(n) per such entry)."""
+
+    def late_facts(ledger: Ledger) -> None:
+        record(ledger)
+        ledger.publish_post("post/late", platform="X", author="actor/a1", text="Hi", at="2024-10-17")
+        ledger.delete_post("post/late", at="2024-10-20")
+        ledger.edit_post("post/late", text="Hi there", at="2024-10-18")  # before the deletion
+
+    with (
+        Ledger.open(":memory:", recorded_by="t") as plain,
+        Ledger.open(tmp_path / "spooled.db", recorded_by="t") as spooled,
+    ):
+        with plain.batch():
+            late_facts(plain)
+        with spooled.batch(spooled=True):
+            late_facts(spooled)
+        assert [e.event for e in spooled.log()] == [e.event for e in plain.log()]
+        assert spooled.get("post/late") == plain.get("post/late")
+        assert spooled.get("post/late").text == "Hi there"
+
+    unit = SpooledUnitOfWork(cast(Any, None), cast(Any, None))
+    try:
+        plan = unit._scratch.execute(f"EXPLAIN QUERY PLAN {EVENTS_OF}", (bytes(16),)).fetchall()
+    finally:
+        unit.close()
+    assert any("USING INDEX events_by_subject" in str(step) for step in plan), plan
