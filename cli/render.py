@@ -145,12 +145,17 @@ def _line(values: Sequence[str], widths: Sequence[int]) -> str:
     return GAP.join(pad(value, width) for value, width in zip(values, widths, strict=True)).rstrip()
 
 
+def is_listed(value: Any) -> bool:
+    """Whether ``value`` is shown as its items: any sequence but text (tuples, lists, and the
+    trails a state keeps of its history, :class:`domain.trail.Trail`)."""
+    return isinstance(value, Sequence) and not isinstance(value, str | bytes)
+
+
 def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
     """``(key, text)`` pairs of a state for reading: nested values under dotted keys."""
     # Imported here: timelines are printed without pydantic (see projections.stored_timeline).
     from pydantic import BaseModel  # noqa: PLC0415
 
-    from domain.trail import Trail  # noqa: PLC0415
     from domain.worldtime import WorldTime  # noqa: PLC0415
 
     if isinstance(value, WorldTime):
@@ -160,7 +165,7 @@ def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
             if info.exclude:
                 continue  # bookkeeping, not part of what the value says
             yield from flatten(getattr(value, name), f"{prefix}.{name}" if prefix else name)
-    elif isinstance(value, tuple | list | Trail):
+    elif is_listed(value):
         if not value:
             yield prefix, "(none)"
         for index, item in enumerate(value, start=1):

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from cli.render import Shown, flatten, record_time, table, world_time
+from cli.render import Shown, flatten, is_listed, record_time, table, world_time
 from ledger.formats.wording import counted
 
 if TYPE_CHECKING:
@@ -84,14 +84,13 @@ def state_table(state: State) -> Iterator[str]:
 
 
 def _text(value: Any) -> str:
-    from domain.trail import Trail  # noqa: PLC0415
     from domain.worldtime import WorldTime  # noqa: PLC0415
 
     if value is None:
         return "-"
     if isinstance(value, WorldTime):
         return world_time(value)
-    if isinstance(value, tuple | list | Trail):
+    if is_listed(value):
         return ", ".join(_text(item) for item in value) or "(none)"
     return str(value)
 
