@@ -22,12 +22,11 @@ from uuid import UUID, uuid5
 from pydantic import AfterValidator
 
 from domain.errors import InvalidError
+from domain.ids import REF_NAMESPACE
 
 Kind = Literal["actor", "source", "post", "claim", "comment", "case"]
 KINDS: Final[tuple[str, ...]] = get_args(Kind)
 
-#: Namespace of the UUID5 ids of subjects. Never change it: ids derive from it.
-REF_NAMESPACE: Final = UUID("6f1b4d2e-8a57-5c3e-9d0b-2f4e7a1c9b30")
 
 MAX_SLUG_LENGTH: Final = 120
 _SLUG = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")

@@ -30,11 +30,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid5
 
+from domain.ids import REF_NAMESPACE
 from domain.instants import from_micros
 from domain.worldtime_text import world_time_text
-
-REF_NAMESPACE = UUID("6f1b4d2e-8a57-5c3e-9d0b-2f4e7a1c9b30")
-"""The namespace of subjects' ids: :data:`domain.refs.REF_NAMESPACE` (a test holds them equal)."""
 
 TIMELINE_SCHEMA_HASH = "0fb75ec97e20090b"
 """The schema hash the timeline view's tables carry in SQLite (a test holds it to the view's DDL)."""

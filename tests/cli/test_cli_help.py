@@ -164,7 +164,8 @@ def test_a_timeline_and_the_log_read_without_the_ledger(tmp_path: Path) -> None:
         loaded = loaded_modules("--db", db, *args)
         assert "projections.stored_timeline" in loaded
         assert not {"pydantic", "eventsourcing", "importlib.metadata", "cli.read", "cli.views"} & loaded
-        light = {"domain", "domain.errors", "domain.instants", "domain.worldtime_text", "projections"}
+        light = {"domain", "domain.errors", "domain.ids", "domain.instants", "domain.worldtime_text"}
+        light |= {"projections"}
         light |= {"projections.stored_timeline", "ledger", "ledger.delegation", "ledger.policy"}
         light |= {"ledger.progress", "ledger.formats", "ledger.formats.safe_text", "ledger.formats.wording"}
         light |= {
