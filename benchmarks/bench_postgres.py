@@ -6,6 +6,11 @@ In one run, with the same seeded workload (``benchmarks.generator``):
   transaction, on PostgreSQL, against the same commands on SQLite and the
   same payloads saved in the same transactions by a bare eventsourcing
   ``Application`` on the same PostgreSQL server;
+- ingest, batched, every live state kept: the same on PostgreSQL with the
+  ledger keeping up to :data:`KEEP_ALL` subjects' states between commands
+  (eventsourcing's ``AGGREGATE_CACHE_MAXSIZE``, :data:`KEPT_BY_DEFAULT` otherwise), no
+  target: beside the default, its growth with size shows what the default's
+  cache misses cost (a command on a subject not kept reads its whole stream);
 - ingest, single commands: ``Context.single`` commands, one transaction
   each, appended to the ledger of each size (same three);
 - import: ``Ledger.import_export`` of the whole log, PostgreSQL against SQLite;
@@ -39,6 +44,7 @@ from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from benchmarks.baselines import BareApplication, Row, entry_of, read_notifications, save_entries
 from benchmarks.context import Context, apply, batches, remove_database
@@ -46,12 +52,19 @@ from benchmarks.generator import Command
 from benchmarks.measure import Stopwatch, rate
 from benchmarks.results import Figure, Target
 from ledger import Ledger
+from ledger.application import LedgerApplication
 from ledger.storage.backends import PostgresSettings, parse_postgres_url
 from ledger.storage.postgres import connect
 
 URL_VARIABLE = "LEDGER_BENCH_POSTGRES_URL"
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
 WRITERS = (1, 2, 4)
+KEPT_BY_DEFAULT = int(LedgerApplication.env["AGGREGATE_CACHE_MAXSIZE"])
+
+KEEP_ALL = 65_536
+"""States kept between commands by the "every live state kept" ingest: more subjects than the
+workload has at 100,000 events, so no command reads back a stream it recorded."""
+
 #: Single commands recorded by all writers together in the concurrency benchmark.
 CONCURRENT_COMMANDS = 1200
 
@@ -120,6 +133,18 @@ def ingest(ledger: Ledger, ctx: Context, size: int, watch: Stopwatch) -> list[in
     return counts
 
 
+def ingest_keeping_all(url: str, ctx: Context, size: int, watch: Stopwatch) -> None:
+    """:func:`ingest`, with up to :data:`KEEP_ALL` subjects' states kept between commands."""
+    # eventsourcing reads the cache's size from the environment when the application is built.
+    with mock.patch.dict(os.environ, {"AGGREGATE_CACHE_MAXSIZE": str(KEEP_ALL)}):
+        ledger = Ledger.open(url, recorded_by="bench")
+    with ledger:
+        kept: Any = ledger._app.repository.cache
+        if kept is None or kept.maxsize != KEEP_ALL:
+            raise RuntimeError(f"the ledger keeps {getattr(kept, 'maxsize', 0)} states, not {KEEP_ALL:,}")
+        ingest(ledger, ctx, size, watch)
+
+
 def save_bare(app: BareApplication, rows: list[Row], counts: list[int], watch: Stopwatch) -> None:
     """Save ``rows`` in the bare application, one transaction per group of ``counts``."""
     start = 0
@@ -164,6 +189,10 @@ def _at_size(ctx: Context, settings: PostgresSettings, size: int) -> list[Figure
         path = ctx.scratch(f"pg-bench-sqlite-{size}.db")
         with schema(settings, "ledger") as pg, schema(settings, "bare") as bare:
             export = _ingest_all(ctx, size, url=url_of(pg), path=path, bare=bare, runs=runs)
+            with schema(settings, "kept") as kept:
+                watch = Stopwatch()
+                ingest_keeping_all(url_of(kept), ctx, size, watch)
+                runs.setdefault("pg_kept", []).append(rate(size, watch.elapsed))
             _single_all(ctx, size, single, url=url_of(pg), path=path, bare=bare, runs=runs)
             with Ledger.open(path) as ledger:
                 _time(runs, "sq_log", lambda: sum(1 for _ in ledger.log()))
@@ -182,6 +211,13 @@ def _at_size(ctx: Context, settings: PostgresSettings, size: int) -> list[Figure
     return [
         _figure(batched, size, runs["pg"], ES_PG, runs["es"], target=Target("ratio", ">=", 0.8)),
         _figure(batched, size, runs["pg"], "the same commands on SQLite", runs["sq"]),
+        _figure(
+            f"{batched}, every live state kept ({KEEP_ALL:,}, not {KEPT_BY_DEFAULT:,})",
+            size,
+            runs["pg_kept"],
+            ES_PG,
+            runs["es"],
+        ),
         _figure(
             one,
             size,
