@@ -14,6 +14,7 @@ from types import ModuleType
 from typing import Any
 
 from benchmarks import views_floor
+from benchmarks.bounds import CATCH_UP_WRITES, VERIFY_NECESSARY_WORK
 from benchmarks.context import Context, remove_database
 from benchmarks.results import Figure, Target, not_landed
 
@@ -70,7 +71,7 @@ def views(module: ModuleType, ctx: Context) -> Iterable[Figure]:
             ctx.log(f"views: the database alone writing the same rows at {size:,} events")
             baselines.append(
                 (
-                    "sqlite3 alone writing the rows catch-up writes (benchmarks/views_floor.py)",
+                    CATCH_UP_WRITES,
                     views_floor.sqlite_per_event(ctx.ledger_path(size), ctx.work_dir, ctx.repeat),
                     None,
                     "the floor: no reading, decoding or Python logic, only the database's writes",
@@ -119,7 +120,7 @@ def integrity(module: ModuleType, ctx: Context) -> Iterable[Figure]:
             ),
             ("hashlib.sha256 alone, rows in memory", "hashlib_only_s", None, ""),
             (
-                "verify's necessary work in plain sqlite3 + hashlib (bench_integrity.necessary_work)",
+                VERIFY_NECESSARY_WORK,
                 "necessary_work_s",
                 None,
                 "the floor: the same reads, splits, hashes and comparisons in one plain loop",

@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks.results import Figure
+from benchmarks.bounds import BOUNDS
+from benchmarks.results import Figure, Target
 
 GROUP_TITLES = {
     "ingest": "Ingest",
@@ -113,6 +114,60 @@ def _growth(figures: Sequence[Figure], sizes: Sequence[int], earlier: Sequence[F
     return lines
 
 
+_BOUNDS_INTRO = """\
+Each missed target beside the bounds measured with it in the same run: a
+baseline doing no more than the measured work must, or the same work done by
+the baseline's own library. **Bound's ratio** is the bound's speed ÷ the
+target's baseline: where it is short of the target, the target asks for more
+than that work allows. **To the bound** is the measurement ÷ the bound."""
+
+
+def _reach(bound: float, target: Target) -> str:
+    """Whether a bound's ratio to the target's baseline could meet ``target``, in words."""
+    met = bound >= target.limit if target.op == ">=" else bound <= target.limit
+    return "within the bound's reach" if met else "**beyond the bound**"
+
+
+def _missed(figures: Sequence[Figure]) -> list[str]:
+    """The table of missed targets, each beside the bounds measured with it (see :mod:`benchmarks.bounds`).
+
+    A bound applies to a throughput target (events/s, ratio ≥): another figure of the same
+    measurement, size and group whose baseline is a bound. A missed target with no bound is
+    listed with none.
+    """
+    rows = []
+    for f in figures:
+        target = f.target
+        if target is None or f.met is not False:
+            continue
+        bounds = [
+            b
+            for b in figures
+            if b.baseline in BOUNDS
+            and (b.group, b.name, b.size) == (f.group, f.name, f.size)
+            and f.unit == b.unit == "events/s"
+            and target.on == "ratio"
+            and b.baseline_value
+            and f.baseline_value
+        ]
+        head = f"| {f.group} | {f.name} | {_size(f.size)} | {_ratio(f)} | {target.describe(f.unit)} "
+        if not bounds:
+            rows.append(head + "| none measured | – | – | |")
+        for b in bounds:
+            reach = (b.baseline_value or 0) / (f.baseline_value or 1)
+            rows.append(
+                head + f"| {b.baseline}: {BOUNDS[str(b.baseline)]} | {reach:.2f}× | {_ratio(b)} "
+                f"| {_reach(reach, target)} |"
+            )
+    if not rows:
+        return []
+    return [
+        "| Benchmark | Measured | Size | Ratio | Target | Bound | Bound's ratio | To the bound | |",
+        "| --- | --- | ---: | ---: | --- | --- | ---: | ---: | --- |",
+        *rows,
+    ]
+
+
 def earlier_date(meta: Mapping[str, Any]) -> str:
     """When the report named by ``growth_from`` was run, as it says."""
     return str(meta.get("growth_from_date") or "an earlier date")
@@ -158,6 +213,9 @@ def markdown(
                 f"| {_ratio(f)} | {_met(f)} |"
             )
         lines.append("")
+    missed = _missed(ok)
+    if missed:
+        lines += ["## Missed targets and their bounds", "", _BOUNDS_INTRO, "", *missed, ""]
     groups = list(dict.fromkeys([*GROUP_TITLES, *(f.group for f in figures)]))
     for group in groups:
         measured = [f for f in ok if f.group == group]

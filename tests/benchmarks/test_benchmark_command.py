@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from benchmarks.bounds import BOUNDS, CATCH_UP_WRITES, REPLAY_LIKE_FOR_LIKE, VERIFY_NECESSARY_WORK
 from benchmarks.report import write
 from benchmarks.results import Figure, Target
 
@@ -183,3 +184,40 @@ def test_the_baselines_growth_is_that_of_the_targets_baseline(tmp_path: Path) ->
     report = (tmp_path / "out" / "benchmarks.md").read_text(encoding="utf-8")
     # es: 20 -> 25 µs an event (1.25x); the floor would say 50 -> 100 (2.00x).
     assert "| views | catch-up | 100.0 µs | 200.0 µs | 2.00× | 1.25× |" in report
+
+
+def test_a_missed_target_is_shown_beside_the_bounds_measured_with_it(tmp_path: Path) -> None:
+    target = Target("ratio", ">=", 0.5)
+    figures = [
+        # Verify missed (0.20x), its necessary work reaching only 0.25x of the baseline.
+        Figure("integrity", "verify", 10_000, "events/s", [20_000], "read + hash", [100_000], target),
+        Figure("integrity", "verify", 10_000, "events/s", [20_000], VERIFY_NECESSARY_WORK, [25_000]),
+        # Catch-up missed (0.40x) with a bound that could meet the target (0.60x).
+        Figure("views", "catch-up", 10_000, "events/s", [40_000], "es", [100_000], target),
+        Figure("views", "catch-up", 10_000, "events/s", [40_000], CATCH_UP_WRITES, [60_000]),
+        # A bound at another size bounds nothing here.
+        Figure("views", "catch-up", 100_000, "events/s", [1], CATCH_UP_WRITES, [2]),
+        # Missed with no bound; met with a bound (not listed).
+        Figure("ingest", "single", 10_000, "events/s", [70], "es", [100], Target("ratio", ">=", 0.8)),
+        Figure("replay", "replay", 10_000, "events/s", [90], "es", [100], Target("ratio", ">=", 0.7)),
+        Figure("replay", "replay", 10_000, "events/s", [90], REPLAY_LIKE_FOR_LIKE, [50]),
+    ]
+    meta = json.loads(_report(tmp_path / "meta", 10_000, 1, 1).read_text(encoding="utf-8"))["meta"]
+    write(tmp_path / "out", figures, meta, {})
+    report = (tmp_path / "out" / "benchmarks.md").read_text(encoding="utf-8")
+    section = report.split("## Missed targets and their bounds", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line][1:]
+    assert rows == [
+        f"| integrity | verify | 10,000 | 0.20× | ratio ≥ 0.5 | {VERIFY_NECESSARY_WORK}: "
+        f"{BOUNDS[VERIFY_NECESSARY_WORK]} | 0.25× | 0.80× | **beyond the bound** |",
+        f"| views | catch-up | 10,000 | 0.40× | ratio ≥ 0.5 | {CATCH_UP_WRITES}: "
+        f"{BOUNDS[CATCH_UP_WRITES]} | 0.60× | 0.67× | within the bound's reach |",
+        "| ingest | single | 10,000 | 0.70× | ratio ≥ 0.8 | none measured | – | – | |",
+    ]
+
+
+def test_a_report_with_every_target_met_has_no_missed_targets_section(tmp_path: Path) -> None:
+    figures = [Figure("replay", "replay", 10_000, "events/s", [90], "es", [100], Target("ratio", ">=", 0.7))]
+    meta = json.loads(_report(tmp_path / "meta", 10_000, 1, 1).read_text(encoding="utf-8"))["meta"]
+    write(tmp_path / "out", figures, meta, {})
+    assert "Missed targets" not in (tmp_path / "out" / "benchmarks.md").read_text(encoding="utf-8")
