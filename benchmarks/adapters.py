@@ -14,7 +14,7 @@ from types import ModuleType
 from typing import Any
 
 from benchmarks import views_floor
-from benchmarks.bounds import CATCH_UP_WRITES, VERIFY_NECESSARY_WORK
+from benchmarks.bounds import CATCH_UP_WRITES, FLOOR_SIZES, VERIFY_NECESSARY_WORK
 from benchmarks.context import Context, remove_database
 from benchmarks.results import Figure, Target, not_landed
 
@@ -22,9 +22,6 @@ Adapter = Callable[[ModuleType, Context], Iterable[Figure]]
 
 ES_DECODE = "eventsourcing: read + decode the notification log"
 OWN_DECODE = "Ledger's own recorder and mapper: read + decode the log"
-
-FLOOR_SIZES = 100_000
-"""Up to this size catch-up is also set against its floor (which holds every written row in memory)."""
 
 
 def _parameters(function: Any) -> list[str]:

@@ -16,6 +16,10 @@ In one run, with the same seeded workload (``benchmarks.generator``):
 - import: ``Ledger.import_export`` of the whole log, PostgreSQL against SQLite;
 - replay: ``Ledger.log()`` read and decoded, against SQLite and against
   eventsourcing reading and decoding the bare application's notification log;
+  ``Ledger.replay()`` against the same, and against eventsourcing applying every
+  event to its aggregate as well (the same work: a bound, see ``benchmarks.bounds``);
+- catch-up: every view rebuilt, against the same, and (up to ``FLOOR_SIZES``)
+  against psycopg alone writing the rows catch-up writes (``benchmarks.views_floor``);
 - concurrent writers: 1, 2 and 4 processes recording single commands on
   subjects of their own, on PostgreSQL and on SQLite, in events per second
   of all writers together.
@@ -46,7 +50,18 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
-from benchmarks.baselines import BareApplication, Row, entry_of, read_notifications, save_entries
+from psycopg.conninfo import make_conninfo
+
+from benchmarks import views_floor
+from benchmarks.baselines import (
+    BareApplication,
+    Row,
+    entry_of,
+    read_notifications,
+    replay_aggregates,
+    save_entries,
+)
+from benchmarks.bounds import FLOOR_SIZES, PG_CATCH_UP_WRITES, PG_REPLAY_LIKE_FOR_LIKE
 from benchmarks.context import Context, apply, batches, remove_database
 from benchmarks.generator import Command
 from benchmarks.measure import Stopwatch, rate
@@ -90,6 +105,17 @@ def schema(settings: PostgresSettings, label: str) -> Iterator[PostgresSettings]
     finally:
         with connect(settings) as connection:
             connection.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+
+
+def conninfo(settings: PostgresSettings) -> str:
+    """The libpq connection string of the server of ``settings`` (no schema)."""
+    return make_conninfo(
+        host=settings.host,
+        port=settings.port,
+        dbname=settings.dbname,
+        user=settings.user,
+        password=settings.password or None,
+    )
 
 
 def url_of(settings: PostgresSettings) -> str:
@@ -202,6 +228,12 @@ def _at_size(ctx: Context, settings: PostgresSettings, size: int) -> list[Figure
         with Ledger.open(path) as ledger:
             _time(runs, "sq_import", partial(import_count, ledger, export))
         remove_database(path)
+    floor: list[float] = []
+    if size <= FLOOR_SIZES:
+        ctx.log(f"postgres: the server alone writing the views' rows at {size:,} events")
+        ledger = ctx.ledger_path(size)  # the same commands on SQLite: what catch-up writes
+        per_event = views_floor.postgres_per_event(ledger, ctx.work_dir, conninfo(settings), ctx.repeat)
+        floor = [1e6 / per_event]
     batched = f"PostgreSQL: Ledger.batch(), {ctx.batch:,} commands per transaction"
     one = f"PostgreSQL: single commands, one transaction each ({events} appended)"
     log = "PostgreSQL: Ledger.log(), read + decode"
@@ -231,9 +263,11 @@ def _at_size(ctx: Context, settings: PostgresSettings, size: int) -> list[Figure
         _figure("PostgreSQL: Ledger.import_export()", size, runs["pg_import"], "SQLite", runs["sq_import"]),
         _figure(log, size, runs["pg_log"], es_log, runs["es_log"]),
         _figure(replay, size, runs["pg_replay"], es_log, runs["es_log"], target=Target("ratio", ">=", 0.7)),
+        _figure(replay, size, runs["pg_replay"], PG_REPLAY_LIKE_FOR_LIKE, runs["es_mutate"]),
         _figure(
             catch_up, size, runs["pg_catch_up"], es_log, runs["es_log"], target=Target("ratio", ">=", 0.5)
         ),
+        *([_figure(catch_up, size, runs["pg_catch_up"], PG_CATCH_UP_WRITES, floor)] if floor else []),
         _figure(log, size, runs["pg_log"], "SQLite", runs["sq_log"]),
     ]
 
@@ -267,6 +301,7 @@ def _ingest_all(ctx: Context, size: int, *, url: str, path: Path, bare: Postgres
         save_bare(app, export_rows(out.getvalue()), counts, watch)
         runs.setdefault("es", []).append(rate(size, watch.elapsed))
         _time(runs, "es_log", lambda: read_notifications(app))
+        _time(runs, "es_mutate", lambda: replay_aggregates(app))
     finally:
         app.close()
     return out.getvalue()

@@ -12,10 +12,21 @@ from __future__ import annotations
 REPLAY_LIKE_FOR_LIKE = "eventsourcing: read + decode + apply to aggregates (all kept)"
 VERIFY_NECESSARY_WORK = "verify's necessary work in plain sqlite3 + hashlib (bench_integrity.necessary_work)"
 CATCH_UP_WRITES = "sqlite3 alone writing the rows catch-up writes (benchmarks/views_floor.py)"
+PG_REPLAY_LIKE_FOR_LIKE = (
+    "eventsourcing Application on the same PostgreSQL server, same payloads, "
+    "read + decode + apply to aggregates (all kept)"
+)
+PG_CATCH_UP_WRITES = "psycopg alone writing the rows catch-up writes (benchmarks/views_floor.py)"
+
+FLOOR_SIZES = 100_000
+"""The largest ledger whose catch-up floor is measured (capturing what catch-up writes holds
+every batch in memory)."""
 
 BOUNDS: dict[str, str] = {
     REPLAY_LIKE_FOR_LIKE: "the same work (read, decode, apply, keep every state) by eventsourcing itself",
     VERIFY_NECESSARY_WORK: "verify's reads, splits, hashes and comparisons in one plain loop",
     CATCH_UP_WRITES: "the database alone writing the rows the views need, nothing read or decoded",
+    PG_REPLAY_LIKE_FOR_LIKE: "the same work by eventsourcing itself, on the same server",
+    PG_CATCH_UP_WRITES: "the server alone receiving the rows the views need (COPY, executemany)",
 }
 """Each bound's baseline name, and what it measures."""

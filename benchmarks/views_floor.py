@@ -140,6 +140,15 @@ def sqlite_per_event(db: Path, work_dir: Path, repeat: int) -> float:
         return per_event(fresh_sqlite, events, repeat)[0]
 
 
+def postgres_per_event(db: Path, work_dir: Path, conninfo: str, repeat: int) -> float:
+    """The psycopg floor of catching up the views of a ledger of the same log as the SQLite
+    ledger ``db``, on the server of ``conninfo`` (a libpq connection string): median wall µs per
+    event of ``repeat`` runs, each into fresh tables in a scratch schema (dropped after)."""
+    with tempfile.TemporaryDirectory(dir=work_dir) as folder:
+        events, batches, _ = capture(db, Path(folder) / "copy.db")
+        return per_event(lambda: postgres_floor(batches, conninfo), events, repeat)[0]
+
+
 def main(argv: list[str] | None = None) -> None:
     """Measure and print the floor, per event."""
     title = __doc__.split("\n")[0]
