@@ -231,8 +231,8 @@ def _at_size(ctx: Context, settings: PostgresSettings, size: int) -> list[Figure
     floor: list[float] = []
     if size <= FLOOR_SIZES:
         ctx.log(f"postgres: the server alone writing the views' rows at {size:,} events")
-        ledger = ctx.ledger_path(size)  # the same commands on SQLite: what catch-up writes
-        per_event = views_floor.postgres_per_event(ledger, ctx.work_dir, conninfo(settings), ctx.repeat)
+        same_log = ctx.ledger_path(size)  # the same commands on SQLite: what catch-up writes
+        per_event = views_floor.postgres_per_event(same_log, ctx.work_dir, conninfo(settings), ctx.repeat)
         floor = [1e6 / per_event]
     batched = f"PostgreSQL: Ledger.batch(), {ctx.batch:,} commands per transaction"
     one = f"PostgreSQL: single commands, one transaction each ({events} appended)"
