@@ -2,9 +2,9 @@
 
 A bound is measured in the same run as the figure it bounds and does no more
 than the measured work must (or is that same work done by the baseline's own
-library). Where a bound is itself below a target, the target asks for less
-than that work costs: the report's table of missed targets shows it, beside
-how close the measurement comes to the bound.
+library). Where a bound itself falls short of a target, the target asks for
+more than that work allows: the report's table of missed targets shows it,
+beside how close the measurement comes to the bound.
 """
 
 from __future__ import annotations

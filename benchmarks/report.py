@@ -131,7 +131,7 @@ def _reach(bound: float, target: Target) -> str:
 def _missed(figures: Sequence[Figure]) -> list[str]:
     """The table of missed targets, each beside the bounds measured with it (see :mod:`benchmarks.bounds`).
 
-    A bound applies to a throughput target (events/s, ratio ≥): another figure of the same
+    A bound applies to a target on the ratio of a throughput (events/s): another figure of the same
     measurement, size and group whose baseline is a bound. A missed target with no bound is
     listed with none.
     """
