@@ -186,6 +186,7 @@ class Projections:
                 f"CREATE TABLE IF NOT EXISTS {self._tracking} ("
                 "view_name TEXT PRIMARY KEY, position BIGINT NOT NULL, schema_hash TEXT NOT NULL)"
             )
+            self._hold_off_queries(session)
             built = dict(session.query(f"SELECT view_name, schema_hash FROM {self._tracking}"))
             # The flat SQL views stand on the tables: out of the way while those change.
             drop_flat_views(session, self._db.table)
@@ -220,6 +221,13 @@ class Projections:
             return False
         built = dict(session.query(f"SELECT view_name, schema_hash FROM {self._tracking}"))
         return all(built.get(name) == _schema_hash(view.ddl) for name, view in self.views.items())
+
+    def _hold_off_queries(self, session: Session) -> None:
+        """Before views' tables are dropped: wait for the queries reading the views, and keep new
+        ones waiting until ``session`` ends. A query first reads the tracking table (is its view
+        fresh?), then the view: a drop falling between the two answered from an empty view."""
+        if self._db.dialect.exclusive:
+            session.execute(self._db.dialect.exclusive.format(table=self._tracking))
 
     def _create(self, session: Session, view: AnyView, digest: str, *, drop: bool) -> None:
         if drop:
@@ -347,6 +355,7 @@ class Projections:
         names = self._check([view] if view is not None else self.views)
         self.timeline_view.forget()
         with self._db.transaction(write=True) as session:
+            self._hold_off_queries(session)
             drop_flat_views(session, self._db.table)
             for name in names:
                 chosen = self.views[name]

@@ -63,6 +63,10 @@ class Dialect:
     """The column type of a table keyed by log position."""
     clustered: str
     """What makes a table stored in the order of its primary key, when the database needs asking."""
+    exclusive: str = ""
+    """A statement (``{table}`` to fill in) that makes a writing transaction wait for every
+    transaction that read the table and keeps new readers waiting until it ends; empty where a
+    reader's snapshot keeps what it read, dropped tables included (SQLite's)."""
 
     def sql(self, statement: str) -> str:
         """``statement`` (written with ``?`` placeholders) in this dialect."""
@@ -72,7 +76,15 @@ class Dialect:
 # SQLite-only, for speed: an INTEGER PRIMARY KEY is the rowid itself, and a WITHOUT ROWID
 # table is stored in its primary key's order, so neither needs a second B-tree.
 SQLITE = Dialect("sqlite", "?", position_key="INTEGER PRIMARY KEY", clustered=" WITHOUT ROWID")
-POSTGRESQL = Dialect("postgresql", "%s", position_key="BIGINT PRIMARY KEY", clustered="")
+# PostgreSQL's readers hold ACCESS SHARE on what they read until their transaction ends, but
+# see each statement's own snapshot: only ACCESS EXCLUSIVE keeps a drop from falling between two.
+POSTGRESQL = Dialect(
+    "postgresql",
+    "%s",
+    position_key="BIGINT PRIMARY KEY",
+    clustered="",
+    exclusive="LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE",
+)
 
 
 def _plain(row: Any) -> tuple[Any, ...]:

@@ -6,8 +6,10 @@ Each test runs on both backends (``ledger_url``: an SQLite file, a PostgreSQL sc
 from __future__ import annotations
 
 import sqlite3
+import threading
 from contextlib import closing
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -177,3 +179,31 @@ def test_record_time_as_of_names_the_last_entry_recorded_by_then(ledger_url: str
         assert [row.ref for row in ledger.actors(as_of=middle, replay=True)] == ["actor/ada"]
         assert [row.ref for row in ledger.actors(as_of=middle.isoformat())] == ["actor/ada"]
         assert len(ledger.actors(as_of=datetime.now(UTC))) == 2
+
+
+def test_a_query_answers_from_one_state_of_the_views_though_another_connection_empties_them(
+    ledger_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Ledger.open(ledger_url) as reader, Ledger.open(ledger_url) as other:
+        record_seed_story(reader)
+        expected = reader.posts()
+        view = reader._projections().views["posts"]
+        query = view.rows
+        resets: list[threading.Thread] = []
+
+        def racing(session: Any, as_of: int, equal: Any) -> Any:
+            # Once: after the query found the view fresh, and before it reads the view's rows,
+            # another connection empties every view (as a rebuild starts). On PostgreSQL that
+            # waits for this read to end; on SQLite this read keeps its snapshot.
+            if not resets:
+                resets.append(threading.Thread(target=other._projections().reset))
+                resets[0].start()
+                resets[0].join(timeout=1.0)
+            return query(session, as_of, equal)
+
+        monkeypatch.setattr(view, "rows", racing)
+        assert reader.posts() == expected
+        resets[0].join(timeout=30)
+        assert not resets[0].is_alive()
+        assert views(reader)["posts"][0] == 0  # the other connection did empty the views
+        assert reader.posts() == expected
