@@ -11,8 +11,8 @@ clock, in the same statement, never earlier than the row before.
 from __future__ import annotations
 
 import uuid
-from contextlib import contextmanager
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
