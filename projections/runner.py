@@ -241,7 +241,7 @@ class Projections:
     def positions(self) -> dict[str, int]:
         """The log position each view has processed."""
         self.ensure()
-        with self._db.transaction() as session:
+        with self._db.reading() as session:
             return self._positions(session)
 
     def _positions(self, session: Session) -> dict[str, int]:

@@ -204,6 +204,20 @@ class Database:
         with self._datastore.transaction(commit=write) as cursor:
             yield Session(cursor, self.dialect)
 
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reads that need no one snapshot across statements (a single statement, or
+        rows never changed once written): on PostgreSQL, the pool's autocommit connection, one
+        round trip a statement without BEGIN and ROLLBACK around them; elsewhere a read transaction.
+        """
+        connect = getattr(self._datastore, "get_connection", None)
+        if self.dialect.name != "postgresql" or connect is None:
+            with self.transaction() as session:
+                yield session
+            return
+        with connect() as connection, connection.cursor() as cursor:
+            yield Session(cursor, self.dialect)
+
 
 _INSERT = re.compile(
     r"INSERT INTO (?P<table>\S+)(?: \((?P<columns>[^()]*)\))? VALUES \([?,]+\)"

@@ -138,11 +138,11 @@ class SQLTreeStore(TreeRecorder):
     # -- TreeRecorder ----------------------------------------------------------------------------
 
     def select_tree_nodes(self, keys: Sequence[NodeKey]) -> Sequence[bytes]:
-        with self._database.transaction() as session:
+        with self._database.reading() as session:
             return self._select_nodes(session, keys)
 
     def select_tree_rows(self, after: tuple[int, int], limit: int) -> Sequence[TreeRow]:
-        with self._database.transaction() as session:
+        with self._database.reading() as session:
             session.plain_rows()  # verify reads every row
             rows = session.query(
                 f"SELECT position, level, hash FROM {self._nodes} WHERE (position, level) > (?, ?) "
@@ -182,11 +182,11 @@ class SQLTreeStore(TreeRecorder):
         params: tuple[int, ...] = (after,)
         if limit is not None:
             statement, params = f"{statement} LIMIT ?", (after, limit)
-        with self._database.transaction() as session:
+        with self._database.reading() as session:
             return [_checkpoint(row) for row in session.query(statement, params)]
 
     def last_checkpoint(self) -> StoredCheckpoint | None:
-        with self._database.transaction() as session:
+        with self._database.reading() as session:
             row = session.one(
                 f"SELECT {_CHECKPOINT_COLUMNS} FROM {self._checkpoints} ORDER BY seq DESC LIMIT 1"
             )

@@ -94,3 +94,22 @@ def test_the_views_agree_on_postgresql_and_sqlite(tmp_path: Path, schema: str) -
             assert on_postgres.rows("claim", head) == on_sqlite.rows("claim", head)
         finally:
             store.close()
+
+
+def test_reads_that_need_one_snapshot_run_in_a_transaction_and_the_others_do_not(schema: str) -> None:
+    # A query (is the view fresh? then its rows) needs one transaction: it holds the tracking table
+    # against a rebuild until it ends. A one-statement read needs none: BEGIN and ROLLBACK would be
+    # two more round trips to the server.
+    from psycopg.pq import TransactionStatus  # noqa: PLC0415
+
+    store = datastore(schema)
+    try:
+        database = Database(store, POSTGRESQL, schema=schema)
+        statuses = {}
+        for name, session in (("transaction", database.transaction), ("reading", database.reading)):
+            with session() as opened:
+                assert opened.query("SELECT 1") == [(1,)]
+                statuses[name] = opened._cursor.connection.info.transaction_status
+        assert statuses == {"transaction": TransactionStatus.INTRANS, "reading": TransactionStatus.IDLE}
+    finally:
+        store.close()
