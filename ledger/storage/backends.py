@@ -15,11 +15,12 @@ import getpass
 import os
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from domain.errors import ReadOnlyError, StorageError
+from domain.errors import InvalidError, ReadOnlyError, StorageError
 from ledger.storage.sqlite_files import check_ledger_file, is_read_only, read_only_uri
 
 DEFAULT_URL = "ledger.db"
@@ -69,8 +70,44 @@ def resolve_url(url: str | os.PathLike[str] | None) -> str:
     return os.fspath(url)
 
 
+KEPT_STATES = "AGGREGATE_CACHE_MAXSIZE"
+"""eventsourcing's setting of how many subjects' states a ledger keeps between commands."""
+_SWITCHES = (
+    "AGGREGATE_CACHE_FASTFORWARD",
+    "AGGREGATE_CACHE_FASTFORWARD_SKIPPING",
+    "DEEPCOPY_FROM_AGGREGATE_CACHE",
+)
+_YES_NO = {"y", "yes", "t", "true", "on", "1", "n", "no", "f", "false", "off", "0"}
+
+
+def check_settings(environ: Mapping[str, str] | None = None) -> None:
+    """Refuse (:class:`InvalidError`) an eventsourcing setting in the environment that opening a
+    ledger would fail on, before anything is opened or created: eventsourcing reads these after
+    making the store's tables, and fails with a bare ``ValueError``.
+
+    ``AGGREGATE_CACHE_MAXSIZE`` must be a whole number, 1 or more (eventsourcing takes 0 or less
+    as "keep every state", memory without bound); the cache's switches must be yes or no.
+    """
+    environ = os.environ if environ is None else environ
+    text = environ.get(KEPT_STATES)
+    if text:
+        size = int(text) if text.strip().isdigit() else 0
+        if size < 1:
+            raise InvalidError(
+                f"{KEPT_STATES} must be a whole number of states, 1 or more (memory stays bounded), "
+                f"not {text[:40]!r}",
+                field=KEPT_STATES,
+            )
+    for key in _SWITCHES:
+        text = environ.get(key)
+        if text and text.lower() not in _YES_NO:
+            raise InvalidError(f"{key} must be y or n, not {text[:40]!r}", field=key)
+
+
 def backend_for(url: str | os.PathLike[str] | None, *, create: bool = True) -> Backend:
-    """Resolve ``url`` and check that it can be opened as a ledger."""
+    """Resolve ``url`` and check that it can be opened as a ledger (and the environment's
+    eventsourcing settings, see :func:`check_settings`)."""
+    check_settings()
     text = resolve_url(url)
     if text in {":memory:", "sqlite:///:memory:"}:
         name = f"file:ledger-{uuid.uuid4().hex}?mode=memory&cache=shared"

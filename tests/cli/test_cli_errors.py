@@ -160,3 +160,22 @@ def test_a_database_path_that_cannot_be_opened_is_refused(
     result = run("--db", str(path), "actor", "add", "actor/x", "--name", "X", "--kind", "person", expect=None)
     assert_one_error_line(result, 1, message)
     assert not (tmp_path / "missing-dir").exists()
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("AGGREGATE_CACHE_MAXSIZE", "lots"),
+        ("AGGREGATE_CACHE_MAXSIZE", "0"),  # eventsourcing: keep every state, memory without bound
+        ("AGGREGATE_CACHE_MAXSIZE", "-5"),
+        ("AGGREGATE_CACHE_FASTFORWARD", "maybe"),
+        ("DEEPCOPY_FROM_AGGREGATE_CACHE", "\x1b[2J"),
+    ],
+)
+def test_a_bad_eventsourcing_setting_in_the_environment_is_one_line_and_creates_nothing(
+    run: Run, db: Path, key: str, value: str
+) -> None:
+    result = run("actor", "add", "actor/x", "--name", "X", "--kind", "person", expect=1, env={key: value})
+    assert_one_error_line(result, 1, f"{key} must be")
+    assert "\x1b" not in result.stderr
+    assert not db.exists()
