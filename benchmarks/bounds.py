@@ -24,10 +24,12 @@ batch in memory (352 MB peak RSS at 100,000 events, so about 3.5 GB at 1,000,000
 1,000,000 events catch-up's growth is the question the floor answers."""
 
 BOUNDS: dict[str, str] = {
-    REPLAY_LIKE_FOR_LIKE: "the same work (read, decode, apply, keep every state) by eventsourcing itself",
-    VERIFY_NECESSARY_WORK: "verify's reads, splits, hashes and comparisons in one plain loop",
-    CATCH_UP_WRITES: "the database alone writing the rows the views need, nothing read or decoded",
-    PG_REPLAY_LIKE_FOR_LIKE: "the same work by eventsourcing itself, on the same server",
-    PG_CATCH_UP_WRITES: "the server alone receiving the rows the views need (COPY, executemany)",
+    REPLAY_LIKE_FOR_LIKE: (
+        "like for like: the same work (read, decode, apply, keep every state) by eventsourcing itself"
+    ),
+    VERIFY_NECESSARY_WORK: "a floor: verify's reads, splits, hashes and comparisons in one plain loop",
+    CATCH_UP_WRITES: "a floor: the database alone writing the rows the views need, nothing read or decoded",
+    PG_REPLAY_LIKE_FOR_LIKE: "like for like: the same work by eventsourcing itself, on the same server",
+    PG_CATCH_UP_WRITES: "a floor: the server alone receiving the rows the views need (COPY, executemany)",
 }
 """Each bound's baseline name, and what it measures."""

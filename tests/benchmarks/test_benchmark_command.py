@@ -209,7 +209,7 @@ def test_a_missed_target_is_shown_beside_the_bounds_measured_with_it(tmp_path: P
     rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line][1:]
     assert rows == [
         f"| integrity | verify | 10,000 | 0.20× | ratio ≥ 0.5 | {VERIFY_NECESSARY_WORK} "
-        "| 0.25× | 0.80× | **beyond the bound** |",
+        "| 0.25× | 0.80× | **beyond the bound's reach** |",
         f"| views | catch-up | 10,000 | 0.40× | ratio ≥ 0.5 | {CATCH_UP_WRITES} "
         "| 0.60× | 0.67× | within the bound's reach |",
         "| ingest | single | 10,000 | 0.70× | ratio ≥ 0.8 | none measured | – | – | |",
