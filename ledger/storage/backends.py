@@ -77,6 +77,8 @@ _SWITCHES = (
     "AGGREGATE_CACHE_FASTFORWARD_SKIPPING",
     "DEEPCOPY_FROM_AGGREGATE_CACHE",
 )
+# eventsourcing.utils.strtobool's words, spelled here: the CLI's light read path opens ledgers
+# without loading eventsourcing.
 _YES_NO = {"y", "yes", "t", "true", "on", "1", "n", "no", "f", "false", "off", "0"}
 
 
@@ -91,7 +93,10 @@ def check_settings(environ: Mapping[str, str] | None = None) -> None:
     environ = os.environ if environ is None else environ
     text = environ.get(KEPT_STATES)
     if text:
-        size = int(text) if text.strip().isdigit() else 0
+        try:
+            size = int(text)  # as eventsourcing reads it ("²" is a digit to isdigit, not to int)
+        except ValueError:
+            size = 0
         if size < 1:
             raise InvalidError(
                 f"{KEPT_STATES} must be a whole number of states, 1 or more (memory stays bounded), "

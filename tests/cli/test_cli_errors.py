@@ -168,6 +168,7 @@ def test_a_database_path_that_cannot_be_opened_is_refused(
         ("AGGREGATE_CACHE_MAXSIZE", "lots"),
         ("AGGREGATE_CACHE_MAXSIZE", "0"),  # eventsourcing: keep every state, memory without bound
         ("AGGREGATE_CACHE_MAXSIZE", "-5"),
+        ("AGGREGATE_CACHE_MAXSIZE", "²"),  # a digit to str.isdigit, not to int
         ("AGGREGATE_CACHE_FASTFORWARD", "maybe"),
         ("DEEPCOPY_FROM_AGGREGATE_CACHE", "\x1b[2J"),
     ],
